@@ -1,0 +1,19 @@
+using ReviewBot.Core.Changes;
+using ReviewBot.Core.Findings;
+
+namespace ReviewBot.Core.Agents;
+
+/// <summary>What an agent returns when it completes.</summary>
+public sealed record AgentOutput(IReadOnlyList<Finding> Findings)
+{
+    public static AgentOutput None { get; } = new([]);
+
+    /// <summary>When set, the agent completed only partly (e.g. its LLM pass was shed or failed); shown as degraded.</summary>
+    public string? DegradedReason { get; init; }
+
+    /// <summary>Files this agent could not analyse, and why (e.g. SQL that does not parse, or not sent to the LLM).</summary>
+    public IReadOnlyList<SkippedFile> NotAnalysed { get; init; } = [];
+
+    /// <summary>Short notes for the report (e.g. "LLM pass: rules only, no LLM configured").</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}

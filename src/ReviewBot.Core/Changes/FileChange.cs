@@ -1,0 +1,56 @@
+namespace ReviewBot.Core.Changes;
+
+/// <summary>
+/// One file of a change set. <see cref="Path"/> is the head path (the base path for a deletion);
+/// <see cref="OldPath"/> is set for renames and copies.
+/// </summary>
+public sealed record FileChange(string Path, ChangeKind Kind, IReadOnlyList<DiffHunk> Hunks)
+{
+    public string? OldPath { get; init; }
+
+    public bool IsBinary { get; init; }
+
+    public string? OldMode { get; init; }
+
+    public string? NewMode { get; init; }
+
+    /// <summary>Similarity index of a rename or copy, in percent.</summary>
+    public int? Similarity { get; init; }
+
+    /// <summary>The path on the base side: <see cref="OldPath"/> when renamed or copied, else <see cref="Path"/>.</summary>
+    public string BasePath => OldPath ?? Path;
+
+    public IEnumerable<DiffLine> AddedLines => Hunks.SelectMany(h => h.Lines).Where(l => l.Kind == DiffLineKind.Added);
+
+    public IEnumerable<DiffLine> RemovedLines => Hunks.SelectMany(h => h.Lines).Where(l => l.Kind == DiffLineKind.Removed);
+
+    public int Additions => AddedLines.Count();
+
+    public int Deletions => RemovedLines.Count();
+
+    /// <summary>True when <paramref name="headLine"/> was added by this change.</summary>
+    public bool IsAddedLine(int headLine)
+    {
+        foreach (var hunk in Hunks)
+        {
+            if (headLine < hunk.HeadStart || headLine >= hunk.HeadStart + Math.Max(hunk.HeadCount, 1))
+            {
+                continue;
+            }
+
+            foreach (var line in hunk.Lines)
+            {
+                if (line.HeadLine == headLine)
+                {
+                    return line.Kind == DiffLineKind.Added;
+                }
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>True when <paramref name="headLine"/> lies inside a hunk (added or context), so a comment can anchor there.</summary>
+    public bool IsInHunk(int headLine) =>
+        Hunks.Any(h => h.HeadCount > 0 && headLine >= h.HeadStart && headLine < h.HeadStart + h.HeadCount);
+}

@@ -1,0 +1,488 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using ReviewBot.Core.Agents;
+using ReviewBot.Core.Findings;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace ReviewBot.Core.Configuration;
+
+/// <summary>
+/// Reads <c>.github/reviewbot.yml</c>. Strict: an unknown key, a wrong type or a bad value is an
+/// <see cref="InvalidInputException"/> naming the file, the key path and the line.
+/// The published JSON schema is <c>action/reviewbot.schema.json</c>.
+/// </summary>
+public static class ConfigLoader
+{
+    /// <summary>The conventional location, relative to the repository root.</summary>
+    public const string DefaultPath = ".github/reviewbot.yml";
+
+    private const int MaxNodes = 10_000;
+    private const int MaxBytes = 256 * 1024;
+
+    public static ReviewConfig Parse(string yaml, string source)
+    {
+        if (yaml.Length > MaxBytes)
+        {
+            throw new InvalidInputException($"{source}: config is {yaml.Length:N0} characters; the limit is {MaxBytes:N0}.");
+        }
+
+        YamlStream stream = [];
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            throw new InvalidInputException($"{source}:{e.Start.Line}: not valid YAML: {Describe(e)}", e);
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        {
+            return ReviewConfig.Default;
+        }
+
+        var reader = new Reader(source);
+        var root = reader.Mapping(stream.Documents[0].RootNode, "");
+        return reader.ReadRoot(root);
+    }
+
+    private static string Describe(YamlException e)
+    {
+        var message = e.InnerException?.Message ?? e.Message;
+        var paren = message.IndexOf("): ", StringComparison.Ordinal);
+        return paren >= 0 && message.StartsWith('(') ? message[(paren + 3)..] : message;
+    }
+
+    private sealed class Reader(string source)
+    {
+        private int _nodes;
+
+        public ReviewConfig ReadRoot(YamlMappingNode root)
+        {
+            var d = ReviewConfig.Default;
+            Severity failOn = d.FailOn;
+            IncompleteOutcome onIncomplete = d.OnIncomplete;
+            int maxParallel = d.MaxParallel;
+            bool reviewDrafts = d.ReviewDrafts;
+            BudgetConfig budget = d.Budget;
+            LlmConfig llm = d.Llm;
+            PathFilter paths = d.Paths;
+            LimitsConfig limits = d.Limits;
+            IReadOnlyDictionary<string, AgentConfig> agents = d.Agents;
+            foreach (var (key, value, path) in Entries(root, ""))
+            {
+                switch (key)
+                {
+                    case "fail_on": failOn = SeverityValue(value, path); break;
+                    case "on_incomplete": onIncomplete = Choice(value, path, ("fail", IncompleteOutcome.Fail), ("pass", IncompleteOutcome.Pass)); break;
+                    case "max_parallel": maxParallel = Int(value, path, 1, 64); break;
+                    case "review_drafts": reviewDrafts = Bool(value, path); break;
+                    case "budget": budget = ReadBudget(Mapping(value, path), path); break;
+                    case "llm": llm = ReadLlm(Mapping(value, path), path); break;
+                    case "paths": paths = ReadPaths(value, path); break;
+                    case "limits": limits = ReadLimits(Mapping(value, path), path); break;
+                    case "agents": agents = ReadAgents(Mapping(value, path), path); break;
+                    default: throw Unknown(key, path, value, "fail_on, on_incomplete, max_parallel, review_drafts, budget, llm, paths, limits, agents");
+                }
+            }
+
+            return new ReviewConfig
+            {
+                FailOn = failOn, OnIncomplete = onIncomplete, MaxParallel = maxParallel, ReviewDrafts = reviewDrafts, Budget = budget,
+                Llm = llm, Paths = paths, Limits = limits, Agents = agents,
+            };
+        }
+
+        private BudgetConfig ReadBudget(YamlMappingNode node, string parent)
+        {
+            var tokens = 200_000;
+            decimal? usd = null;
+            var reserve = 0.2;
+            var promptPrice = 0.0025m;
+            var completionPrice = 0.01m;
+            foreach (var (key, value, path) in Entries(node, parent))
+            {
+                switch (key)
+                {
+                    case "tokens": tokens = Int(value, path, 0, 100_000_000); break;
+                    case "usd": usd = (decimal)Double(value, path, 0, 100_000); break;
+                    case "critical_reserve": reserve = Double(value, path, 0, 1); break;
+                    case "usd_per_1k_prompt_tokens": promptPrice = (decimal)Double(value, path, 0, 1000); break;
+                    case "usd_per_1k_completion_tokens": completionPrice = (decimal)Double(value, path, 0, 1000); break;
+                    default: throw Unknown(key, path, value, "tokens, usd, critical_reserve, usd_per_1k_prompt_tokens, usd_per_1k_completion_tokens");
+                }
+            }
+
+            return new BudgetConfig { Tokens = tokens, Usd = usd, CriticalReserve = reserve, UsdPer1kPromptTokens = promptPrice, UsdPer1kCompletionTokens = completionPrice };
+        }
+
+        private LlmConfig ReadLlm(YamlMappingNode node, string parent)
+        {
+            var d = new LlmConfig();
+            LlmProvider provider = d.Provider;
+            string? endpoint = null, deployment = null, apiVersion = null;
+            bool canBlock = false;
+            int rpm = d.RequestsPerMinute, tpm = d.TokensPerMinute, maxOut = d.MaxOutputTokens;
+            foreach (var (key, value, path) in Entries(node, parent))
+            {
+                switch (key)
+                {
+                    case "provider": provider = Choice(value, path, ("none", LlmProvider.None), ("azure-openai", LlmProvider.AzureOpenAI), ("openai-compatible", LlmProvider.OpenAICompatible)); break;
+                    case "endpoint": endpoint = Url(value, path); break;
+                    case "deployment": case "model": deployment = Text(value, path); break;
+                    case "api_version": apiVersion = Text(value, path); break;
+                    case "can_block": canBlock = Bool(value, path); break;
+                    case "requests_per_minute": rpm = Int(value, path, 1, 1_000_000); break;
+                    case "tokens_per_minute": tpm = Int(value, path, 1, 100_000_000); break;
+                    case "max_output_tokens": maxOut = Int(value, path, 16, 100_000); break;
+                    case "api_key": throw Error(value, $"{path}: secrets never live in the config file; set AZURE_OPENAI_API_KEY (or the action input azure_openai_api_key) instead");
+                    default: throw Unknown(key, path, value, "provider, endpoint, deployment, model, api_version, can_block, requests_per_minute, tokens_per_minute, max_output_tokens");
+                }
+            }
+
+            return new LlmConfig
+            {
+                Provider = provider, Endpoint = endpoint, Deployment = deployment, ApiVersion = apiVersion, CanBlock = canBlock,
+                RequestsPerMinute = rpm, TokensPerMinute = tpm, MaxOutputTokens = maxOut,
+            };
+        }
+
+        private LimitsConfig ReadLimits(YamlMappingNode node, string parent)
+        {
+            var limits = new LimitsConfig();
+            int maxFiles = limits.MaxFiles, maxBytes = limits.MaxFileBytes;
+            foreach (var (key, value, path) in Entries(node, parent))
+            {
+                switch (key)
+                {
+                    case "max_files": maxFiles = Int(value, path, 1, 100_000); break;
+                    case "max_file_bytes": maxBytes = Int(value, path, 1, 64 << 20); break;
+                    default: throw Unknown(key, path, value, "max_files, max_file_bytes");
+                }
+            }
+
+            return new LimitsConfig { MaxFiles = maxFiles, MaxFileBytes = maxBytes };
+        }
+
+        private PathFilter ReadPaths(YamlNode node, string parent)
+        {
+            IReadOnlyList<Glob> include = [], exclude = [];
+            foreach (var (key, value, path) in Entries(Mapping(node, parent), parent))
+            {
+                switch (key)
+                {
+                    case "include": include = Globs(value, path); break;
+                    case "exclude": exclude = Globs(value, path); break;
+                    default: throw Unknown(key, path, value, "include, exclude");
+                }
+            }
+
+            return new PathFilter { Include = include, Exclude = exclude };
+        }
+
+        private Dictionary<string, AgentConfig> ReadAgents(YamlMappingNode node, string parent)
+        {
+            var agents = new Dictionary<string, AgentConfig>(StringComparer.Ordinal);
+            foreach (var (key, value, path) in Entries(node, parent))
+            {
+                if (!AgentName.IsValid(key))
+                {
+                    throw Error(value, $"{path}: '{key}' is not a valid agent name (lower-case letters, digits and dashes)");
+                }
+
+                agents[key] = value is YamlScalarNode scalar && bool.TryParse(scalar.Value, out var enabled)
+                    ? new AgentConfig { Enabled = enabled }
+                    : ReadAgent(Mapping(value, path), path);
+            }
+
+            return agents;
+        }
+
+        private AgentConfig ReadAgent(YamlMappingNode node, string parent)
+        {
+            bool enabled = true;
+            Lane? lane = null;
+            PolicyKind? policy = null;
+            int? retry = null;
+            TimeSpan? timeout = null;
+            var severities = new Dictionary<string, Severity>(StringComparer.Ordinal);
+            var toggles = new Dictionary<string, bool>(StringComparer.Ordinal);
+            var paths = PathFilter.All;
+            string? prompt = null;
+            var exceptions = new List<RuleException>();
+            var patterns = new List<PatternRule>();
+            IReadOnlyList<string>? reads = null, writes = null;
+            foreach (var (key, value, path) in Entries(node, parent))
+            {
+                switch (key)
+                {
+                    case "enabled": enabled = Bool(value, path); break;
+                    case "lane": lane = Choice(value, path, ("critical", Agents.Lane.Critical), ("high", Agents.Lane.High), ("normal", Agents.Lane.Normal), ("low", Agents.Lane.Low)); break;
+                    case "policy": policy = Choice(value, path, ("required", PolicyKind.Required), ("best_effort", PolicyKind.BestEffort)); break;
+                    case "retry": retry = Int(value, path, 0, 5); break;
+                    case "timeout": timeout = Duration(value, path); break;
+                    case "severity":
+                        foreach (var (rule, sev, rulePath) in Entries(Mapping(value, path), path))
+                        {
+                            severities[rule] = SeverityValue(sev, rulePath);
+                        }
+
+                        break;
+                    case "rules":
+                        foreach (var (rule, on, rulePath) in Entries(Mapping(value, path), path))
+                        {
+                            toggles[rule] = Bool(on, rulePath);
+                        }
+
+                        break;
+                    case "paths": paths = ReadPaths(value, path); break;
+                    case "prompt": prompt = Text(value, path); break;
+                    case "exceptions":
+                        var i = 0;
+                        foreach (var item in Sequence(value, path))
+                        {
+                            exceptions.Add(ReadException(Mapping(item, $"{path}[{i}]"), $"{path}[{i}]"));
+                            i++;
+                        }
+
+                        break;
+                    case "patterns":
+                        var j = 0;
+                        foreach (var item in Sequence(value, path))
+                        {
+                            patterns.Add(ReadPattern(Mapping(item, $"{path}[{j}]"), $"{path}[{j}]"));
+                            j++;
+                        }
+
+                        break;
+                    case "reads": reads = Strings(value, path); break;
+                    case "writes": writes = Strings(value, path); break;
+                    default: throw Unknown(key, path, value, "enabled, lane, policy, retry, timeout, severity, rules, paths, prompt, exceptions, patterns, reads, writes");
+                }
+            }
+
+            return new AgentConfig
+            {
+                Enabled = enabled, Lane = lane, Policy = policy, Retry = retry, Timeout = timeout, SeverityOverrides = severities,
+                RuleToggles = toggles, Paths = paths, Prompt = prompt, Exceptions = exceptions, Patterns = patterns, Reads = reads, Writes = writes,
+            };
+        }
+
+        private RuleException ReadException(YamlMappingNode node, string parent)
+        {
+            string? glob = null, rule = null, reason = null;
+            foreach (var (key, value, path) in Entries(node, parent))
+            {
+                switch (key)
+                {
+                    case "path": glob = Text(value, path); break;
+                    case "rule": rule = Text(value, path); break;
+                    case "reason": reason = Text(value, path); break;
+                    default: throw Unknown(key, path, value, "path, rule, reason");
+                }
+            }
+
+            if (glob is null)
+            {
+                throw Error(node, $"{parent}.path: required (the glob the exception applies to)");
+            }
+
+            if (string.IsNullOrWhiteSpace(reason))
+            {
+                throw Error(node, $"{parent}.reason: required: every exception must say why");
+            }
+
+            return new RuleException(new Glob(glob), rule, reason);
+        }
+
+        private PatternRule ReadPattern(YamlMappingNode node, string parent)
+        {
+            string? id = null, regex = null, title = null, message = null;
+            var severity = Severity.Medium;
+            YamlNode? regexNode = null;
+            foreach (var (key, value, path) in Entries(node, parent))
+            {
+                switch (key)
+                {
+                    case "id": id = Text(value, path); break;
+                    case "regex": regex = Text(value, path); regexNode = value; break;
+                    case "severity": severity = SeverityValue(value, path); break;
+                    case "title": title = Text(value, path); break;
+                    case "message": message = Text(value, path); break;
+                    default: throw Unknown(key, path, value, "id, regex, severity, title, message");
+                }
+            }
+
+            if (id is null || regex is null)
+            {
+                throw Error(node, $"{parent}: a pattern needs 'id' and 'regex'");
+            }
+
+            Regex compiled;
+            try
+            {
+                compiled = new Regex(regex, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200));
+            }
+            catch (ArgumentException e)
+            {
+                throw Error(regexNode!, $"{parent}.regex: not a valid regular expression: {e.Message}");
+            }
+
+            return new PatternRule(id, compiled, severity, title ?? id, message ?? $"Matched the pattern '{id}'.");
+        }
+
+        public YamlMappingNode Mapping(YamlNode node, string path)
+        {
+            Count();
+            return node as YamlMappingNode ?? throw Error(node, $"{Name(path)}: expected a mapping (key: value), found {Kind(node)}");
+        }
+
+        private IEnumerable<YamlNode> Sequence(YamlNode node, string path)
+        {
+            Count();
+            return node as YamlSequenceNode ?? throw Error(node, $"{Name(path)}: expected a list, found {Kind(node)}");
+        }
+
+        private IEnumerable<(string Key, YamlNode Value, string Path)> Entries(YamlMappingNode node, string parent)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (keyNode, value) in node.Children)
+            {
+                Count();
+                var key = (keyNode as YamlScalarNode)?.Value ?? throw Error(keyNode, $"{Name(parent)}: keys must be plain text");
+                var path = parent.Length == 0 ? key : $"{parent}.{key}";
+                if (!seen.Add(key))
+                {
+                    throw Error(keyNode, $"{path}: duplicate key");
+                }
+
+                yield return (key, value, path);
+            }
+        }
+
+        private void Count()
+        {
+            if (++_nodes > MaxNodes)
+            {
+                throw new InvalidInputException($"{source}: config has more than {MaxNodes:N0} nodes (alias expansion?); refusing to read it.");
+            }
+        }
+
+        private string Scalar(YamlNode node, string path, string expected) =>
+            node is YamlScalarNode { Value: not null } s ? s.Value : throw Error(node, $"{path}: expected {expected}, found {Kind(node)}");
+
+        private string Text(YamlNode node, string path) => Scalar(node, path, "text");
+
+        private string Url(YamlNode node, string path)
+        {
+            var text = Text(node, path);
+            return Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
+                ? text
+                : throw Error(node, $"{path}: '{text}' is not an http(s) URL");
+        }
+
+        private List<string> Strings(YamlNode node, string path)
+        {
+            if (node is YamlScalarNode)
+            {
+                return [Text(node, path)];
+            }
+
+            return Sequence(node, path).Select((n, i) => Text(n, $"{path}[{i}]")).ToList();
+        }
+
+        private List<Glob> Globs(YamlNode node, string path) => Strings(node, path).Select(p => new Glob(p)).ToList();
+
+        private bool Bool(YamlNode node, string path)
+        {
+            var text = Scalar(node, path, "true or false");
+            return text switch
+            {
+                "true" or "True" or "yes" or "on" => true,
+                "false" or "False" or "no" or "off" => false,
+                _ => throw Error(node, $"{path}: expected true or false, found '{text}'"),
+            };
+        }
+
+        private int Int(YamlNode node, string path, int min, int max)
+        {
+            var text = Scalar(node, path, "a whole number");
+            if (!int.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
+            {
+                throw Error(node, $"{path}: expected a whole number, found '{text}'");
+            }
+
+            return value >= min && value <= max ? value : throw Error(node, $"{path}: {value} is out of range ({min}..{max})");
+        }
+
+        private double Double(YamlNode node, string path, double min, double max)
+        {
+            var text = Scalar(node, path, "a number");
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                throw Error(node, $"{path}: expected a number, found '{text}'");
+            }
+
+            return value >= min && value <= max ? value : throw Error(node, $"{path}: {value} is out of range ({min}..{max})");
+        }
+
+        private TimeSpan Duration(YamlNode node, string path)
+        {
+            var text = Scalar(node, path, "a duration like 90s or 2m").Trim();
+            var match = Regex.Match(text, @"^(\d+(?:\.\d+)?)\s*(ms|s|m)?$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+            if (!match.Success)
+            {
+                throw Error(node, $"{path}: expected a duration like 90s, 2m or 500ms, found '{text}'");
+            }
+
+            var number = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+            var span = match.Groups[2].Value switch
+            {
+                "ms" => TimeSpan.FromMilliseconds(number),
+                "m" => TimeSpan.FromMinutes(number),
+                _ => TimeSpan.FromSeconds(number),
+            };
+            return span > TimeSpan.Zero && span <= TimeSpan.FromHours(1) ? span : throw Error(node, $"{path}: {text} is out of range (more than 0, at most 1h)");
+        }
+
+        private Severity SeverityValue(YamlNode node, string path)
+        {
+            var text = Scalar(node, path, "a severity");
+            return SeverityText.TryParse(text, out var severity)
+                ? severity
+                : throw Error(node, $"{path}: '{text}' is not a severity (critical, high, medium, low, info)");
+        }
+
+        private T Choice<T>(YamlNode node, string path, params (string Text, T Value)[] choices)
+        {
+            var text = Scalar(node, path, "one of " + string.Join(", ", choices.Select(c => c.Text)));
+            foreach (var (name, value) in choices)
+            {
+                if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
+                {
+                    return value;
+                }
+            }
+
+            throw Error(node, $"{path}: '{text}' is not one of {string.Join(", ", choices.Select(c => c.Text))}");
+        }
+
+        private InvalidInputException Unknown(string key, string path, YamlNode node, string known) =>
+            Error(node, $"{path}: unknown key '{key}' (known here: {known})");
+
+        private InvalidInputException Error(YamlNode node, string message) =>
+            new($"{source}:{node.Start.Line}: {message}");
+
+        private static string Name(string path) => path.Length == 0 ? "top level" : path;
+
+        private static string Kind(YamlNode node) => node switch
+        {
+            YamlMappingNode => "a mapping",
+            YamlSequenceNode => "a list",
+            YamlScalarNode { Value: null or "" } => "nothing",
+            YamlScalarNode s => $"'{s.Value}'",
+            _ => "an alias",
+        };
+    }
+}
