@@ -165,7 +165,7 @@ public static class UnifiedDiffParser
 
             if (hunksOnly)
             {
-                if (line.IsEmpty)
+                if (line.IndexOfAnyExcept(" \t"u8) < 0)
                 {
                     return;
                 }

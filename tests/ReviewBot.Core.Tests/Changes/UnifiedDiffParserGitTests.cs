@@ -321,18 +321,18 @@ public sealed class UnifiedDiffParserGitTests : IDisposable
         _repo.WriteFile("filled.txt", "");
         var first = _repo.Commit("base");
         _repo.WriteFile("models/.gitkeep", "");
+        var second = _repo.Commit("add an empty file");
         _repo.WriteFile("filled.txt", "now text\n");
-        var second = _repo.Commit("add an empty file, fill another");
+        var third = _repo.Commit("fill an empty file");
         _repo.DeleteFile("gone.txt");
-        var third = _repo.Commit("delete an empty file");
+        var fourth = _repo.Commit("delete an empty file");
 
-        var added = Diff(first, second).ToDictionary(f => f.Path);
-        var deleted = Assert.Single(Diff(second, third));
+        var added = Assert.Single(Diff(first, second));
+        var filled = Assert.Single(Diff(second, third));
+        var deleted = Assert.Single(Diff(third, fourth));
 
-        Assert.Equal(2, added.Count);
-        Assert.Equal((ChangeKind.Added, 0, "100644"), (added["models/.gitkeep"].Kind, added["models/.gitkeep"].Hunks.Count, added["models/.gitkeep"].NewMode));
-        var filled = added["filled.txt"];
-        Assert.Equal(ChangeKind.Modified, filled.Kind);
+        Assert.Equal(("models/.gitkeep", ChangeKind.Added, 0, "100644"), (added.Path, added.Kind, added.Hunks.Count, added.NewMode));
+        Assert.Equal(("filled.txt", ChangeKind.Modified), (filled.Path, filled.Kind));
         Assert.Equal((0, 0, 1, 1), (filled.Hunks[0].BaseStart, filled.Hunks[0].BaseCount, filled.Hunks[0].HeadStart, filled.Hunks[0].HeadCount));
         Assert.Equal(("gone.txt", ChangeKind.Deleted, 0), (deleted.Path, deleted.Kind, deleted.Hunks.Count));
     }
