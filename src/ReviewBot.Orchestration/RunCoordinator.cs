@@ -119,12 +119,13 @@ internal sealed class RunCoordinator
 
     private long NowMs => (long)_time.GetElapsedTime(_start).TotalMilliseconds;
 
-    private void Record(int agent, string kind, string? detail = null)
+    private void Record(int agent, string kind, string? detail = null, long? atMs = null)
     {
         var timeline = _timelines[agent];
+        var at = atMs ?? NowMs;
         lock (timeline)
         {
-            timeline.Add(new AgentEvent(kind, NowMs, detail));
+            timeline.Add(new AgentEvent(kind, at, detail));
         }
     }
 
@@ -203,7 +204,14 @@ internal sealed class RunCoordinator
         var meter = new UsageMeter();
         var llm = _limiter is null
             ? null
-            : new GovernedLanguageModel(_engine.Model!, _limiter, _budget, descriptor, meter, _engine.Options.RateLimits.MaxRateLimitRetries);
+            : new GovernedLanguageModel(
+                _engine.Model!,
+                _limiter,
+                _budget,
+                descriptor,
+                meter,
+                _engine.Options.RateLimits.MaxRateLimitRetries,
+                message => Observe.Safely(_observer, o => o.Alert(descriptor.Name, message)));
         var settings = Config.AgentSettings(descriptor.Name);
 
         AttemptOutcome outcome;
@@ -254,7 +262,8 @@ internal sealed class RunCoordinator
     private async Task<AttemptOutcome> RunAttemptAsync(int index, IReviewAgent agent, AgentContext context)
     {
         var descriptor = _descriptors[index];
-        using var budget = new TimeoutBudget(_time, descriptor.Timeout, _engine.Options.Timeouts, stage => OnTimeoutStage(index, stage), _cancellationToken);
+        var startedMs = NowMs;
+        using var budget = new TimeoutBudget(_time, descriptor.Timeout, _engine.Options.Timeouts, (stage, due) => OnTimeoutStage(index, stage, startedMs + (long)due.TotalMilliseconds), _cancellationToken);
         Task<AgentOutput> task;
         try
         {
@@ -300,18 +309,18 @@ internal sealed class RunCoordinator
     private static AttemptOutcome TimedOut(AgentDescriptor descriptor) =>
         new(AttemptEnd.TimedOut, null, $"exceeded its {descriptor.Timeout.ToShortText()} timeout budget");
 
-    private void OnTimeoutStage(int index, TimeoutStage stage)
+    private void OnTimeoutStage(int index, TimeoutStage stage, long dueMs)
     {
         var descriptor = _descriptors[index];
         var options = _engine.Options.Timeouts;
         switch (stage)
         {
             case TimeoutStage.Warned:
-                Record(index, AgentEvent.Warned, $"{Percent(options.WarnAt)} of its {descriptor.Timeout.ToShortText()} timeout budget used");
+                Record(index, AgentEvent.Warned, $"{Percent(options.WarnAt)} of its {descriptor.Timeout.ToShortText()} timeout budget used", dueMs);
                 break;
             case TimeoutStage.Alerted:
                 var message = $"{descriptor.Name} has used {Percent(options.AlertAt)} of its {descriptor.Timeout.ToShortText()} timeout budget";
-                Record(index, AgentEvent.Alerted, message);
+                Record(index, AgentEvent.Alerted, message, dueMs);
                 Observe.Safely(_observer, o => o.Alert(descriptor.Name, message));
                 break;
             default:

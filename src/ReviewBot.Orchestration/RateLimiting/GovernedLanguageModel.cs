@@ -39,9 +39,18 @@ internal sealed class GovernedLanguageModel : ILanguageModel
     private readonly AgentDescriptor _agent;
     private readonly UsageMeter _meter;
     private readonly int _maxRateLimitRetries;
+    private readonly Action<string>? _onRateLimited;
 
-    public GovernedLanguageModel(ILanguageModel inner, DeploymentRateLimiter limiter, ComputeBudget budget, AgentDescriptor agent, UsageMeter meter, int maxRateLimitRetries)
+    public GovernedLanguageModel(
+        ILanguageModel inner,
+        DeploymentRateLimiter limiter,
+        ComputeBudget budget,
+        AgentDescriptor agent,
+        UsageMeter meter,
+        int maxRateLimitRetries,
+        Action<string>? onRateLimited = null)
     {
+        _onRateLimited = onRateLimited;
         _inner = inner;
         _limiter = limiter;
         _budget = budget;
@@ -72,6 +81,7 @@ internal sealed class GovernedLanguageModel : ILanguageModel
             {
                 Release(reservation);
                 _limiter.PauseFor(retryAfter);
+                _onRateLimited?.Invoke($"LLM deployment '{_limiter.Deployment}' answered 429: every call to it is paused for {retryAfter.TotalSeconds:0.###}s");
                 if (attempt >= _maxRateLimitRetries)
                 {
                     throw;

@@ -10,23 +10,25 @@ internal enum TimeoutStage
 
 /// <summary>
 /// One attempt's timeout budget on a <see cref="TimeProvider"/>: calls back at the warning and alert
-/// thresholds, and at 100% cancels <see cref="Token"/> and completes <see cref="Expired"/>. The token is
+/// thresholds (with the instant the stage was due, relative to the attempt's start), and at 100% cancels <see cref="Token"/> and completes <see cref="Expired"/>. The token is
 /// also cancelled when the run is. A budget of zero or <see cref="Timeout.InfiniteTimeSpan"/> never expires.
 /// </summary>
 internal sealed class TimeoutBudget : IDisposable
 {
     private readonly CancellationTokenSource _cts;
     private readonly TaskCompletionSource _expired = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Action<TimeoutStage> _onStage;
+    private readonly Action<TimeoutStage, TimeSpan> _onStage;
+    private readonly TimeoutOptions _options;
     private readonly ITimer? _warn;
     private readonly ITimer? _alert;
     private readonly ITimer? _cancel;
     private readonly CancellationTokenRegistration _runRegistration;
     private int _disposed;
 
-    public TimeoutBudget(TimeProvider time, TimeSpan budget, TimeoutOptions options, Action<TimeoutStage> onStage, CancellationToken runToken)
+    public TimeoutBudget(TimeProvider time, TimeSpan budget, TimeoutOptions options, Action<TimeoutStage, TimeSpan> onStage, CancellationToken runToken)
     {
         _onStage = onStage;
+        _options = options;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(runToken);
         _runRegistration = runToken.UnsafeRegister(static state => ((TimeoutBudget)state!)._expired.TrySetResult(), this);
         Budget = budget;
@@ -73,7 +75,13 @@ internal sealed class TimeoutBudget : IDisposable
             }
         }
 
-        _onStage(stage);
+        var due = stage switch
+        {
+            TimeoutStage.Warned => Budget * _options.WarnAt,
+            TimeoutStage.Alerted => Budget * _options.AlertAt,
+            _ => Budget,
+        };
+        _onStage(stage, due);
     }
 
     public void Dispose()
