@@ -28,12 +28,46 @@ internal static partial class MarkdownText
         var position = 0;
         foreach (Match match in CodeOrUrl().Matches(text))
         {
-            EscapePlain(result, text.AsSpan(position, match.Index - position), lineStart && position == 0);
+            EscapePlain(result, text.AsSpan(position, match.Index - position), lineStart && position == 0, atEndNameFollows: false);
             result.Append(match.Groups["body"].Success ? Code(match.Groups["body"].Value, inTable) : Code(match.Value, inTable));
             position = match.Index + match.Length;
         }
 
-        EscapePlain(result, text.AsSpan(position), lineStart && position == 0);
+        EscapePlain(result, text.AsSpan(position), lineStart && position == 0, atEndNameFollows: false);
+        return result.ToString();
+    }
+
+    /// <summary>
+    /// A run of untrusted text inside Markdown we are building (the sanitizer's literals): like
+    /// <see cref="Text(string?, bool, bool)"/> but spaces are kept as they are, since the run may sit between
+    /// other inlines, and a trailing <c>@</c> is neutralised because the next run may begin a name.
+    /// </summary>
+    public static string Inline(string value, bool inTable, bool lineStart)
+    {
+        var text = new StringBuilder(value.Length);
+        foreach (var c in value)
+        {
+            if (c is '\r' or '\n')
+            {
+                text.Append(' ');
+            }
+            else if (c == '\t' || !(char.IsControl(c) || IsBidiControl(c)))
+            {
+                text.Append(c);
+            }
+        }
+
+        var plain = text.ToString();
+        var result = new StringBuilder(plain.Length + 16);
+        var position = 0;
+        foreach (Match match in CodeOrUrl().Matches(plain))
+        {
+            EscapePlain(result, plain.AsSpan(position, match.Index - position), lineStart && position == 0, atEndNameFollows: false);
+            result.Append(match.Groups["body"].Success ? Code(match.Groups["body"].Value, inTable) : Code(match.Value, inTable));
+            position = match.Index + match.Length;
+        }
+
+        EscapePlain(result, plain.AsSpan(position), lineStart && position == 0, atEndNameFollows: true);
         return result.ToString();
     }
 
@@ -192,13 +226,13 @@ internal static partial class MarkdownText
         && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
         && !prefix.Any(c => char.IsWhiteSpace(c) || c is '(' or ')' or '<' or '>' or '"' or '`');
 
-    private static void EscapePlain(StringBuilder result, ReadOnlySpan<char> text, bool lineStart)
+    private static void EscapePlain(StringBuilder result, ReadOnlySpan<char> text, bool lineStart, bool atEndNameFollows)
     {
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
             var previous = i > 0 ? text[i - 1] : (result.Length > 0 ? result[^1] : ' ');
-            var next = i + 1 < text.Length ? text[i + 1] : ' ';
+            var next = i + 1 < text.Length ? text[i + 1] : (atEndNameFollows ? 'a' : ' ');
             switch (c)
             {
                 case '\\' or '`' or '*' or '[' or ']' or '~' or '$':
