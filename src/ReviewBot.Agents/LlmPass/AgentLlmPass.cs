@@ -17,15 +17,31 @@ namespace ReviewBot.Agents.LlmPass;
 /// <para>Failures never throw (except cancellation): they degrade the agent with a reason, and the rule findings
 /// stand. Malformed output gets one repair retry with the error sent back. An <see cref="LlmException"/> stops the
 /// pass: its reason names the fix for 401/404, "shed by budget" when the run's budget refused the call.</para>
+/// <para>One instance may serve every agent of a run: the agent is the one given to the constructor, else
+/// <see cref="AgentContext.Agent"/>, else the agent whose config section is <see cref="AgentContext.Settings"/>,
+/// else the agent of the rule findings; an agent that cannot be told gets the generic role.</para>
 /// <para>The pass does not retry, wait or meter: <see cref="AgentContext.Llm"/> is already wrapped by the
 /// orchestrator's shared rate limiter and budget, which see every call's estimate and usage.</para>
 /// </remarks>
 public sealed class AgentLlmPass : IAgentLlmPass
 {
-    private readonly AgentName _agent;
+    private readonly AgentName? _agent;
     private readonly AgentLlmPassOptions _options;
 
-    public AgentLlmPass(AgentName agent, AgentLlmPassOptions? options = null)
+    /// <summary>A pass shared by all agents of a run; each call finds its agent from the context.</summary>
+    public AgentLlmPass()
+        : this(null, null)
+    {
+    }
+
+    /// <summary>A pass shared by all agents of a run, with <paramref name="options"/>.</summary>
+    public AgentLlmPass(AgentLlmPassOptions options)
+        : this(null, options)
+    {
+    }
+
+    /// <summary>A pass bound to <paramref name="agent"/>.</summary>
+    public AgentLlmPass(AgentName? agent, AgentLlmPassOptions? options = null)
     {
         _agent = agent;
         _options = options ?? AgentLlmPassOptions.Default;
@@ -42,8 +58,9 @@ public sealed class AgentLlmPass : IAgentLlmPass
             return new LlmPassResult([]);
         }
 
+        var agent = AgentOf(context, ruleFindings);
         var boundary = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var system = SystemPrompt(boundary, context.Settings.Prompt);
+        var system = SystemPrompt(agent, boundary, context.Settings.Prompt);
         var known = KnownFindings(ruleFindings);
         var overhead = system.Length + PromptLibrary.FindingsSchema.Length + UserPrompt(boundary, 1, 1, known, "").Length;
         var available = Math.Max(1_000, (_options.MaxPromptTokensPerCall * 4) - overhead);
@@ -61,7 +78,7 @@ public sealed class AgentLlmPass : IAgentLlmPass
             var outcome = await CallAsync(llm, system, user, context.Config.Llm.MaxOutputTokens, cancellationToken).ConfigureAwait(false);
             if (outcome.Findings is { } raw)
             {
-                findings.AddRange(LlmFindingReader.Validate(_agent, raw, call, _options, out var droppedHere));
+                findings.AddRange(LlmFindingReader.Validate(agent ?? Unknown, raw, call, _options, out var droppedHere));
                 dropped += droppedHere;
                 continue;
             }
@@ -94,17 +111,41 @@ public sealed class AgentLlmPass : IAgentLlmPass
         };
     }
 
+    /// <summary>The name findings carry when the agent cannot be told; the engine stamps the real one.</summary>
+    private static readonly AgentName Unknown = new("llm");
+
+    private AgentName? AgentOf(AgentContext context, IReadOnlyList<Finding> ruleFindings)
+    {
+        if ((_agent ?? context.Agent) is { } known)
+        {
+            return known;
+        }
+
+        foreach (var (name, settings) in context.Config.Agents)
+        {
+            if (ReferenceEquals(settings, context.Settings) && AgentName.IsValid(name))
+            {
+                return new AgentName(name);
+            }
+        }
+
+        var agents = ruleFindings.Select(f => f.Agent).Distinct().ToList();
+        return agents.Count == 1 ? agents[0] : null;
+    }
+
     /// <summary>The system prompt: how to read the data block, then the agent's role and the repository's additions.</summary>
-    internal string SystemPrompt(string boundary, string? configPrompt)
+    internal static string SystemPrompt(AgentName? agent, string boundary, string? configPrompt)
     {
         var builder = new StringBuilder();
-        builder.Append(PromptLibrary.Common.Replace("{{agent}}", _agent.Value, StringComparison.Ordinal).Replace("{{boundary}}", boundary, StringComparison.Ordinal));
-        builder.Append("\n\n").Append(PromptLibrary.Role(_agent));
-        if (!string.IsNullOrWhiteSpace(configPrompt))
+        builder.Append(PromptLibrary.Common.Replace("{{agent}}", agent?.Value ?? "data", StringComparison.Ordinal).Replace("{{boundary}}", boundary, StringComparison.Ordinal));
+        var builtIn = agent is { } a && PromptLibrary.HasRole(a);
+        var hasPrompt = !string.IsNullOrWhiteSpace(configPrompt);
+        builder.Append("\n\n").Append(builtIn ? PromptLibrary.Role(agent!.Value) : hasPrompt ? PromptLibrary.Custom : PromptLibrary.General);
+        if (hasPrompt)
         {
             builder.Append("\n\n")
-                .Append(PromptLibrary.HasRole(_agent) ? "Additional instructions from the repository's ReviewBot config:\n" : "The team's instructions:\n")
-                .Append(SecretRedactor.Redact(configPrompt.Trim()));
+                .Append(builtIn ? "Additional instructions from the repository's ReviewBot config:\n" : "The team's instructions:\n")
+                .Append(SecretRedactor.Redact(configPrompt!.Trim()));
         }
 
         return builder.ToString();

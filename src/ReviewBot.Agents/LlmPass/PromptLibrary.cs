@@ -17,11 +17,17 @@ internal static class PromptLibrary
 
     public static string FindingsSchema => Load("findings.schema.json");
 
-    /// <summary>True when a role file exists for <paramref name="agent"/> (the five built-ins).</summary>
-    public static bool HasRole(AgentName agent) => Exists($"{agent.Value}.md");
+    /// <summary>The role of an agent that cannot be told, or of a custom agent without a prompt.</summary>
+    public static string General => Load("general.md");
 
-    /// <summary>The role prompt of <paramref name="agent"/>; the generic custom-agent role for others.</summary>
-    public static string Role(AgentName agent) => HasRole(agent) ? Load($"{agent.Value}.md") : Load("custom.md");
+    /// <summary>The role of a custom agent: the team's prompt follows it.</summary>
+    public static string Custom => Load("custom.md");
+
+    /// <summary>True when a role file exists for <paramref name="agent"/> (the five built-ins).</summary>
+    public static bool HasRole(AgentName agent) => agent.Value is "governance" or "quality" or "lineage" or "cost" or "docs" && Exists($"{agent.Value}.md");
+
+    /// <summary>The role prompt of a built-in agent (see <see cref="HasRole"/>).</summary>
+    public static string Role(AgentName agent) => Load($"{agent.Value}.md");
 
     private static bool Exists(string name) =>
         typeof(PromptLibrary).Assembly.GetManifestResourceInfo(Prefix + name) is not null;

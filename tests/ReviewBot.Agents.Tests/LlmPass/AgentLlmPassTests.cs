@@ -84,6 +84,54 @@ public sealed partial class AgentLlmPassTests
     }
 
     [Fact]
+    public async Task RunAsync_SharedPass_AgentFromContext()
+    {
+        var model = new FakeLanguageModel().Answer(Diffs.Json(("models/marts/orders.sql", 13, "low", "t", 0.9)));
+
+        var result = await new AgentLlmPass().RunAsync(Diffs.Context(model, [Orders], agent: AgentName.Lineage), [Orders], [], CancellationToken.None);
+
+        Assert.Contains("Your role: lineage.", model.Requests[0].SystemPrompt, StringComparison.Ordinal);
+        Assert.Equal(AgentName.Lineage, Assert.Single(result.Findings).Agent);
+    }
+
+    [Fact]
+    public async Task RunAsync_SharedPassWithoutContextAgent_AgentFromItsConfigSection()
+    {
+        var cost = new AgentConfig { Prompt = "We run on BigQuery on-demand pricing." };
+        var config = new ReviewConfig { Agents = new Dictionary<string, AgentConfig> { ["cost"] = cost, ["docs"] = new AgentConfig() } };
+        var model = new FakeLanguageModel().Answer("{\"findings\":[]}");
+
+        await new AgentLlmPass().RunAsync(Diffs.Context(model, [Orders], cost, config: config), [Orders], [], CancellationToken.None);
+
+        var system = model.Requests[0].SystemPrompt;
+        Assert.Contains("Your role: cost.", system, StringComparison.Ordinal);
+        Assert.Contains("Additional instructions from the repository's ReviewBot config:\nWe run on BigQuery on-demand pricing.", system, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_SharedPassWithoutContextAgent_AgentFromRuleFindings()
+    {
+        var rule = new Finding { Agent = AgentName.Docs, Rule = "model-undocumented", Severity = Severity.Low, File = Orders.Path, Title = "t", Message = "m" };
+        var model = new FakeLanguageModel().Answer("{\"findings\":[]}");
+
+        await new AgentLlmPass().RunAsync(Diffs.Context(model, [Orders]), [Orders], [rule], CancellationToken.None);
+
+        Assert.Contains("Your role: docs.", model.Requests[0].SystemPrompt, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_AgentUnknownOrCustomWithoutPrompt_GeneralRole()
+    {
+        var model = new FakeLanguageModel().Answer("{\"findings\":[]}");
+
+        await new AgentLlmPass().RunAsync(Diffs.Context(model, [Orders]), [Orders], [], CancellationToken.None);
+        await new AgentLlmPass(new AgentName("sql-style")).RunAsync(Diffs.Context(model, [Orders]), [Orders], [], CancellationToken.None);
+
+        Assert.All(model.Requests, r => Assert.Contains("Your role: a generalist data reviewer.", r.SystemPrompt, StringComparison.Ordinal));
+        Assert.All(model.Requests, r => Assert.Contains("Do not flag:", r.SystemPrompt, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task RunAsync_SecretsInDiff_MaskedInEveryRequest()
     {
         var file = Diffs.Added("pipelines/load.py",

@@ -34,8 +34,10 @@ internal static class Diffs
     public static FileChange Added(string path, params string[] lines) =>
         new(path, ChangeKind.Added, [Hunk(1, lines.Select(l => "+" + l).ToArray())]);
 
-    public static AgentContext Context(ILanguageModel? llm, IReadOnlyList<FileChange> files, AgentConfig? settings = null) => new()
+    public static AgentContext Context(ILanguageModel? llm, IReadOnlyList<FileChange> files, AgentConfig? settings = null, AgentName? agent = null, ReviewConfig? config = null) => new()
     {
+        Agent = agent,
+        Config = config ?? ReviewConfig.Default,
         Change = new ChangeSet(files, MemorySnapshot.Empty("base"), MemorySnapshot.Empty("head")),
         Resources = new ResourceStore(),
         Settings = settings ?? AgentConfig.Empty,
