@@ -485,6 +485,14 @@ public static class UnifiedDiffParser
 
         public FileChange Build()
         {
+            // git writes '---'/'+++' only for a file with hunks: a header cut short is a truncated diff.
+            var hasMinus = _minus is not null || _minusNull;
+            var hasPlus = _plus is not null || _plusNull;
+            if (hasMinus != hasPlus || (hasPlus && Hunks.Count == 0 && !_binary))
+            {
+                throw new InvalidInputException($"line {startLine}: truncated diff: the file header starting here has no hunk");
+            }
+
             var oldPath = _renameFrom ?? _copyFrom ?? StripPrefix(_minus, _oldPrefix, 'a') ?? _gitOld;
             var newPath = _renameTo ?? _copyTo ?? StripPrefix(_plus, _newPrefix, 'b') ?? _gitNew;
             var kind =

@@ -146,6 +146,17 @@ public sealed class UnifiedDiffParserInputTests
     }
 
     [Theory]
+    [InlineData("diff --git a/x.sql b/x.sql\nindex 1111111..2222222 100644\n--- a/x.sql\n")]
+    [InlineData("diff --git a/x.sql b/x.sql\nindex 1111111..2222222 100644\n--- a/x.sql\n+++ b/x.sql\n")]
+    [InlineData("diff --git a/x.sql b/x.sql\n--- a/x.sql\n+++ b/x.sql\ndiff --git a/y.sql b/y.sql\nnew file mode 100644\n")]
+    public void Parse_DiffTruncatedInsideFileHeader_ThrowsTruncated(string diff)
+    {
+        var e = Assert.Throws<InvalidInputException>(() => UnifiedDiffParser.Parse(Encoding.UTF8.GetBytes(diff)));
+
+        Assert.Equal("line 1: truncated diff: the file header starting here has no hunk", e.Message);
+    }
+
+    [Theory]
     [InlineData("@@ -x,1 +1,1 @@")]
     [InlineData("@@ -1,1 +1,1")]
     [InlineData("@@ -99999999999,1 +1,1 @@")]
