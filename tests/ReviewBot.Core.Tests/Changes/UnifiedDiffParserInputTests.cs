@@ -231,6 +231,22 @@ public sealed class UnifiedDiffParserInputTests
         Assert.Equal(["a", "b"], file.AddedLines.Select(l => l.Text));
     }
 
+    [Theory]
+    [InlineData("utf-8")]
+    [InlineData("utf-16")]
+    [InlineData("utf-16BE")]
+    public void Parse_DiffSavedWithByteOrderMark_ParsesTheFirstFileToo(string encodingName)
+    {
+        // What `git diff > change.diff` gives in Windows PowerShell (UTF-16) or some editors (UTF-8 BOM).
+        const string diff = "diff --git a/x.sql b/x.sql\r\n--- a/x.sql\r\n+++ b/x.sql\r\n@@ -1 +1 @@\r\n-select 1\r\n+select '\u00e9'\r\n";
+        var encoding = Encoding.GetEncoding(encodingName);
+
+        var file = Assert.Single(UnifiedDiffParser.Parse([.. encoding.GetPreamble(), .. encoding.GetBytes(diff)]));
+
+        Assert.Equal("x.sql", file.Path);
+        Assert.Equal("select '\u00e9'", file.AddedLines.Single().Text);
+    }
+
     [Fact]
     public void Parse_CarriageReturnInsideALine_IsKept()
     {
