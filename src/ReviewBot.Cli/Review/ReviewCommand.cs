@@ -94,7 +94,7 @@ internal static class ReviewCommand
         var diff = result.GetValue(Diff);
         if (result.GetValue(Sample))
         {
-            if (@base is not null || diff is not null || result.GetResult(Repo) is not null)
+            if (@base is not null || diff is not null || result.GetResult(Repo) is { Implicit: false })
             {
                 throw new InvalidInputException("--sample reviews the embedded sample; it cannot be combined with --repo, --base or --diff.");
             }

@@ -19,6 +19,7 @@ public static class ConfigLoader
 
     private const int MaxNodes = 10_000;
     private const int MaxBytes = 256 * 1024;
+    private const int MaxDepth = 32;
 
     public static ReviewConfig Parse(string yaml, string source)
     {
@@ -30,6 +31,9 @@ public static class ConfigLoader
         YamlStream stream = [];
         try
         {
+            // YamlStream.Load recurses once per nesting level, and a stack overflow cannot be caught:
+            // measure the depth with the (iterative) event parser first.
+            CheckDepth(yaml, source);
             stream.Load(new StringReader(yaml));
         }
         catch (YamlException e)
@@ -37,7 +41,7 @@ public static class ConfigLoader
             throw new InvalidInputException($"{source}:{e.Start.Line}: not valid YAML: {Describe(e)}", e);
         }
 
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" })
         {
             return ReviewConfig.Default;
         }
@@ -45,6 +49,28 @@ public static class ConfigLoader
         var reader = new Reader(source);
         var root = reader.Mapping(stream.Documents[0].RootNode, "");
         return reader.ReadRoot(root);
+    }
+
+    private static void CheckDepth(string yaml, string source)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    if (++depth > MaxDepth)
+                    {
+                        throw new InvalidInputException($"{source}:{parser.Current.Start.Line}: nested more than {MaxDepth} levels deep; refusing to read it");
+                    }
+
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
     }
 
     private static string Describe(YamlException e)
@@ -70,7 +96,7 @@ public static class ConfigLoader
             PathFilter paths = d.Paths;
             LimitsConfig limits = d.Limits;
             IReadOnlyDictionary<string, AgentConfig> agents = d.Agents;
-            foreach (var (key, value, path) in Entries(root, ""))
+            foreach (var (key, value, path, keyNode) in Entries(root, ""))
             {
                 switch (key)
                 {
@@ -83,7 +109,7 @@ public static class ConfigLoader
                     case "paths": paths = ReadPaths(value, path); break;
                     case "limits": limits = ReadLimits(Mapping(value, path), path); break;
                     case "agents": agents = ReadAgents(Mapping(value, path), path); break;
-                    default: throw Unknown(key, path, value, "fail_on, on_incomplete, max_parallel, review_drafts, budget, llm, paths, limits, agents");
+                    default: throw Unknown(key, path, keyNode, "fail_on, on_incomplete, max_parallel, review_drafts, budget, llm, paths, limits, agents");
                 }
             }
 
@@ -101,7 +127,7 @@ public static class ConfigLoader
             var reserve = 0.2;
             var promptPrice = 0.0025m;
             var completionPrice = 0.01m;
-            foreach (var (key, value, path) in Entries(node, parent))
+            foreach (var (key, value, path, keyNode) in Entries(node, parent))
             {
                 switch (key)
                 {
@@ -110,7 +136,7 @@ public static class ConfigLoader
                     case "critical_reserve": reserve = Double(value, path, 0, 1); break;
                     case "usd_per_1k_prompt_tokens": promptPrice = (decimal)Double(value, path, 0, 1000); break;
                     case "usd_per_1k_completion_tokens": completionPrice = (decimal)Double(value, path, 0, 1000); break;
-                    default: throw Unknown(key, path, value, "tokens, usd, critical_reserve, usd_per_1k_prompt_tokens, usd_per_1k_completion_tokens");
+                    default: throw Unknown(key, path, keyNode, "tokens, usd, critical_reserve, usd_per_1k_prompt_tokens, usd_per_1k_completion_tokens");
                 }
             }
 
@@ -124,7 +150,7 @@ public static class ConfigLoader
             string? endpoint = null, deployment = null, apiVersion = null;
             bool canBlock = false;
             int rpm = d.RequestsPerMinute, tpm = d.TokensPerMinute, maxOut = d.MaxOutputTokens;
-            foreach (var (key, value, path) in Entries(node, parent))
+            foreach (var (key, value, path, keyNode) in Entries(node, parent))
             {
                 switch (key)
                 {
@@ -137,7 +163,7 @@ public static class ConfigLoader
                     case "tokens_per_minute": tpm = Int(value, path, 1, 100_000_000); break;
                     case "max_output_tokens": maxOut = Int(value, path, 16, 100_000); break;
                     case "api_key": throw Error(value, $"{path}: secrets never live in the config file; set AZURE_OPENAI_API_KEY (or the action input azure_openai_api_key) instead");
-                    default: throw Unknown(key, path, value, "provider, endpoint, deployment, model, api_version, can_block, requests_per_minute, tokens_per_minute, max_output_tokens");
+                    default: throw Unknown(key, path, keyNode, "provider, endpoint, deployment, model, api_version, can_block, requests_per_minute, tokens_per_minute, max_output_tokens");
                 }
             }
 
@@ -152,13 +178,13 @@ public static class ConfigLoader
         {
             var limits = new LimitsConfig();
             int maxFiles = limits.MaxFiles, maxBytes = limits.MaxFileBytes;
-            foreach (var (key, value, path) in Entries(node, parent))
+            foreach (var (key, value, path, keyNode) in Entries(node, parent))
             {
                 switch (key)
                 {
                     case "max_files": maxFiles = Int(value, path, 1, 100_000); break;
                     case "max_file_bytes": maxBytes = Int(value, path, 1, 64 << 20); break;
-                    default: throw Unknown(key, path, value, "max_files, max_file_bytes");
+                    default: throw Unknown(key, path, keyNode, "max_files, max_file_bytes");
                 }
             }
 
@@ -168,13 +194,13 @@ public static class ConfigLoader
         private PathFilter ReadPaths(YamlNode node, string parent)
         {
             IReadOnlyList<Glob> include = [], exclude = [];
-            foreach (var (key, value, path) in Entries(Mapping(node, parent), parent))
+            foreach (var (key, value, path, keyNode) in Entries(Mapping(node, parent), parent))
             {
                 switch (key)
                 {
                     case "include": include = Globs(value, path); break;
                     case "exclude": exclude = Globs(value, path); break;
-                    default: throw Unknown(key, path, value, "include, exclude");
+                    default: throw Unknown(key, path, keyNode, "include, exclude");
                 }
             }
 
@@ -184,7 +210,7 @@ public static class ConfigLoader
         private Dictionary<string, AgentConfig> ReadAgents(YamlMappingNode node, string parent)
         {
             var agents = new Dictionary<string, AgentConfig>(StringComparer.Ordinal);
-            foreach (var (key, value, path) in Entries(node, parent))
+            foreach (var (key, value, path, _) in Entries(node, parent))
             {
                 if (!AgentName.IsValid(key))
                 {
@@ -213,7 +239,7 @@ public static class ConfigLoader
             var exceptions = new List<RuleException>();
             var patterns = new List<PatternRule>();
             IReadOnlyList<string>? reads = null, writes = null;
-            foreach (var (key, value, path) in Entries(node, parent))
+            foreach (var (key, value, path, keyNode) in Entries(node, parent))
             {
                 switch (key)
                 {
@@ -223,14 +249,14 @@ public static class ConfigLoader
                     case "retry": retry = Int(value, path, 0, 5); break;
                     case "timeout": timeout = Duration(value, path); break;
                     case "severity":
-                        foreach (var (rule, sev, rulePath) in Entries(Mapping(value, path), path))
+                        foreach (var (rule, sev, rulePath, _) in Entries(Mapping(value, path), path))
                         {
                             severities[rule] = SeverityValue(sev, rulePath);
                         }
 
                         break;
                     case "rules":
-                        foreach (var (rule, on, rulePath) in Entries(Mapping(value, path), path))
+                        foreach (var (rule, on, rulePath, _) in Entries(Mapping(value, path), path))
                         {
                             toggles[rule] = Bool(on, rulePath);
                         }
@@ -258,7 +284,7 @@ public static class ConfigLoader
                         break;
                     case "reads": reads = Strings(value, path); break;
                     case "writes": writes = Strings(value, path); break;
-                    default: throw Unknown(key, path, value, "enabled, lane, policy, retry, timeout, severity, rules, paths, prompt, exceptions, patterns, reads, writes");
+                    default: throw Unknown(key, path, keyNode, "enabled, lane, policy, retry, timeout, severity, rules, paths, prompt, exceptions, patterns, reads, writes");
                 }
             }
 
@@ -272,14 +298,14 @@ public static class ConfigLoader
         private RuleException ReadException(YamlMappingNode node, string parent)
         {
             string? glob = null, rule = null, reason = null;
-            foreach (var (key, value, path) in Entries(node, parent))
+            foreach (var (key, value, path, keyNode) in Entries(node, parent))
             {
                 switch (key)
                 {
                     case "path": glob = Text(value, path); break;
                     case "rule": rule = Text(value, path); break;
                     case "reason": reason = Text(value, path); break;
-                    default: throw Unknown(key, path, value, "path, rule, reason");
+                    default: throw Unknown(key, path, keyNode, "path, rule, reason");
                 }
             }
 
@@ -301,7 +327,7 @@ public static class ConfigLoader
             string? id = null, regex = null, title = null, message = null;
             var severity = Severity.Medium;
             YamlNode? regexNode = null;
-            foreach (var (key, value, path) in Entries(node, parent))
+            foreach (var (key, value, path, keyNode) in Entries(node, parent))
             {
                 switch (key)
                 {
@@ -310,7 +336,7 @@ public static class ConfigLoader
                     case "severity": severity = SeverityValue(value, path); break;
                     case "title": title = Text(value, path); break;
                     case "message": message = Text(value, path); break;
-                    default: throw Unknown(key, path, value, "id, regex, severity, title, message");
+                    default: throw Unknown(key, path, keyNode, "id, regex, severity, title, message");
                 }
             }
 
@@ -344,7 +370,7 @@ public static class ConfigLoader
             return node as YamlSequenceNode ?? throw Error(node, $"{Name(path)}: expected a list, found {Kind(node)}");
         }
 
-        private IEnumerable<(string Key, YamlNode Value, string Path)> Entries(YamlMappingNode node, string parent)
+        private IEnumerable<(string Key, YamlNode Value, string Path, YamlNode KeyNode)> Entries(YamlMappingNode node, string parent)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (keyNode, value) in node.Children)
@@ -357,7 +383,7 @@ public static class ConfigLoader
                     throw Error(keyNode, $"{path}: duplicate key");
                 }
 
-                yield return (key, value, path);
+                yield return (key, value, path, keyNode);
             }
         }
 
@@ -468,8 +494,9 @@ public static class ConfigLoader
             throw Error(node, $"{path}: '{text}' is not one of {string.Join(", ", choices.Select(c => c.Text))}");
         }
 
-        private InvalidInputException Unknown(string key, string path, YamlNode node, string known) =>
-            Error(node, $"{path}: unknown key '{key}' (known here: {known})");
+        // Reported at the key's line: a block value starts on the line after its key.
+        private InvalidInputException Unknown(string key, string path, YamlNode keyNode, string known) =>
+            Error(keyNode, $"{path}: unknown key '{key}' (known here: {known})");
 
         private InvalidInputException Error(YamlNode node, string message) =>
             new($"{source}:{node.Start.Line}: {message}");
