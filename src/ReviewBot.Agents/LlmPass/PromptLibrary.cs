@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using ReviewBot.Core.Agents;
 
 namespace ReviewBot.Agents.LlmPass;
@@ -15,7 +16,8 @@ internal static class PromptLibrary
 
     public static string Common => Load("common.md");
 
-    public static string FindingsSchema => Load("findings.schema.json");
+    /// <summary>The findings JSON schema, minified (the service counts it as prompt tokens).</summary>
+    public static string FindingsSchema => Cache.GetOrAdd("findings.schema.min.json", static _ => Minify(Load("findings.schema.json")));
 
     /// <summary>The role of an agent that cannot be told, or of a custom agent without a prompt.</summary>
     public static string General => Load("general.md");
@@ -28,6 +30,12 @@ internal static class PromptLibrary
 
     /// <summary>The role prompt of a built-in agent (see <see cref="HasRole"/>).</summary>
     public static string Role(AgentName agent) => Load($"{agent.Value}.md");
+
+    private static string Minify(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return JsonSerializer.Serialize(document.RootElement);
+    }
 
     private static bool Exists(string name) =>
         typeof(PromptLibrary).Assembly.GetManifestResourceInfo(Prefix + name) is not null;
