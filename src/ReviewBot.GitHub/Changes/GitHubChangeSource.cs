@@ -71,9 +71,16 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
 
         try
         {
-            var bytes = await api.CallAsync(c => c.Repository.Content.GetRawContentByRef(repository.Owner, repository.Name, path, baseSha), cancellationToken)
+            // JSON (base64) rather than the raw media type: Octokit only hands back raw bodies for some content types.
+            var contents = await api.CallAsync(c => c.Repository.Content.GetAllContentsByRef(repository.Owner, repository.Name, path, baseSha), cancellationToken)
                 .ConfigureAwait(false);
-            return ConfigLoader.Parse(System.Text.Encoding.UTF8.GetString(bytes).TrimStart('\uFEFF'), source);
+            var file = contents.FirstOrDefault(c => c.Type.StringValue == "file");
+            if (file is null)
+            {
+                throw new InvalidInputException($"{source}: not a file.");
+            }
+
+            return ConfigLoader.Parse((file.Content ?? "").TrimStart('\uFEFF'), source);
         }
         catch (NotFoundException)
         {

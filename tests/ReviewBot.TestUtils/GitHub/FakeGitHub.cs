@@ -276,9 +276,23 @@ public sealed class FakeGitHub : IDisposable
                 return Page(Files.Cast<JsonNode>().ToList(), query, fullPath);
             case "GET" when rest.StartsWith("/contents/", StringComparison.Ordinal):
                 var file = Uri.UnescapeDataString(rest["/contents/".Length..]);
-                return query.TryGetValue("ref", out var @ref) && Trees.TryGetValue(@ref, out var tree) && tree.TryGetValue(file, out var text)
-                    ? Raw(200, Encoding.UTF8.GetBytes(text), "application/vnd.github.raw")
-                    : Json(404, """{"message":"Not Found"}""");
+                if (!query.TryGetValue("ref", out var @ref) || !Trees.TryGetValue(@ref, out var tree) || !tree.TryGetValue(file, out var text))
+                {
+                    return Json(404, """{"message":"Not Found"}""");
+                }
+
+                var base64 = Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+                return Json(200, new JsonObject
+                {
+                    ["type"] = "file",
+                    ["encoding"] = "base64",
+                    ["size"] = Encoding.UTF8.GetByteCount(text),
+                    ["name"] = file.Split('/')[^1],
+                    ["path"] = file,
+                    ["sha"] = new string('b', 40),
+                    ["content"] = string.Join("\n", base64.Chunk(60).Select(c => new string(c))),
+                    ["url"] = $"{ApiUrl}{repo}/contents/{file}?ref={@ref}",
+                }.ToJsonString());
             case "GET" when rest.StartsWith("/tarball/", StringComparison.Ordinal):
                 var sha = rest["/tarball/".Length..];
                 if (RedirectArchives)
