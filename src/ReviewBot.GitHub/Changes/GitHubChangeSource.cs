@@ -64,8 +64,8 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
             var git = new WorkspaceGit(workspace);
             if (await git.HasCommitAsync(baseSha, cancellationToken).ConfigureAwait(false))
             {
-                var text = await git.ShowAsync(baseSha, path, cancellationToken).ConfigureAwait(false);
-                return text is null ? ReviewConfig.Default : ConfigLoader.Parse(text, source);
+                var files = await new GitSnapshot(workspace, baseSha).ReadFilesAsync([path], cancellationToken).ConfigureAwait(false);
+                return !files.TryGetValue(path, out var text) ? ReviewConfig.Default : ConfigLoader.Parse(text, source);
             }
         }
 
@@ -121,7 +121,7 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
             }
 
             var kind = Kind(file.Status);
-            files.Add(new FileChange(file.FileName, kind, PatchHunks.Parse(file.Patch))
+            files.Add(new FileChange(file.FileName, kind, UnifiedDiffParser.ParseHunks(file.Patch))
             {
                 OldPath = kind is ChangeKind.Renamed or ChangeKind.Copied ? file.PreviousFileName : null,
             });
@@ -162,7 +162,7 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
                 // The files API diffs from the merge base, as the PR page does; read the base side there too.
                 var mergeBase = await git.MergeBaseAsync(info.BaseSha, info.HeadSha, cancellationToken).ConfigureAwait(false) ?? info.BaseSha;
                 ContentSource = "workspace";
-                return (git.SnapshotAt(mergeBase, config.Limits.MaxFileBytes), git.SnapshotAt(info.HeadSha, config.Limits.MaxFileBytes));
+                return (new GitSnapshot(workspace, mergeBase), new GitSnapshot(workspace, info.HeadSha));
             }
         }
 
