@@ -33,6 +33,27 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
             throw new InvalidInputException($"pull request #{number} was not found in {repository} (or the token cannot read it).", e);
         }
 
+        return Map(repository, pr);
+    }
+
+    /// <summary>
+    /// The pull request of a <c>pull_request</c> event payload (the <c>pull_request</c> object, same shape as
+    /// the API's), saving a request; the publisher re-reads the head before it writes anything.
+    /// </summary>
+    public static GitHubPullRequest FromEventPayload(RepositoryId repository, string pullRequestJson)
+    {
+        var pr = new Octokit.Internal.SimpleJsonSerializer().Deserialize<PullRequest>(pullRequestJson)
+            ?? throw new InvalidInputException("GITHUB_EVENT_PATH: the event has no pull_request object.");
+        if (pr.Head?.Sha is null || pr.Base?.Sha is null || pr.Number <= 0)
+        {
+            throw new InvalidInputException("GITHUB_EVENT_PATH: the pull_request object lacks number, head.sha or base.sha.");
+        }
+
+        return Map(repository, pr);
+    }
+
+    private static GitHubPullRequest Map(RepositoryId repository, PullRequest pr)
+    {
         var info = new PullRequestInfo(pr.Number, pr.Title ?? "", pr.User?.Login ?? "", pr.Head.Sha, pr.Base.Sha)
         {
             Body = pr.Body,
