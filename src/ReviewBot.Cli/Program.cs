@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Collections;
+using ReviewBot.Cli.Action;
 using ReviewBot.Cli.Output;
 using ReviewBot.Cli.Review;
 using ReviewBot.Core;
@@ -14,6 +15,7 @@ public static class Program
         var root = new RootCommand("ReviewBot reviews changes to data repositories (dbt, SQL, Python pipelines, migrations) with five agents: governance, quality, lineage, cost and docs.")
         {
             ReviewCommand.Create(ReadEnvironment),
+            ActionCommand.Create(ReadEnvironment),
         };
 
         var parsed = root.Parse(args);
