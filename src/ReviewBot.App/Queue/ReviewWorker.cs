@@ -12,6 +12,8 @@ namespace ReviewBot.App.Queue;
 internal sealed partial class ReviewWorker(ReviewQueue queue, IPullRequestReviewer reviewer, AppSettings settings, ILogger<ReviewWorker> logger)
     : BackgroundService
 {
+    private static readonly TimeSpan CancelGrace = TimeSpan.FromSeconds(2);
+
     // Running reviews see this token, not the stopping token: a shutdown lets them finish.
     private readonly CancellationTokenSource _abort = new();
 
@@ -32,9 +34,14 @@ internal sealed partial class ReviewWorker(ReviewQueue queue, IPullRequestReview
             LogWaitingForRunning(logger, running.Count, string.Join(", ", running));
         }
 
-        await using (cancellationToken.Register(() => _abort.Cancel()))
+        // Returns when the workers are done or the host's shutdown timeout fires, whichever is first.
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        if (ExecuteTask is { IsCompleted: false } workers)
         {
-            await base.StopAsync(cancellationToken).ConfigureAwait(false);
+            // Past the timeout: cancel the reviews and give them a moment to unwind and log what they gave up.
+            await _abort.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAny(workers, Task.Delay(CancelGrace, CancellationToken.None)).ConfigureAwait(false);
         }
 
         foreach (var request in queue.Running())
