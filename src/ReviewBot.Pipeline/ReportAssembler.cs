@@ -37,6 +37,8 @@ internal static class ReportAssembler
             },
             Budget = budget,
             HeadSha = original.PullRequest?.HeadSha ?? original.Head.Revision,
+            FailOn = config.FailOn,
+            LlmCanBlock = config.Llm.CanBlock,
         };
     }
 
