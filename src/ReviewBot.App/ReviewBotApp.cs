@@ -36,6 +36,9 @@ public static class ReviewBotApp
             builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
         }
 
+        // A line per request is noise at webhook rates; ReviewBot logs each delivery's outcome itself.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = AppSettings.MaxBodyBytes);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
 

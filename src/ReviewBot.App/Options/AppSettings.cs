@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using ReviewBot.Core;
+using ReviewBot.Core.Configuration;
+using ReviewBot.Llm;
 
 namespace ReviewBot.App.Options;
 
@@ -112,6 +115,17 @@ public sealed class AppSettings
         if (logFormat is not ("json" or "simple"))
         {
             errors.Add($"REVIEWBOT_LOG_FORMAT must be 'json' or 'simple' (got '{logFormat}')");
+        }
+
+        // The LLM settings of the environment (endpoint, deployment, key): a partial set is an error now,
+        // not on the first review. A repository's llm: section may still choose the provider.
+        try
+        {
+            _ = LanguageModelFactory.ResolveSettings(new LlmConfig(), env);
+        }
+        catch (InvalidInputException e)
+        {
+            errors.Add(e.Message);
         }
 
         var settings = new AppSettings

@@ -89,4 +89,15 @@ public sealed class AppSettingsTests
 
         Assert.Equal(TestServer.PrivateKeyPem, AppSettings.FromEnvironment(env).PrivateKeyPem);
     }
+
+    [Fact]
+    public void FromEnvironment_PartialAzureOpenAiSettings_RefusesNamingTheMissingVariable()
+    {
+        var env = TestServer.Environment();
+        env["AZURE_OPENAI_ENDPOINT"] = "https://example.openai.azure.com/";
+
+        var error = Assert.Throws<AppSettingsException>(() => AppSettings.FromEnvironment(env));
+
+        Assert.Contains("AZURE_OPENAI_DEPLOYMENT", error.Message);
+    }
 }
