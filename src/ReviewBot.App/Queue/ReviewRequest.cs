@@ -10,9 +10,6 @@ namespace ReviewBot.App.Queue;
 /// <param name="Trigger">What asked for it, e.g. <c>pull_request.synchronize</c>.</param>
 public sealed record ReviewRequest(long InstallationId, string Owner, string Repository, int Number, string HeadSha, string DeliveryId, string Trigger)
 {
-    /// <summary>True when the pull request is a draft; the reviewer decides with the repository's config.</summary>
-    public bool IsDraft { get; init; }
-
     /// <summary>The pull request this review is for; coalescing is per key.</summary>
     public PullRequestKey Key => new(Owner, Repository, Number);
 

@@ -69,7 +69,7 @@ internal sealed partial class ReviewBotWebhookProcessor(
 
         var pr = pullRequestEvent.PullRequest ?? throw Malformed("pull_request");
         var head = pr.Head?.Sha ?? throw Malformed("pull_request.head.sha");
-        var request = NewRequest(headers, pullRequestEvent, (int)pr.Number, head, $"pull_request.{pullRequestEvent.Action}") with { IsDraft = pr.Draft };
+        var request = NewRequest(headers, pullRequestEvent, (int)pr.Number, head, $"pull_request.{pullRequestEvent.Action}");
         Enqueue(request);
         return ValueTask.CompletedTask;
     }
