@@ -27,7 +27,7 @@ public static class WebhooksBenchmark
 {
     private const int PullRequests = 200;
     private const int PushesPerPullRequest = 10;
-    private static readonly int InFlight = int.Parse(Environment.GetEnvironmentVariable("BENCH_INFLIGHT") ?? "16", System.Globalization.CultureInfo.InvariantCulture);
+    private const int InFlight = 16;
     private const string Secret = "benchmark-secret";
     private static readonly TimeSpan ReviewTime = TimeSpan.FromMilliseconds(5);
 
