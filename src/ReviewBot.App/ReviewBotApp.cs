@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Console;
 using Octokit.Webhooks;
 using Octokit.Webhooks.AspNetCore;
 using ReviewBot.App.Auth;

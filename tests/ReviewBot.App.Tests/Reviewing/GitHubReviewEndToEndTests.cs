@@ -119,6 +119,33 @@ public sealed class GitHubReviewEndToEndTests : IDisposable
         Assert.Empty(_github.Comments);
     }
 
+    [Fact]
+    public async Task Deliver_HeadMovedSinceDelivery_LeavesTheReviewToTheNewerPush()
+    {
+        _github.HeadSha = "0123456789abcdef0123456789abcdef01234567";
+        await using var server = await StartAsync();
+
+        using var response = await server.SendAsync("pull_request", Fixtures.Bytes("pull_request/synchronize.payload.json"));
+        await WaitForReviewAsync(server);
+
+        Assert.Contains(server.Logs.Entries, e => e.Message.Contains("its head moved to 0123456789abcdef", StringComparison.Ordinal));
+        Assert.Empty(_github.CheckRuns);
+    }
+
+    [Fact]
+    public async Task Deliver_DraftWithoutReviewDrafts_PublishesNothing()
+    {
+        _github.PullRequest["draft"] = true;
+        await using var server = await StartAsync();
+
+        using var response = await server.SendAsync("pull_request", Fixtures.Bytes("pull_request/opened.payload.json"));
+        await WaitForReviewAsync(server);
+
+        Assert.Contains(server.Logs.Entries, e => e.Message.Contains("it is a draft", StringComparison.Ordinal));
+        Assert.Empty(_github.CheckRuns);
+        Assert.Empty(_github.Comments);
+    }
+
     public void Dispose() => _github.Dispose();
 
     private Task<TestServer> StartAsync() => TestServer.StartAsync(TestServer.Environment(_github.ApiUrl), realReviewer: true);
