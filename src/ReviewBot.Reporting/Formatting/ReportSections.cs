@@ -222,13 +222,13 @@ internal static class ReportSections
 
         if (coverage.Skipped.Count > 0)
         {
-            text.Append("Not reviewed:\n\n");
+            text.Append("Skipped files:\n\n");
             AppendCapped(text, coverage.Skipped, listCap, s => $"- {MarkdownText.Code(s.File)} — {MarkdownText.Text(s.Reason, 200)}\n", s => s.Reason, where);
         }
 
         if (coverage.NotAnalysed.Count > 0)
         {
-            text.Append("Not analysed by every agent:\n\n");
+            text.Append("Not analysed by some agents:\n\n");
             AppendCapped(text, coverage.NotAnalysed, listCap, s => $"- **{MarkdownText.Text(s.Agent)}** {MarkdownText.Code(s.File)} — {MarkdownText.Text(s.Reason, 200)}\n", s => $"{s.Agent}: {s.Reason}", where);
         }
 
