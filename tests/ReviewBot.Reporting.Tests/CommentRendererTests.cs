@@ -287,3 +287,24 @@ public sealed partial class CommentRendererTests
     [GeneratedRegex("<tr>")]
     private static partial Regex TableRow();
 }
+
+public sealed class CommentRendererNotesTests
+{
+    [Fact]
+    public void Render_SameNoteFromSeveralAgents_IsWrittenOnce()
+    {
+        var report = ReportSamples.Green() with
+        {
+            Agents =
+            [
+                ReportSamples.Agent("governance", "critical", "required", "completed", 1, 0, notes: ["rules only (no LLM configured)"]),
+                ReportSamples.Agent("quality", "high", "best_effort", "completed", 1, 0, notes: ["rules only (no LLM configured)", "2 files not parsed"]),
+                ReportSamples.Agent("docs", "low", "best_effort", "completed", 1, 0, notes: ["rules only\n(no LLM configured)"]),
+            ],
+        };
+
+        var comment = CommentRenderer.Render(report);
+
+        Assert.Contains("#### Notes\n\n- **governance, quality, docs**: rules only (no LLM configured)\n- **quality**: 2 files not parsed\n\n", comment);
+    }
+}
