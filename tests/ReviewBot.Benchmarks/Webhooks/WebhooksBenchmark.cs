@@ -15,6 +15,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using ReviewBot.App;
 using ReviewBot.App.Queue;
 using ReviewBot.App.Reviewing;
+using ReviewBot.TestUtils.GitHub;
 
 namespace ReviewBot.Benchmarks.Webhooks;
 
@@ -36,7 +37,7 @@ public static class WebhooksBenchmark
 
     public static async Task<int> RunAsync(string? jsonPath)
     {
-        var template = JsonNode.Parse(await File.ReadAllBytesAsync(Path.Combine(FixturesRoot(), "pull_request", "synchronize.payload.json")))!;
+        var template = JsonNode.Parse(await File.ReadAllBytesAsync(WebhookFixtures.PathOf("pull_request/synchronize.payload.json")))!;
         using var rsa = RSA.Create(2048);
         var env = new Dictionary<string, string?>
         {
@@ -156,24 +157,6 @@ public static class WebhooksBenchmark
 
     private static double Percentile(double[] sorted, double p) =>
         sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
-
-    private static string FixturesRoot()
-    {
-        // ../shared beside the checkout (or any ancestor's shared/), above the binaries or the working directory.
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "shared", "fixtures", "github-webhooks");
-                if (Directory.Exists(candidate))
-                {
-                    return candidate;
-                }
-            }
-        }
-
-        throw new DirectoryNotFoundException($"shared/fixtures/github-webhooks not found above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}");
-    }
 
     private sealed record SignedDelivery(int Number, string HeadSha, string DeliveryId, byte[] Body, string Signature);
 
