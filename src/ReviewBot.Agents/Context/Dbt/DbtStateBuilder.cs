@@ -22,6 +22,13 @@ internal static class DbtStateBuilder
     /// <summary>The role a path plays in one of the projects, or <see cref="DbtFileRole.None"/>.</summary>
     public static (DbtFileRole Role, DbtProject? Project) Classify(string path, IReadOnlyList<DbtProject> projects)
     {
+        if (path.EndsWith("target/manifest.json", StringComparison.Ordinal))
+        {
+            var root = path.Length == "target/manifest.json".Length ? "" : path[..^"/target/manifest.json".Length];
+            var project = projects.FirstOrDefault(p => p.Root == root);
+            return project is null ? (DbtFileRole.None, null) : (DbtFileRole.Manifest, project);
+        }
+
         if (IsIgnored(path))
         {
             return (DbtFileRole.None, null);

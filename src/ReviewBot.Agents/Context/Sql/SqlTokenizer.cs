@@ -83,7 +83,7 @@ public static class SqlTokenizer
     private static readonly Dictionary<string, string> BlockTags = new(StringComparer.Ordinal)
     {
         ["if"] = "endif", ["for"] = "endfor", ["macro"] = "endmacro", ["call"] = "endcall", ["filter"] = "endfilter",
-        ["snapshot"] = "endsnapshot", ["materialization"] = "endmaterialization", ["test"] = "endtest", ["raw"] = "endraw",
+        ["snapshot"] = "endsnapshot", ["materialization"] = "endmaterialization", ["test"] = "endtest",
         ["docs"] = "enddocs", ["block"] = "endblock", ["with"] = "endwith", ["data_test"] = "enddata_test", ["set"] = "endset",
     };
 
