@@ -37,6 +37,19 @@ public sealed record ReviewReport
 
     /// <summary>Head SHA reviewed, when known.</summary>
     public string? HeadSha { get; init; }
+
+    /// <summary>
+    /// The <c>fail_on</c> threshold the gate used (default <see cref="Severity.High"/>), so a reader of the
+    /// report can tell blocking findings from advisory ones. An addition to the schema-1 contract.
+    /// </summary>
+    public Severity FailOn { get; init; } = Severity.High;
+
+    /// <summary>Whether LLM findings could block (<c>llm.can_block</c>, default false). An addition to the schema-1 contract.</summary>
+    public bool LlmCanBlock { get; init; }
+
+    /// <summary>True when <paramref name="finding"/> is one the gate counted against this change.</summary>
+    public bool IsBlocking(Finding finding) =>
+        finding.Severity >= FailOn && (finding.Source == FindingSource.Rule || LlmCanBlock);
 }
 
 /// <summary>One agent's line in the report.</summary>

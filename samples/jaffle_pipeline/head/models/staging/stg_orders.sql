@@ -1,0 +1,23 @@
+with source as (
+
+    select * from {{ source('shop', 'orders') }}
+
+),
+
+renamed as (
+
+    select
+        id as order_id,
+        user_id as customer_id,
+        order_date as ordered_at,
+        status
+    from source
+
+)
+
+select
+    order_id,
+    customer_id,
+    ordered_at,
+    status
+from renamed

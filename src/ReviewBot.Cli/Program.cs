@@ -1,0 +1,55 @@
+using System.CommandLine;
+using System.Collections;
+using ReviewBot.Cli.Action;
+using ReviewBot.Cli.Output;
+using ReviewBot.Cli.Review;
+using ReviewBot.Core;
+
+namespace ReviewBot.Cli;
+
+/// <summary>The <c>reviewbot</c> executable: <c>review</c> (local) and <c>action</c> (GitHub Actions).</summary>
+public static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var root = new RootCommand("ReviewBot reviews changes to data repositories (dbt, SQL, Python pipelines, migrations) with five agents: governance, quality, lineage, cost and docs.")
+        {
+            ReviewCommand.Create(ReadEnvironment),
+            ActionCommand.Create(ReadEnvironment),
+        };
+
+        var parsed = root.Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            var message = string.Join(' ', parsed.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            await Console.Error.WriteLineAsync($"reviewbot: error: {message} (see 'reviewbot --help')").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+
+        try
+        {
+            return await parsed.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancel.Token).ConfigureAwait(false);
+        }
+        catch (InvalidInputException e)
+        {
+            await Console.Error.WriteLineAsync($"reviewbot: error: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            await Console.Error.WriteLineAsync("reviewbot: cancelled").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
+    }
+
+    private static IReadOnlyDictionary<string, string?> ReadEnvironment() =>
+        Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+}

@@ -1,0 +1,170 @@
+using System.CommandLine;
+using ReviewBot.Cli.Output;
+using ReviewBot.Core;
+using ReviewBot.Core.Changes;
+using ReviewBot.Core.Configuration;
+using ReviewBot.Llm;
+using ReviewBot.Pipeline;
+
+namespace ReviewBot.Cli.Review;
+
+/// <summary><c>reviewbot review</c>: review a local git range, a diff file, or the embedded sample.</summary>
+internal static class ReviewCommand
+{
+    private static readonly Option<DirectoryInfo> Repo = new("--repo")
+    {
+        Description = "The repository to review (a git working copy). Default: the current folder.",
+        DefaultValueFactory = _ => new DirectoryInfo("."),
+    };
+
+    private static readonly Option<string> Base = new("--base")
+    {
+        Description = "The base ref (branch, tag or SHA) the change goes into, e.g. origin/main. The diff starts at the merge base of --base and --head, as GitHub shows a pull request.",
+    };
+
+    private static readonly Option<string> Head = new("--head")
+    {
+        Description = "The head ref of the change. Default: HEAD.",
+    };
+
+    private static readonly Option<FileInfo> Diff = new("--diff")
+    {
+        Description = "Review this unified diff file (git diff output) instead of a git range; file contents are read from --repo.",
+    };
+
+    private static readonly Option<FileInfo> Config = new("--config")
+    {
+        Description = "The config file. Default: .github/reviewbot.yml as of the base revision (so a change cannot relax its own review).",
+    };
+
+    private static readonly Option<string> Format = CreateFormatOption();
+
+    private static readonly Option<FileInfo> Output = new("--output")
+    {
+        Description = "Write the report to this file instead of standard output.",
+    };
+
+    private static readonly Option<bool> Sample = new("--sample")
+    {
+        Description = "Review the sample dbt + Dagster project embedded in ReviewBot (no repository, credentials or network needed).",
+    };
+
+    public static Command Create(Func<IReadOnlyDictionary<string, string?>> environment)
+    {
+        var command = new Command("review", "Review a change: a git range, a diff file or the embedded sample. Exit code 0: passed; 1: blocking findings or not fully reviewed; 2: bad usage or input.")
+        {
+            Repo, Base, Head, Diff, Config, Format, Output, Sample,
+        };
+        command.SetAction((result, ct) => RunAsync(result, environment(), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult result, IReadOnlyDictionary<string, string?> environment, CancellationToken ct)
+    {
+        var change = await AcquireAsync(result, ct).ConfigureAwait(false);
+        var config = await LoadConfigAsync(result.GetValue(Config), change, ct).ConfigureAwait(false);
+        var model = LanguageModelFactory.Create(config.Llm, environment);
+
+        var pipeline = new ReviewPipeline(TimeProvider.System, model);
+        var report = await pipeline.RunAsync(change, config, new ConsoleObserver(Console.Error), ct).ConfigureAwait(false);
+
+        var text = ReportFormats.Render(report, Enum.Parse<ReportFormat>(result.GetValue(Format)!, ignoreCase: true));
+        var output = result.GetValue(Output);
+        if (output is null)
+        {
+            await Console.Out.WriteLineAsync(text.AsMemory(), ct).ConfigureAwait(false);
+        }
+        else
+        {
+            await WriteFileAsync(output, text, ct).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync($"{report.Conclusion.ToString().ToLowerInvariant()}: {report.Title} (report written to {output.FullName})").ConfigureAwait(false);
+        }
+
+        return report.Conclusion == Core.Reports.Conclusion.Success ? ExitCodes.Passed : ExitCodes.Failed;
+    }
+
+    private static Option<string> CreateFormatOption()
+    {
+        var option = new Option<string>("--format")
+        {
+            Description = "Output format: markdown (the PR comment), json (the schema-1 report) or sarif (SARIF 2.1.0 for code scanning). Default: markdown.",
+            DefaultValueFactory = _ => "markdown",
+        };
+        option.AcceptOnlyFromAmong("markdown", "json", "sarif");
+        return option;
+    }
+
+    private static async Task<ChangeSet> AcquireAsync(ParseResult result, CancellationToken ct)
+    {
+        var repo = result.GetValue(Repo)!;
+        var @base = result.GetValue(Base);
+        var diff = result.GetValue(Diff);
+        if (result.GetValue(Sample))
+        {
+            if (@base is not null || diff is not null || result.GetResult(Repo) is { Implicit: false })
+            {
+                throw new InvalidInputException("--sample reviews the embedded sample; it cannot be combined with --repo, --base or --diff.");
+            }
+
+            return EmbeddedSample.Load();
+        }
+
+        if (!repo.Exists)
+        {
+            throw new InvalidInputException($"--repo: the folder '{repo.FullName}' does not exist.");
+        }
+
+        if (diff is not null)
+        {
+            if (@base is not null)
+            {
+                throw new InvalidInputException("--diff and --base are alternatives: give one of them.");
+            }
+
+            return await GitChangeSource.FromDiffFileAsync(repo.FullName, diff.FullName, ct).ConfigureAwait(false);
+        }
+
+        if (@base is null)
+        {
+            throw new InvalidInputException("Nothing to review: give --base REF (and optionally --head REF), or --diff FILE, or --sample.");
+        }
+
+        return await GitChangeSource.FromRangeAsync(repo.FullName, @base, result.GetValue(Head), ct).ConfigureAwait(false);
+    }
+
+    private static async Task<ReviewConfig> LoadConfigAsync(FileInfo? file, ChangeSet change, CancellationToken ct)
+    {
+        if (file is not null)
+        {
+            string text;
+            try
+            {
+                text = await File.ReadAllTextAsync(file.FullName, ct).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InvalidInputException($"--config: cannot read '{file.FullName}': {e.Message}", e);
+            }
+
+            return ConfigLoader.Parse(text, file.FullName);
+        }
+
+        var fromBase = await change.Base.ReadFilesAsync([ConfigLoader.DefaultPath], ct).ConfigureAwait(false);
+        return fromBase.TryGetValue(ConfigLoader.DefaultPath, out var yaml)
+            ? ConfigLoader.Parse(yaml, $"{ConfigLoader.DefaultPath} (at {change.Base.Revision})")
+            : ReviewConfig.Default;
+    }
+
+    private static async Task WriteFileAsync(FileInfo output, string text, CancellationToken ct)
+    {
+        try
+        {
+            output.Directory?.Create();
+            await File.WriteAllTextAsync(output.FullName, text, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidInputException($"--output: cannot write '{output.FullName}': {e.Message}", e);
+        }
+    }
+}

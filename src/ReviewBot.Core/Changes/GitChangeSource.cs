@@ -1,0 +1,213 @@
+namespace ReviewBot.Core.Changes;
+
+/// <summary>
+/// Change sets from a local git repository: a range of commits (as GitHub shows a pull request) or a
+/// diff file. Both run git without a shell and turn every problem with the input (missing folder, not a
+/// repository, unknown ref, unreadable or malformed diff) into an <see cref="InvalidInputException"/>
+/// with one line that names it. <see cref="ChangeSet.PullRequest"/> is null: these are local runs.
+/// </summary>
+public static class GitChangeSource
+{
+    /// <summary>
+    /// Options that make <c>git diff</c> output the same whatever the user's gitconfig says
+    /// (diff.noprefix, diff.mnemonicPrefix, color.ui, diff.external, diff.relative, diff.context...).
+    /// </summary>
+    private static readonly string[] ConfigOverrides =
+    [
+        "-c", "core.quotepath=on",
+        "-c", "color.ui=never",
+        "-c", "color.diff=never",
+        "-c", "diff.noprefix=false",
+        "-c", "diff.mnemonicPrefix=false",
+        "-c", "diff.suppressBlankEmpty=false",
+        "-c", "diff.relative=false",
+        "-c", "core.safecrlf=false",
+    ];
+
+    private static readonly string[] DiffOptions =
+    [
+        "diff", "--no-color", "--no-ext-diff", "--no-textconv", "--no-relative", "-M", "-C", "--full-index",
+        "--unified=3", "--inter-hunk-context=0", "--src-prefix=a/", "--dst-prefix=b/", "--ignore-submodules=none", "--submodule=short",
+    ];
+
+    /// <summary>
+    /// The change from the merge base of <paramref name="base"/> and <paramref name="head"/> to
+    /// <paramref name="head"/> — the three-dot diff GitHub shows for a pull request, so commits that
+    /// landed on the base branch after the branch point are not part of the review.
+    /// </summary>
+    /// <param name="repo">A folder inside the repository (its top level is found with git).</param>
+    /// <param name="base">The base ref, e.g. <c>main</c>, <c>origin/main</c> or a SHA.</param>
+    /// <param name="head">The head ref; default <c>HEAD</c>.</param>
+    /// <param name="ct">Cancels git (the process is killed).</param>
+    /// <returns>The files of the diff; <see cref="ChangeSet.Base"/> is the merge base commit and
+    /// <see cref="ChangeSet.Head"/> the head commit, both <see cref="GitSnapshot"/>s.</returns>
+    /// <exception cref="InvalidInputException">The folder is missing or not a repository, a ref is
+    /// unknown, or the two commits share no history.</exception>
+    public static async Task<ChangeSet> FromRangeAsync(string repo, string @base, string? head, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(@base))
+        {
+            throw new InvalidInputException("the base ref is empty: name a branch, tag or commit");
+        }
+
+        head = string.IsNullOrWhiteSpace(head) ? "HEAD" : head;
+        var root = await RepositoryRootAsync(repo, ct).ConfigureAwait(false)
+            ?? throw new InvalidInputException($"'{repo}' is not a git repository");
+        var baseSha = await ResolveCommitAsync(root, @base, "base", ct).ConfigureAwait(false);
+        var headSha = await ResolveCommitAsync(root, head, "head", ct).ConfigureAwait(false);
+
+        var mergeBase = await GitProcess.RunAsync(root, ["merge-base", baseSha, headSha], ct).ConfigureAwait(false);
+        if (!mergeBase.Succeeded)
+        {
+            var hint = await ShallowHintAsync(root, ct).ConfigureAwait(false);
+            throw new InvalidInputException(mergeBase.ExitCode == 1 && mergeBase.Error.Length == 0
+                ? $"'{@base}' and '{head}' have no common history in '{repo}'{hint}"
+                : $"cannot find the merge base of '{@base}' and '{head}' in '{repo}': {mergeBase.FirstErrorLine}{hint}");
+        }
+
+        var mergeBaseSha = mergeBase.Text.Trim();
+        var diff = await GitProcess.RunAsync(root, [.. ConfigOverrides, .. DiffOptions, mergeBaseSha, headSha, "--"], ct).ConfigureAwait(false);
+        if (!diff.Succeeded)
+        {
+            throw new InvalidInputException($"git diff {@base}...{head} failed in '{repo}': {diff.FirstErrorLine}");
+        }
+
+        IReadOnlyList<FileChange> files;
+        try
+        {
+            files = UnifiedDiffParser.Parse(diff.Output);
+        }
+        catch (InvalidInputException e)
+        {
+            // git wrote it, so this is a parser bug or an unsupported git; still one clear line.
+            throw new InvalidInputException($"git diff {@base}...{head} in '{repo}': {e.Message}", e);
+        }
+
+        return new ChangeSet(files, new GitSnapshot(root, mergeBaseSha), new GitSnapshot(root, headSha))
+        {
+            PullRequest = null,
+        };
+    }
+
+    /// <summary>
+    /// The change described by a unified diff file (for example <c>git diff &gt; change.diff</c>).
+    /// </summary>
+    /// <remarks>
+    /// A diff file carries no snapshots of its own, so they come from <paramref name="repo"/>:
+    /// the head is the working tree on disk (the diff is taken as already applied there, as after
+    /// editing and running <c>git diff</c>), and the base is the repository's <c>HEAD</c> commit. When
+    /// <paramref name="repo"/> is not a git repository (or has no commit yet) the base is the working
+    /// tree too, so base-versus-head comparisons see no difference outside the diff itself.
+    /// </remarks>
+    /// <param name="repo">The folder the diff's paths are relative to.</param>
+    /// <param name="diffFile">The diff file to parse.</param>
+    /// <param name="ct">Cancels git and file reads.</param>
+    /// <exception cref="InvalidInputException">The folder or file is missing or unreadable, or the file is not a diff.</exception>
+    public static async Task<ChangeSet> FromDiffFileAsync(string repo, string diffFile, CancellationToken ct)
+    {
+        if (!Directory.Exists(repo))
+        {
+            throw new InvalidInputException($"repository path '{repo}' does not exist");
+        }
+
+        if (!File.Exists(diffFile))
+        {
+            throw new InvalidInputException(Directory.Exists(diffFile)
+                ? $"diff file '{diffFile}' is a folder, not a file"
+                : $"diff file '{diffFile}' does not exist");
+        }
+
+        byte[] bytes;
+        try
+        {
+            var length = new FileInfo(diffFile).Length;
+            if (length > GitProcess.MaxOutputBytes)
+            {
+                throw new InvalidInputException($"diff file '{diffFile}' is {length >> 20} MiB; the limit is {GitProcess.MaxOutputBytes >> 20} MiB");
+            }
+
+            bytes = await File.ReadAllBytesAsync(diffFile, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidInputException($"cannot read diff file '{diffFile}': {e.Message}", e);
+        }
+
+        IReadOnlyList<FileChange> files;
+        try
+        {
+            files = UnifiedDiffParser.Parse(bytes);
+        }
+        catch (InvalidInputException e)
+        {
+            throw new InvalidInputException($"{diffFile}: {e.Message}", e);
+        }
+
+        var root = await RepositoryRootAsync(repo, ct).ConfigureAwait(false);
+        ISnapshot head = new WorkingTreeSnapshot(root ?? repo, isGitRepository: root is not null);
+        ISnapshot @base = head;
+        if (root is not null)
+        {
+            var commit = await GitProcess.RunAsync(root, ["rev-parse", "--verify", "--quiet", "HEAD^{commit}"], ct).ConfigureAwait(false);
+            if (commit.Succeeded)
+            {
+                @base = new GitSnapshot(root, commit.Text.Trim());
+            }
+        }
+
+        return new ChangeSet(files, @base, head)
+        {
+            PullRequest = null,
+        };
+    }
+
+    /// <summary>The top level of the repository containing <paramref name="repo"/>, or null when it is not in one.</summary>
+    private static async Task<string?> RepositoryRootAsync(string repo, CancellationToken ct)
+    {
+        if (!Directory.Exists(repo))
+        {
+            throw new InvalidInputException(File.Exists(repo)
+                ? $"repository path '{repo}' is a file, not a folder"
+                : $"repository path '{repo}' does not exist");
+        }
+
+        var result = await GitProcess.RunAsync(Path.GetFullPath(repo), ["rev-parse", "--show-toplevel"], ct).ConfigureAwait(false);
+        if (result.Succeeded)
+        {
+            var top = result.Text.Trim();
+            return top.Length > 0 ? Path.GetFullPath(top) : null;
+        }
+
+        // "dubious ownership" and similar are worth saying as they are; "not a git repository" is the common case.
+        return result.Error.Contains("not a git repository", StringComparison.OrdinalIgnoreCase)
+            ? null
+            : throw new InvalidInputException($"'{repo}': {result.FirstErrorLine}");
+    }
+
+    private static async Task<string> ResolveCommitAsync(string root, string reference, string role, CancellationToken ct)
+    {
+        if (reference.StartsWith('-') || reference.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new InvalidInputException($"unknown {role} ref '{reference}'");
+        }
+
+        var result = await GitProcess.RunAsync(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", reference + "^{commit}"], ct).ConfigureAwait(false);
+        var sha = result.Text.Trim();
+        if (result.Succeeded && sha.Length > 0)
+        {
+            return sha;
+        }
+
+        var hint = await ShallowHintAsync(root, ct).ConfigureAwait(false);
+        throw new InvalidInputException($"unknown {role} ref '{reference}' (no such commit in '{root}'){hint}");
+    }
+
+    /// <summary>CI checkouts are often shallow (actions/checkout fetches one commit): say so, it is the usual cause.</summary>
+    private static async Task<string> ShallowHintAsync(string root, CancellationToken ct)
+    {
+        var result = await GitProcess.RunAsync(root, ["rev-parse", "--is-shallow-repository"], ct).ConfigureAwait(false);
+        return result.Succeeded && result.Text.Trim() == "true"
+            ? "; the clone is shallow: fetch the history of both refs (for actions/checkout, fetch-depth: 0)"
+            : "";
+    }
+}

@@ -1,0 +1,235 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+
+namespace ReviewBot.Core.Changes;
+
+/// <summary>
+/// One commit of a local git repository. The tree is listed once with <c>git ls-tree -r -l -z</c>;
+/// contents come from one <c>git cat-file --batch</c> process per read, however many files are asked
+/// for. Binary files (a NUL byte in the first 8,000 bytes, git's own test), symlinks, submodules and
+/// files larger than <see cref="MaxFileBytes"/> are left out of <see cref="ReadFilesAsync"/>.
+/// </summary>
+public sealed class GitSnapshot : ISnapshot
+{
+    /// <summary>Files larger than this are not read: 1 MiB.</summary>
+    public const int MaxFileBytes = 1 << 20;
+
+    private readonly string _repositoryRoot;
+    private Dictionary<string, TreeEntry>? _tree;
+
+    /// <param name="repositoryRoot">The top-level folder of the repository.</param>
+    /// <param name="commit">A full commit SHA (or any revision git can resolve).</param>
+    public GitSnapshot(string repositoryRoot, string commit)
+    {
+        _repositoryRoot = repositoryRoot;
+        Revision = commit;
+    }
+
+    public string Revision { get; }
+
+    public async ValueTask<IReadOnlyList<string>> ListFilesAsync(CancellationToken cancellationToken)
+    {
+        var tree = await TreeAsync(cancellationToken).ConfigureAwait(false);
+        return tree.Keys.Order(StringComparer.Ordinal).ToList();
+    }
+
+    public async ValueTask<IReadOnlyDictionary<string, string>> ReadFilesAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
+    {
+        var tree = await TreeAsync(cancellationToken).ConfigureAwait(false);
+        var wanted = new List<(string Path, string Object)>();
+        foreach (var path in paths.Distinct(StringComparer.Ordinal))
+        {
+            if (tree.TryGetValue(path, out var entry) && entry.Mode is "100644" or "100755" && entry.Size <= MaxFileBytes)
+            {
+                wanted.Add((path, entry.Object));
+            }
+        }
+
+        var result = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (wanted.Count == 0)
+        {
+            return result;
+        }
+
+        await CatFilesAsync(wanted, result, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    internal static string? DecodeText(ReadOnlySpan<byte> content)
+    {
+        if (content[..Math.Min(content.Length, 8000)].Contains((byte)0))
+        {
+            return null;
+        }
+
+        if (content.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            content = content[3..];
+        }
+
+        return Encoding.UTF8.GetString(content);
+    }
+
+    private async Task CatFilesAsync(List<(string Path, string Object)> wanted, Dictionary<string, string> result, CancellationToken cancellationToken)
+    {
+        using var process = GitProcess.Start(GitProcess.StartInfo(_repositoryRoot, ["cat-file", "--batch"]));
+        using var kill = GitProcess.KillOnCancel(process, cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+
+        // Write the requests while reading the answers, so neither pipe fills up and blocks git.
+        var writer = Task.Run(
+            async () =>
+            {
+                var stdin = process.StandardInput.BaseStream;
+                var request = new StringBuilder();
+                foreach (var (_, obj) in wanted)
+                {
+                    request.Append(obj).Append('\n');
+                    if (request.Length > 64 * 1024)
+                    {
+                        await stdin.WriteAsync(Encoding.ASCII.GetBytes(request.ToString()), cancellationToken).ConfigureAwait(false);
+                        request.Clear();
+                    }
+                }
+
+                await stdin.WriteAsync(Encoding.ASCII.GetBytes(request.ToString()), cancellationToken).ConfigureAwait(false);
+                stdin.Close();
+            },
+            cancellationToken);
+
+        try
+        {
+            await ReadBatchAsync(new BufferedStream(process.StandardOutput.BaseStream, 1 << 16), wanted, result, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Killed mid-object by the cancellation.
+        }
+
+        try
+        {
+            await writer.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // git stopped reading (it failed or was killed); its exit code and stderr below say why.
+        }
+
+        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        var stderr = await error.ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidInputException($"git cat-file failed in '{_repositoryRoot}': {new GitResult(process.ExitCode, [], stderr).FirstErrorLine}");
+        }
+    }
+
+    private static async Task ReadBatchAsync(Stream stdout, List<(string Path, string Object)> wanted, Dictionary<string, string> result, CancellationToken cancellationToken)
+    {
+        foreach (var (path, obj) in wanted)
+        {
+            var header = await ReadHeaderAsync(stdout, cancellationToken).ConfigureAwait(false);
+            if (header is null)
+            {
+                return;
+            }
+
+            // "<oid> <type> <size>" or "<oid> missing".
+            var parts = header.Split(' ');
+            if (parts.Length != 3 || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size > MaxFileBytes)
+            {
+                if (parts.Length == 3)
+                {
+                    return; // an object larger than ls-tree said: the stream cannot be followed further
+                }
+
+                continue;
+            }
+
+            var content = ArrayPool<byte>.Shared.Rent(size + 1);
+            try
+            {
+                await stdout.ReadExactlyAsync(content.AsMemory(0, size + 1), cancellationToken).ConfigureAwait(false);
+                if (parts[1] == "blob" && parts[0] == obj && DecodeText(content.AsSpan(0, size)) is { } text)
+                {
+                    result[path] = text;
+                }
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(content);
+            }
+        }
+    }
+
+    private static async Task<string?> ReadHeaderAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var line = new StringBuilder();
+        var one = new byte[1];
+        while (true)
+        {
+            var read = await stream.ReadAsync(one.AsMemory(), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return line.Length == 0 ? null : line.ToString();
+            }
+
+            if (one[0] == (byte)'\n')
+            {
+                return line.ToString();
+            }
+
+            line.Append((char)one[0]);
+        }
+    }
+
+    private async Task<Dictionary<string, TreeEntry>> TreeAsync(CancellationToken cancellationToken)
+    {
+        // Two concurrent first calls may both list the tree; the results are identical, so no lock.
+        if (Volatile.Read(ref _tree) is { } cached)
+        {
+            return cached;
+        }
+
+        var listing = await GitProcess.RunAsync(_repositoryRoot, ["ls-tree", "-r", "-l", "-z", "--full-tree", Revision], cancellationToken).ConfigureAwait(false);
+        if (!listing.Succeeded)
+        {
+            throw new InvalidInputException($"cannot list '{Revision}' in '{_repositoryRoot}': {listing.FirstErrorLine}");
+        }
+
+        var tree = ParseTree(listing.Output);
+        Volatile.Write(ref _tree, tree);
+        return tree;
+    }
+
+    private static Dictionary<string, TreeEntry> ParseTree(ReadOnlySpan<byte> listing)
+    {
+        // Each record: "<mode> SP <type> SP <object> SP+ <size or '-'> TAB <path> NUL".
+        var tree = new Dictionary<string, TreeEntry>(StringComparer.Ordinal);
+        while (!listing.IsEmpty)
+        {
+            var end = listing.IndexOf((byte)0);
+            var record = end < 0 ? listing : listing[..end];
+            listing = end < 0 ? default : listing[(end + 1)..];
+            var tab = record.IndexOf((byte)'\t');
+            if (tab < 0)
+            {
+                continue;
+            }
+
+            var meta = Encoding.ASCII.GetString(record[..tab]).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (meta.Length != 4 || meta[1] != "blob")
+            {
+                continue;
+            }
+
+            var size = long.TryParse(meta[3], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : long.MaxValue;
+            tree[UnifiedDiffParser.Decode(record[(tab + 1)..])] = new TreeEntry(meta[0], meta[2], size);
+        }
+
+        return tree;
+    }
+
+    private readonly record struct TreeEntry(string Mode, string Object, long Size);
+}

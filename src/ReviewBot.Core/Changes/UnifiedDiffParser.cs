@@ -1,0 +1,729 @@
+using System.Text;
+
+namespace ReviewBot.Core.Changes;
+
+/// <summary>
+/// Parses unified diffs: the output of <c>git diff</c> (extended headers for new, deleted, renamed and
+/// copied files, mode changes, binary files, C-quoted paths), plain <c>diff -u</c> output, and the
+/// hunk-only <c>patch</c> text of GitHub's files API. Every hunk line gets its base and head line number.
+/// </summary>
+/// <remarks>
+/// The parser is a single forward pass over the bytes with no regular expressions, so its time is
+/// linear in the input (a 10 MB line costs one scan and one string). Content is decoded as UTF-8 with
+/// replacement characters for invalid bytes; a trailing <c>'\r'</c> is removed from every line, so CRLF
+/// files give the same <see cref="DiffLine.Text"/> as LF files. Malformed input — text that is not a
+/// diff, a hunk cut short, a line inside a hunk that is not a hunk line — is an
+/// <see cref="InvalidInputException"/> whose message names the line; the caller prefixes the file name.
+/// </remarks>
+public static class UnifiedDiffParser
+{
+    /// <summary>Parses a whole diff. An empty (or whitespace-only) diff gives an empty list.</summary>
+    /// <exception cref="InvalidInputException">The input is not a diff, or is truncated or malformed.</exception>
+    public static IReadOnlyList<FileChange> Parse(ReadOnlySpan<byte> gitDiff)
+    {
+        // Windows PowerShell 5 writes `git diff > change.diff` as UTF-16 with a byte order mark.
+        if (gitDiff.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || gitDiff.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            var utf16 = gitDiff[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
+            return Parse(Encoding.UTF8.GetBytes(utf16.GetString(gitDiff[2..])));
+        }
+
+        if (gitDiff.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            gitDiff = gitDiff[3..];
+        }
+
+        var parser = new DiffParser(hunksOnly: false);
+        var reader = new LineReader(gitDiff);
+        while (reader.TryRead(out var line))
+        {
+            parser.Line(line, ref reader);
+        }
+
+        parser.End(reader.LineNumber);
+        if (parser.Files.Count == 0 && !IsBlank(gitDiff))
+        {
+            throw new InvalidInputException("not a diff: no 'diff --git' header and no '@@' hunk found");
+        }
+
+        return parser.Files;
+    }
+
+    /// <summary>
+    /// Parses the hunk-only text of a GitHub files API <c>patch</c> field (it starts at the first
+    /// <c>@@</c> line, without file headers). An empty patch gives an empty list.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The text has no hunk, or a hunk is truncated or malformed.</exception>
+    public static IReadOnlyList<DiffHunk> ParseHunks(string patch)
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        var bytes = Encoding.UTF8.GetBytes(patch);
+        var parser = new DiffParser(hunksOnly: true);
+        var reader = new LineReader(bytes);
+        while (reader.TryRead(out var line))
+        {
+            parser.Line(line, ref reader);
+        }
+
+        parser.End(reader.LineNumber);
+        if (parser.Files.Count == 0)
+        {
+            if (!IsBlank(bytes))
+            {
+                throw new InvalidInputException("not a patch: no '@@' hunk found");
+            }
+
+            return [];
+        }
+
+        return parser.Files[0].Hunks;
+    }
+
+    private static bool IsBlank(ReadOnlySpan<byte> data) => data.IndexOfAnyExcept(" \t\r\n"u8) < 0;
+
+    internal static string Decode(ReadOnlySpan<byte> bytes) => bytes.IsEmpty ? "" : Encoding.UTF8.GetString(bytes);
+
+    private ref struct LineReader(ReadOnlySpan<byte> data)
+    {
+        private readonly ReadOnlySpan<byte> _data = data;
+        private int _position;
+
+        public int LineNumber { get; private set; }
+
+        public bool TryRead(out ReadOnlySpan<byte> line)
+        {
+            if (!TryGet(_position, out line, out var next))
+            {
+                return false;
+            }
+
+            _position = next;
+            LineNumber++;
+            return true;
+        }
+
+        public readonly ReadOnlySpan<byte> Peek() => TryGet(_position, out var line, out _) ? line : default;
+
+        private readonly bool TryGet(int position, out ReadOnlySpan<byte> line, out int next)
+        {
+            if (position >= _data.Length)
+            {
+                line = default;
+                next = position;
+                return false;
+            }
+
+            var rest = _data[position..];
+            var newline = rest.IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                line = rest;
+                next = _data.Length;
+            }
+            else
+            {
+                line = rest[..newline];
+                next = position + newline + 1;
+            }
+
+            if (line.Length > 0 && line[^1] == (byte)'\r')
+            {
+                line = line[..^1];
+            }
+
+            return true;
+        }
+    }
+
+    private sealed class DiffParser(bool hunksOnly)
+    {
+        private FileBuilder? _file;
+        private HunkBuilder? _hunk;
+
+        public List<FileChange> Files { get; } = [];
+
+        public void Line(ReadOnlySpan<byte> line, ref LineReader reader)
+        {
+            var number = reader.LineNumber;
+            if (_hunk is { IsOpen: true })
+            {
+                _hunk.Add(line, number);
+                return;
+            }
+
+            if (line.StartsWith("@@"u8))
+            {
+                if (_file is null)
+                {
+                    if (!hunksOnly)
+                    {
+                        throw new InvalidInputException($"line {number}: hunk before any file header ('diff --git' or '---'/'+++')");
+                    }
+
+                    _file = FileBuilder.ForHunks(number);
+                }
+
+                CloseHunk();
+                _hunk = HunkBuilder.Start(line, number);
+                _file.InHeader = false;
+                return;
+            }
+
+            if (line.Length > 0 && line[0] == (byte)'\\')
+            {
+                _hunk?.MarkNoNewline();
+                return;
+            }
+
+            if (hunksOnly)
+            {
+                if (line.IndexOfAnyExcept(" \t"u8) < 0)
+                {
+                    return;
+                }
+
+                throw new InvalidInputException(_file is null
+                    ? $"line {number}: not a patch: expected an '@@' hunk header"
+                    : $"line {number}: unexpected text between hunks");
+            }
+
+            if (line.StartsWith("diff --git "u8))
+            {
+                FinishFile();
+                _file = new FileBuilder(number) { IsGit = true, InHeader = true };
+                _file.ParseGitHeader(line["diff --git "u8.Length..], number);
+                return;
+            }
+
+            if (line.StartsWith("diff --cc "u8) || line.StartsWith("diff --combined "u8))
+            {
+                throw new InvalidInputException($"line {number}: combined (merge) diffs are not supported; diff two commits instead");
+            }
+
+            if (_file is { IsGit: true, InHeader: true })
+            {
+                _file.ExtendedHeader(line, number);
+                return;
+            }
+
+            // A plain unified diff (diff -u, svn, hand-made): a '---' line directly followed by '+++'.
+            if (line.StartsWith("--- "u8) && reader.Peek().StartsWith("+++ "u8))
+            {
+                FinishFile();
+                _file = new FileBuilder(number) { InHeader = true };
+                _file.MinusLine(line[4..], number);
+                reader.TryRead(out var plus);
+                _file.PlusLine(plus[4..], reader.LineNumber);
+            }
+
+            // Anything else outside a file header or hunk is preamble or trailer (a commit message, a
+            // format-patch signature, 'Only in ...' lines of diff -r): not part of any file.
+        }
+
+        public void End(int lastLine)
+        {
+            if (_hunk is { IsOpen: true })
+            {
+                throw new InvalidInputException(_hunk.Truncated(lastLine, "the input ends"));
+            }
+
+            FinishFile();
+        }
+
+        private void CloseHunk()
+        {
+            if (_hunk is not null)
+            {
+                _file!.Hunks.Add(_hunk.Build());
+                _hunk = null;
+            }
+        }
+
+        private void FinishFile()
+        {
+            CloseHunk();
+            if (_file is not null)
+            {
+                Files.Add(_file.Build());
+                _file = null;
+            }
+        }
+    }
+
+    private sealed class HunkBuilder
+    {
+        private readonly int _baseStart;
+        private readonly int _baseCount;
+        private readonly int _headStart;
+        private readonly int _headCount;
+        private readonly string _section;
+        private readonly int _startLine;
+        private readonly List<DiffLine> _lines = [];
+        private int _nextBase;
+        private int _nextHead;
+        private int _baseLeft;
+        private int _headLeft;
+
+        private HunkBuilder(int baseStart, int baseCount, int headStart, int headCount, string section, int startLine)
+        {
+            _baseStart = baseStart;
+            _baseCount = baseCount;
+            _headStart = headStart;
+            _headCount = headCount;
+            _section = section;
+            _startLine = startLine;
+            _nextBase = baseStart;
+            _nextHead = headStart;
+            _baseLeft = baseCount;
+            _headLeft = headCount;
+        }
+
+        public bool IsOpen => _baseLeft > 0 || _headLeft > 0;
+
+        public static HunkBuilder Start(ReadOnlySpan<byte> line, int number)
+        {
+            // @@ -a[,b] +c[,d] @@[ section]
+            var rest = line;
+            if (!rest.StartsWith("@@ -"u8)
+                || !TryNumber(ref rest, 4, out var baseStart)
+                || !TryCount(ref rest, out var baseCount)
+                || !rest.StartsWith(" +"u8)
+                || !TryNumber(ref rest, 2, out var headStart)
+                || !TryCount(ref rest, out var headCount)
+                || !rest.StartsWith(" @@"u8))
+            {
+                throw new InvalidInputException($"line {number}: malformed hunk header '{Clip(Decode(line))}'");
+            }
+
+            var section = Decode(rest[3..]).Trim();
+            return new HunkBuilder(baseStart, baseCount, headStart, headCount, section, number);
+        }
+
+        public void Add(ReadOnlySpan<byte> line, int number)
+        {
+            // An empty line counts as an empty context line: some tools strip the trailing space.
+            var marker = line.IsEmpty ? (byte)' ' : line[0];
+            var text = line.IsEmpty ? "" : Decode(line[1..]);
+            switch (marker)
+            {
+                case (byte)' ' when _baseLeft > 0 && _headLeft > 0:
+                    _lines.Add(new DiffLine(DiffLineKind.Context, text, _nextBase++, _nextHead++));
+                    _baseLeft--;
+                    _headLeft--;
+                    break;
+                case (byte)'-' when _baseLeft > 0:
+                    _lines.Add(new DiffLine(DiffLineKind.Removed, text, _nextBase++, null));
+                    _baseLeft--;
+                    break;
+                case (byte)'+' when _headLeft > 0:
+                    _lines.Add(new DiffLine(DiffLineKind.Added, text, null, _nextHead++));
+                    _headLeft--;
+                    break;
+                case (byte)'\\':
+                    MarkNoNewline();
+                    break;
+                case (byte)' ' or (byte)'-' or (byte)'+':
+                    throw new InvalidInputException(
+                        $"line {number}: hunk starting at line {_startLine} has more lines than its header " +
+                        $"'@@ -{_baseStart},{_baseCount} +{_headStart},{_headCount} @@' says");
+                default:
+                    throw new InvalidInputException(line.StartsWith("diff "u8)
+                        ? Truncated(number, "a new file starts")
+                        : $"line {number}: expected a hunk line starting with ' ', '+' or '-', found '{Clip(Decode(line))}'");
+            }
+        }
+
+        public void MarkNoNewline()
+        {
+            if (_lines.Count > 0)
+            {
+                _lines[^1] = _lines[^1] with { NoNewlineAtEnd = true };
+            }
+        }
+
+        public string Truncated(int number, string what) =>
+            $"line {number}: truncated diff: {what} while the hunk starting at line {_startLine} " +
+            $"still expects {_baseLeft} base and {_headLeft} head lines";
+
+        public DiffHunk Build() => new(_baseStart, _baseCount, _headStart, _headCount, _section, _lines);
+
+        private static bool TryNumber(ref ReadOnlySpan<byte> rest, int skip, out int value)
+        {
+            rest = rest[skip..];
+            value = 0;
+            var digits = 0;
+            while (digits < rest.Length && rest[digits] is >= (byte)'0' and <= (byte)'9')
+            {
+                if (value > (int.MaxValue - 9) / 10)
+                {
+                    return false;
+                }
+
+                value = (value * 10) + (rest[digits] - '0');
+                digits++;
+            }
+
+            rest = rest[digits..];
+            return digits > 0;
+        }
+
+        private static bool TryCount(ref ReadOnlySpan<byte> rest, out int count)
+        {
+            if (!rest.IsEmpty && rest[0] == (byte)',')
+            {
+                return TryNumber(ref rest, 1, out count);
+            }
+
+            count = 1;
+            return true;
+        }
+    }
+
+    private sealed class FileBuilder(int startLine)
+    {
+        private string? _gitOld;
+        private string? _gitNew;
+        private string _oldPrefix = "";
+        private string _newPrefix = "";
+        private string? _minus;
+        private string? _plus;
+        private bool _minusNull;
+        private bool _plusNull;
+        private string? _renameFrom;
+        private string? _renameTo;
+        private string? _copyFrom;
+        private string? _copyTo;
+        private string? _oldMode;
+        private string? _newMode;
+        private bool _newFile;
+        private bool _deletedFile;
+        private bool _binary;
+        private int? _similarity;
+
+        public bool IsGit { get; init; }
+
+        public static FileBuilder ForHunks(int number) => new(number) { _gitOld = "", _gitNew = "" };
+
+        public bool InHeader { get; set; }
+
+        public List<DiffHunk> Hunks { get; } = [];
+
+        public void ParseGitHeader(ReadOnlySpan<byte> rest, int number)
+        {
+            if (!TrySplitGitPaths(rest, out var a, out var b))
+            {
+                throw new InvalidInputException($"line {number}: malformed 'diff --git' header");
+            }
+
+            // "a/x b/x" (default), "c/x w/x" (mnemonic prefixes) or "x x" (diff.noprefix).
+            if (a.Length > 2 && b.Length > 2 && a[1] == '/' && b[1] == '/' && a[0] != b[0])
+            {
+                _oldPrefix = a[..2];
+                _newPrefix = b[..2];
+                a = a[2..];
+                b = b[2..];
+            }
+
+            _gitOld = a;
+            _gitNew = b;
+        }
+
+        public void ExtendedHeader(ReadOnlySpan<byte> line, int number)
+        {
+            if (line.StartsWith("--- "u8))
+            {
+                MinusLine(line[4..], number);
+            }
+            else if (line.StartsWith("+++ "u8))
+            {
+                PlusLine(line[4..], number);
+            }
+            else if (line.StartsWith("old mode "u8))
+            {
+                _oldMode = Decode(line["old mode "u8.Length..]).Trim();
+            }
+            else if (line.StartsWith("new mode "u8))
+            {
+                _newMode = Decode(line["new mode "u8.Length..]).Trim();
+            }
+            else if (line.StartsWith("new file mode "u8))
+            {
+                _newFile = true;
+                _newMode = Decode(line["new file mode "u8.Length..]).Trim();
+            }
+            else if (line.StartsWith("deleted file mode "u8))
+            {
+                _deletedFile = true;
+                _oldMode = Decode(line["deleted file mode "u8.Length..]).Trim();
+            }
+            else if (line.StartsWith("similarity index "u8))
+            {
+                var text = Decode(line["similarity index "u8.Length..]).Trim().TrimEnd('%');
+                _similarity = int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var value) ? value : null;
+            }
+            else if (line.StartsWith("rename from "u8))
+            {
+                _renameFrom = HeaderPath(line["rename from "u8.Length..], number);
+            }
+            else if (line.StartsWith("rename to "u8))
+            {
+                _renameTo = HeaderPath(line["rename to "u8.Length..], number);
+            }
+            else if (line.StartsWith("copy from "u8))
+            {
+                _copyFrom = HeaderPath(line["copy from "u8.Length..], number);
+            }
+            else if (line.StartsWith("copy to "u8))
+            {
+                _copyTo = HeaderPath(line["copy to "u8.Length..], number);
+            }
+            else if (line.StartsWith("Binary files "u8) || line.SequenceEqual("GIT binary patch"u8))
+            {
+                _binary = true;
+            }
+
+            // Other lines ('index', 'dissimilarity index', the base85 data of a binary patch) carry nothing we use.
+        }
+
+        public void MinusLine(ReadOnlySpan<byte> rest, int number)
+        {
+            _minus = DashPath(rest, number, out _minusNull);
+        }
+
+        public void PlusLine(ReadOnlySpan<byte> rest, int number)
+        {
+            _plus = DashPath(rest, number, out _plusNull);
+        }
+
+        public FileChange Build()
+        {
+            // git writes '---'/'+++' only for a file with hunks: a header cut short is a truncated diff.
+            var hasMinus = _minus is not null || _minusNull;
+            var hasPlus = _plus is not null || _plusNull;
+            if (hasMinus != hasPlus || (hasPlus && Hunks.Count == 0 && !_binary))
+            {
+                throw new InvalidInputException($"line {startLine}: truncated diff: the file header starting here has no hunk");
+            }
+
+            var oldPath = _renameFrom ?? _copyFrom ?? StripPrefix(_minus, _oldPrefix, 'a') ?? _gitOld;
+            var newPath = _renameTo ?? _copyTo ?? StripPrefix(_plus, _newPrefix, 'b') ?? _gitNew;
+            var kind =
+                _newFile || (_minusNull && !_plusNull) ? ChangeKind.Added
+                : _deletedFile || (_plusNull && !_minusNull) ? ChangeKind.Deleted
+                : _renameFrom is not null || _renameTo is not null ? ChangeKind.Renamed
+                : _copyFrom is not null || _copyTo is not null ? ChangeKind.Copied
+                : ChangeKind.Modified;
+            var path = (kind == ChangeKind.Deleted ? oldPath ?? newPath : newPath ?? oldPath)
+                ?? throw new InvalidInputException($"line {startLine}: file header names no path");
+            return new FileChange(path, kind, Hunks)
+            {
+                OldPath = kind is ChangeKind.Renamed or ChangeKind.Copied ? oldPath : null,
+                IsBinary = _binary,
+                OldMode = _oldMode,
+                NewMode = _newMode,
+                Similarity = kind is ChangeKind.Renamed or ChangeKind.Copied ? _similarity : null,
+            };
+        }
+
+        private string? StripPrefix(string? path, string gitPrefix, char plainPrefix)
+        {
+            if (path is null)
+            {
+                return null;
+            }
+
+            if (IsGit)
+            {
+                return gitPrefix.Length > 0 && path.StartsWith(gitPrefix, StringComparison.Ordinal) ? path[gitPrefix.Length..] : path;
+            }
+
+            // Plain diffs: strip a/ and b/ only when both sides carry them (as git and most tools write them).
+            var other = plainPrefix == 'a' ? _plus : _minus;
+            var otherPrefix = plainPrefix == 'a' ? "b/" : "a/";
+            var own = plainPrefix == 'a' ? "a/" : "b/";
+            var otherIsNull = plainPrefix == 'a' ? _plusNull : _minusNull;
+            return path.StartsWith(own, StringComparison.Ordinal) && (otherIsNull || other?.StartsWith(otherPrefix, StringComparison.Ordinal) == true)
+                ? path[2..]
+                : path;
+        }
+
+        private static string? DashPath(ReadOnlySpan<byte> rest, int number, out bool devNull)
+        {
+            devNull = false;
+            string path;
+            if (!rest.IsEmpty && rest[0] == (byte)'"')
+            {
+                var end = Unquote(rest, out path);
+                if (end < 0)
+                {
+                    throw new InvalidInputException($"line {number}: malformed quoted path");
+                }
+            }
+            else
+            {
+                // git appends a tab when the name has a space; diff -u appends a tab and a timestamp.
+                var tab = rest.IndexOf((byte)'\t');
+                path = Decode(tab >= 0 ? rest[..tab] : rest);
+            }
+
+            if (path == "/dev/null")
+            {
+                devNull = true;
+                return null;
+            }
+
+            return path;
+        }
+
+        private static string HeaderPath(ReadOnlySpan<byte> rest, int number)
+        {
+            if (!rest.IsEmpty && rest[0] == (byte)'"')
+            {
+                return Unquote(rest, out var path) == rest.Length ? path : throw new InvalidInputException($"line {number}: malformed quoted path");
+            }
+
+            return Decode(rest);
+        }
+
+        private static bool TrySplitGitPaths(ReadOnlySpan<byte> rest, out string a, out string b)
+        {
+            a = b = "";
+            if (rest.IsEmpty)
+            {
+                return false;
+            }
+
+            if (rest[0] == (byte)'"')
+            {
+                var end = Unquote(rest, out a);
+                if (end < 0 || end >= rest.Length || rest[end] != (byte)' ')
+                {
+                    return false;
+                }
+
+                var second = rest[(end + 1)..];
+                if (!second.IsEmpty && second[0] == (byte)'"')
+                {
+                    return Unquote(second, out b) == second.Length;
+                }
+
+                b = Decode(second);
+                return b.Length > 0;
+            }
+
+            if (rest[^1] == (byte)'"')
+            {
+                // Unquoted old name, quoted new name: the quoted token is the one that parses to the end.
+                for (var i = rest.IndexOf(" \""u8); i >= 0;)
+                {
+                    var candidate = rest[(i + 1)..];
+                    if (Unquote(candidate, out b) == candidate.Length)
+                    {
+                        a = Decode(rest[..i]);
+                        return true;
+                    }
+
+                    var next = rest[(i + 1)..].IndexOf(" \""u8);
+                    i = next < 0 ? -1 : i + 1 + next;
+                }
+
+                return false;
+            }
+
+            // Both unquoted and possibly containing spaces: the usual case names the same file twice.
+            var length = rest.Length;
+            if (length >= 5 && (length - 5) % 2 == 0)
+            {
+                var p = (length - 5) / 2;
+                if (rest[1] == (byte)'/' && rest[p + 2] == (byte)' ' && rest[p + 4] == (byte)'/' && rest[0] != rest[p + 3]
+                    && rest.Slice(2, p).SequenceEqual(rest[(p + 5)..]))
+                {
+                    a = Decode(rest[..(p + 2)]);
+                    b = Decode(rest[(p + 3)..]);
+                    return true;
+                }
+            }
+
+            if (length % 2 == 1)
+            {
+                var p = length / 2;
+                if (rest[p] == (byte)' ' && rest[..p].SequenceEqual(rest[(p + 1)..]))
+                {
+                    a = b = Decode(rest[..p]);
+                    return true;
+                }
+            }
+
+            // A rename or copy: the 'rename from/to' headers that follow give the exact names.
+            var split = rest.IndexOf(" b/"u8);
+            if (split < 0)
+            {
+                split = rest.IndexOf((byte)' ');
+            }
+
+            if (split <= 0)
+            {
+                return false;
+            }
+
+            a = Decode(rest[..split]);
+            b = Decode(rest[(split + 1)..]);
+            return true;
+        }
+
+        /// <summary>Decodes a C-quoted git path ("a/p\303\244th \"q\""); returns the index after the closing quote, or -1.</summary>
+        private static int Unquote(ReadOnlySpan<byte> quoted, out string value)
+        {
+            value = "";
+            var bytes = new List<byte>(Math.Min(quoted.Length, 256));
+            for (var i = 1; i < quoted.Length; i++)
+            {
+                var c = quoted[i];
+                if (c == (byte)'"')
+                {
+                    value = Decode(bytes.ToArray());
+                    return i + 1;
+                }
+
+                if (c != (byte)'\\')
+                {
+                    bytes.Add(c);
+                    continue;
+                }
+
+                if (++i >= quoted.Length)
+                {
+                    return -1;
+                }
+
+                var e = quoted[i];
+                switch (e)
+                {
+                    case (byte)'a': bytes.Add(7); break;
+                    case (byte)'b': bytes.Add(8); break;
+                    case (byte)'t': bytes.Add(9); break;
+                    case (byte)'n': bytes.Add(10); break;
+                    case (byte)'v': bytes.Add(11); break;
+                    case (byte)'f': bytes.Add(12); break;
+                    case (byte)'r': bytes.Add(13); break;
+                    case (byte)'"' or (byte)'\\': bytes.Add(e); break;
+                    case >= (byte)'0' and <= (byte)'3':
+                        if (i + 2 >= quoted.Length || quoted[i + 1] is < (byte)'0' or > (byte)'7' || quoted[i + 2] is < (byte)'0' or > (byte)'7')
+                        {
+                            return -1;
+                        }
+
+                        bytes.Add((byte)(((e - '0') << 6) | ((quoted[i + 1] - '0') << 3) | (quoted[i + 2] - '0')));
+                        i += 2;
+                        break;
+                    default:
+                        return -1;
+                }
+            }
+
+            return -1;
+        }
+    }
+
+    private static string Clip(string text) => text.Length <= 80 ? text : text[..77] + "...";
+}
