@@ -235,7 +235,10 @@ internal sealed class RunCoordinator
         var descriptor = _descriptors[index];
         var agent = _agents[index];
         var started = _time.GetTimestamp();
-        Observe.Safely(_observer, o => o.AgentStarted(descriptor));
+        if (_observer is not null)
+        {
+            Observe.Safely(_observer, o => o.AgentStarted(descriptor));
+        }
 
         var meter = new UsageMeter();
         var llm = _limiter is null
