@@ -64,7 +64,8 @@ public sealed class AgentLlmPass : IAgentLlmPass
         var known = KnownFindings(ruleFindings);
         var overhead = system.Length + PromptLibrary.FindingsSchema.Length + UserPrompt(boundary, 1, 1, known, "").Length;
         var available = Math.Max(1_000, (_options.MaxPromptTokensPerCall * 4) - overhead);
-        var plan = SlicePlanner.Plan(slice, ruleFindings, available, _options);
+        var focus = _options.Focus ?? LlmFocus.Includes;
+        var plan = SlicePlanner.Plan(slice.Where(f => focus(agent, f)).ToList(), ruleFindings, available, _options);
 
         var findings = new List<Finding>();
         var notSeen = new List<SkippedFile>(plan.NotSeen);
