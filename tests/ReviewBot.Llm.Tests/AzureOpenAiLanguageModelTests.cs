@@ -257,3 +257,58 @@ public sealed class AzureOpenAiLanguageModelTests : IDisposable
             NetworkTimeout = networkTimeout ?? TimeSpan.FromSeconds(20),
         });
 }
+
+/// <summary>Keyless (Entra ID) authentication through the real client, with hand-written credentials.</summary>
+public sealed class AzureOpenAiKeylessTests : IDisposable
+{
+    private readonly ChatCompletionsStub _stub = ChatCompletionsStub.StartAzure("gpt-4o-review");
+
+    public void Dispose() => _stub.Dispose();
+
+    [Fact]
+    public async Task CompleteAsync_NoKeyWithToken_SendsBearerToken()
+    {
+        _stub.Answer("ok");
+
+        var completion = await Model(new FixedCredential()).CompleteAsync(new LlmRequest("s", "u", 10), CancellationToken.None);
+
+        Assert.Equal("ok", completion.Text);
+        var headers = _stub.Server.LogEntries.Single().RequestMessage!.Headers!;
+        Assert.Equal("Bearer entra-token", headers["Authorization"].Single());
+        Assert.False(headers.ContainsKey("api-key"));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_NoKeyAndNoIdentity_UnauthorizedNamingTheKeyVariable()
+    {
+        var ex = await Assert.ThrowsAsync<LlmException>(() => Model(new NoCredential()).CompleteAsync(new LlmRequest("s", "u", 10), CancellationToken.None));
+
+        Assert.Equal(LlmFailureKind.Unauthorized, ex.Kind);
+        Assert.Contains("set AZURE_OPENAI_API_KEY", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _stub.RequestCount);
+    }
+
+    private AzureOpenAiLanguageModel Model(Azure.Core.TokenCredential credential) => new(
+        new LlmSettings { Provider = LlmProvider.AzureOpenAI, Endpoint = new Uri(_stub.Endpoint), Deployment = "gpt-4o-review" },
+        httpClient: null,
+        time: null,
+        credential);
+
+    private sealed class FixedCredential : Azure.Core.TokenCredential
+    {
+        public override Azure.Core.AccessToken GetToken(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            new("entra-token", DateTimeOffset.UtcNow.AddHours(1));
+
+        public override ValueTask<Azure.Core.AccessToken> GetTokenAsync(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
+    }
+
+    private sealed class NoCredential : Azure.Core.TokenCredential
+    {
+        public override Azure.Core.AccessToken GetToken(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new Azure.Identity.CredentialUnavailableException("DefaultAzureCredential failed to retrieve a token from the included credentials.");
+
+        public override ValueTask<Azure.Core.AccessToken> GetTokenAsync(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new Azure.Identity.CredentialUnavailableException("DefaultAzureCredential failed to retrieve a token from the included credentials.");
+    }
+}

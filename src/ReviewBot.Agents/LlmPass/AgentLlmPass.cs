@@ -219,6 +219,11 @@ public sealed class AgentLlmPass : IAgentLlmPass
         {
             return new CallOutcome(null, Reason(ex));
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The LLM is advisory: a broken model wrapper must not fail an agent whose rules completed.
+            return new CallOutcome(null, Unexpected(ex));
+        }
 
         var repair = request with
         {
@@ -243,7 +248,13 @@ public sealed class AgentLlmPass : IAgentLlmPass
         {
             return new CallOutcome(null, Reason(ex));
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new CallOutcome(null, Unexpected(ex));
+        }
     }
+
+    private static string Unexpected(Exception ex) => $"failed: {ex.GetType().Name}: {ex.Message}";
 
     /// <summary>The degraded reason for a failed call; 401/404 messages from the adapter already name the fix.</summary>
     private static string Reason(LlmException ex) => ex.Kind switch

@@ -379,6 +379,16 @@ public sealed partial class AgentLlmPassTests
     }
 
     [Fact]
+    public async Task RunAsync_ModelThrowsUnexpectedException_DegradedNotFailed()
+    {
+        var model = new FakeLanguageModel().Then(_ => throw new InvalidOperationException("wrapper bug"));
+
+        var result = await Pass("governance").RunAsync(Diffs.Context(model, [Orders]), [Orders], [], CancellationToken.None);
+
+        Assert.Equal("LLM pass: failed: InvalidOperationException: wrapper bug", result.DegradedReason);
+    }
+
+    [Fact]
     public async Task RunAsync_Cancelled_Throws()
     {
         var model = new FakeLanguageModel().Answer("{\"findings\":[]}");
