@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Collections;
+using ReviewBot.Cli.Action;
 using ReviewBot.Cli.Output;
 using ReviewBot.Cli.Review;
 using ReviewBot.Core;
@@ -14,12 +15,14 @@ public static class Program
         var root = new RootCommand("ReviewBot reviews changes to data repositories (dbt, SQL, Python pipelines, migrations) with five agents: governance, quality, lineage, cost and docs.")
         {
             ReviewCommand.Create(ReadEnvironment),
+            ActionCommand.Create(ReadEnvironment),
         };
 
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            await Console.Error.WriteLineAsync($"reviewbot: error: {parsed.Errors[0].Message} (see 'reviewbot --help')").ConfigureAwait(false);
+            var message = string.Join(' ', parsed.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            await Console.Error.WriteLineAsync($"reviewbot: error: {message} (see 'reviewbot --help')").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
 

@@ -26,25 +26,34 @@ internal static partial class CostRules
 
     private static bool Persisted(string materialization) => materialization is "table" or "incremental" or "materialized_view" or "dynamic_table" or "snapshot";
 
-    /// <summary>The line that sets the node's materialization, and the file it is in.</summary>
-    private static (string File, int? Line) MaterializationSite(RuleContext context, DbtNode node)
+    /// <summary>Where the materialization change shows in the diff: the file that sets it if that file changed, else the changed file that caused it.</summary>
+    private static (string File, int? Line) MaterializationSite(RuleContext context, DbtNode node, DbtNode before)
     {
-        if (node.MaterializationOrigin == "sql" && node.File?.Config.TryGetValue("materialized", out var v) == true)
+        (string File, int? Line) origin = node.MaterializationOrigin switch
         {
-            return (node.Path, v.Line);
+            "sql" when node.File?.Config.TryGetValue("materialized", out var v) == true => (node.Path, v.Line),
+            "properties" when node.Properties is { } p => (p.File, p.Line),
+            "dbt_project.yml" when node.FolderConfig.TryGetValue("materialized", out var folder) => (node.Project.File, folder.Line),
+            _ => (node.Path, null),
+        };
+        if (context.Files.Changed.ContainsKey(origin.File))
+        {
+            return origin;
         }
 
-        if (node.MaterializationOrigin == "properties" && node.Properties is { } p)
+        // The setting that won before was removed: point at where it was.
+        if (context.Files.Changed.ContainsKey(node.Path))
         {
-            return (p.File, p.Line);
+            var line = before.File?.Config.TryGetValue("materialized", out var old) == true ? context.HeadLineNearRemoved(node.Path, old.Line) : null;
+            return (node.Path, line);
         }
 
-        if (node.MaterializationOrigin == "dbt_project.yml" && node.FolderConfig.TryGetValue("materialized", out var folder))
+        if (node.Properties is { } props && context.Files.Changed.ContainsKey(props.File))
         {
-            return (node.Project.File, folder.Line);
+            return (props.File, props.Line);
         }
 
-        return (context.Files.Changed.ContainsKey(node.Path) ? node.Path : node.Properties?.File ?? node.Project.File, null);
+        return (node.Project.File, null);
     }
 
     /// <summary>Head models whose effective materialization changed (whatever file changed it), with their base node.</summary>
@@ -72,7 +81,7 @@ internal static partial class CostRules
         public override IEnumerable<Finding> Evaluate(RuleContext context)
         {
             foreach (var group in MaterializationChanges(context).Where(c => c.Base.Materialization == "incremental" && c.Head.Materialization != "ephemeral")
-                .GroupBy(c => MaterializationSite(context, c.Head)))
+                .GroupBy(c => MaterializationSite(context, c.Head, c.Base)))
             {
                 var names = group.Select(g => g.Head.Name).ToList();
                 var target = group.First().Head.Materialization;
@@ -123,7 +132,7 @@ internal static partial class CostRules
         public override IEnumerable<Finding> Evaluate(RuleContext context)
         {
             foreach (var group in MaterializationChanges(context).Where(c => c.Base.Materialization == "view" && c.Head.Materialization == "table")
-                .GroupBy(c => MaterializationSite(context, c.Head)))
+                .GroupBy(c => MaterializationSite(context, c.Head, c.Base)))
             {
                 var names = group.Select(g => g.Head.Name).ToList();
                 yield return context.Report(this, group.Key.File, group.Key.Line, $"View {(names.Count == 1 ? $"`{names[0]}`" : $"models ({names.Count})")} now materialized as table",

@@ -41,6 +41,11 @@ public static class ConfigLoader
             throw new InvalidInputException($"{source}:{e.Start.Line}: not valid YAML: {Describe(e)}", e);
         }
 
+        if (stream.Documents.Count > 1)
+        {
+            throw new InvalidInputException($"{source}:{stream.Documents[1].RootNode.Start.Line}: more than one YAML document ('---'); the config is one document");
+        }
+
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" })
         {
             return ReviewConfig.Default;
@@ -214,10 +219,10 @@ public static class ConfigLoader
             {
                 if (!AgentName.IsValid(key))
                 {
-                    throw Error(value, $"{path}: '{key}' is not a valid agent name (lower-case letters, digits and dashes)");
+                    throw Error(value, $"{path}: '{Show(key)}' is not a valid agent name (lower-case letters, digits and dashes)");
                 }
 
-                agents[key] = value is YamlScalarNode scalar && bool.TryParse(scalar.Value, out var enabled)
+                agents[key] = value is YamlScalarNode scalar && TryBool(scalar.Value, out var enabled)
                     ? new AgentConfig { Enabled = enabled }
                     : ReadAgent(Mapping(value, path), path);
             }
@@ -405,7 +410,7 @@ public static class ConfigLoader
             var text = Text(node, path);
             return Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
                 ? text
-                : throw Error(node, $"{path}: '{text}' is not an http(s) URL");
+                : throw Error(node, $"{path}: '{Show(text)}' is not an http(s) URL");
         }
 
         private List<string> Strings(YamlNode node, string path)
@@ -423,12 +428,24 @@ public static class ConfigLoader
         private bool Bool(YamlNode node, string path)
         {
             var text = Scalar(node, path, "true or false");
-            return text switch
+            return TryBool(text, out var value) ? value : throw Error(node, $"{path}: expected true or false, found '{Show(text)}'");
+        }
+
+        /// <summary>YAML 1.1 booleans in any case: true/false, yes/no, on/off.</summary>
+        private static bool TryBool(string? text, out bool value)
+        {
+            switch (text?.ToLowerInvariant())
             {
-                "true" or "True" or "yes" or "on" => true,
-                "false" or "False" or "no" or "off" => false,
-                _ => throw Error(node, $"{path}: expected true or false, found '{text}'"),
-            };
+                case "true" or "yes" or "on":
+                    value = true;
+                    return true;
+                case "false" or "no" or "off":
+                    value = false;
+                    return true;
+                default:
+                    value = false;
+                    return false;
+            }
         }
 
         private int Int(YamlNode node, string path, int min, int max)
@@ -436,7 +453,7 @@ public static class ConfigLoader
             var text = Scalar(node, path, "a whole number");
             if (!int.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
             {
-                throw Error(node, $"{path}: expected a whole number, found '{text}'");
+                throw Error(node, $"{path}: expected a whole number, found '{Show(text)}'");
             }
 
             return value >= min && value <= max ? value : throw Error(node, $"{path}: {value} is out of range ({min}..{max})");
@@ -447,7 +464,7 @@ public static class ConfigLoader
             var text = Scalar(node, path, "a number");
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             {
-                throw Error(node, $"{path}: expected a number, found '{text}'");
+                throw Error(node, $"{path}: expected a number, found '{Show(text)}'");
             }
 
             return value >= min && value <= max ? value : throw Error(node, $"{path}: {value} is out of range ({min}..{max})");
@@ -459,7 +476,7 @@ public static class ConfigLoader
             var match = Regex.Match(text, @"^(\d+(?:\.\d+)?)\s*(ms|s|m)?$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
             if (!match.Success)
             {
-                throw Error(node, $"{path}: expected a duration like 90s, 2m or 500ms, found '{text}'");
+                throw Error(node, $"{path}: expected a duration like 90s, 2m or 500ms, found '{Show(text)}'");
             }
 
             var number = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
@@ -477,7 +494,7 @@ public static class ConfigLoader
             var text = Scalar(node, path, "a severity");
             return SeverityText.TryParse(text, out var severity)
                 ? severity
-                : throw Error(node, $"{path}: '{text}' is not a severity (critical, high, medium, low, info)");
+                : throw Error(node, $"{path}: '{Show(text)}' is not a severity (critical, high, medium, low, info)");
         }
 
         private T Choice<T>(YamlNode node, string path, params (string Text, T Value)[] choices)
@@ -491,15 +508,22 @@ public static class ConfigLoader
                 }
             }
 
-            throw Error(node, $"{path}: '{text}' is not one of {string.Join(", ", choices.Select(c => c.Text))}");
+            throw Error(node, $"{path}: '{Show(text)}' is not one of {string.Join(", ", choices.Select(c => c.Text))}");
         }
 
         // Reported at the key's line: a block value starts on the line after its key.
         private InvalidInputException Unknown(string key, string path, YamlNode keyNode, string known) =>
-            Error(keyNode, $"{path}: unknown key '{key}' (known here: {known})");
+            Error(keyNode, $"{path}: unknown key '{Show(key)}' (known here: {known})");
 
         private InvalidInputException Error(YamlNode node, string message) =>
             new($"{source}:{node.Start.Line}: {message}");
+
+        /// <summary>A value as quoted in a one-line error: no line breaks, at most 60 characters.</summary>
+        private static string Show(string? text)
+        {
+            var flat = (text ?? "").ReplaceLineEndings("\\n");
+            return flat.Length <= 60 ? flat : flat[..57] + "...";
+        }
 
         private static string Name(string path) => path.Length == 0 ? "top level" : path;
 
@@ -508,7 +532,7 @@ public static class ConfigLoader
             YamlMappingNode => "a mapping",
             YamlSequenceNode => "a list",
             YamlScalarNode { Value: null or "" } => "nothing",
-            YamlScalarNode s => $"'{s.Value}'",
+            YamlScalarNode s => $"'{Show(s.Value)}'",
             _ => "an alias",
         };
     }

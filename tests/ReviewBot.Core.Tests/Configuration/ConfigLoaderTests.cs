@@ -320,6 +320,43 @@ public sealed class ConfigLoaderTests
     }
 
     [Theory]
+    [InlineData("true", true)]
+    [InlineData("Yes", true)]
+    [InlineData("ON", true)]
+    [InlineData("False", false)]
+    [InlineData("no", false)]
+    [InlineData("off", false)]
+    public void Parse_YamlBooleans_AcceptedForFlagsAndAgentShorthand(string text, bool expected)
+    {
+        var config = ConfigLoader.Parse($"review_drafts: {text}\nagents:\n  cost: {text}\n", Source);
+
+        Assert.Equal(expected, config.ReviewDrafts);
+        Assert.Equal(expected, config.Agents["cost"].Enabled);
+    }
+
+    [Fact]
+    public void Parse_MultiLineValueInError_StaysOneLine()
+    {
+        var yaml = "max_parallel: |\n  line one\n  line two\n  " + new string('x', 500) + "\n";
+
+        var e = Assert.Throws<InvalidInputException>(() => ConfigLoader.Parse(yaml, Source));
+
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.StartsWith($"{Source}:1: max_parallel: expected a whole number, found 'line one\\nline two\\nxxx", e.Message, StringComparison.Ordinal);
+        Assert.True(e.Message.Length < 200, e.Message);
+    }
+
+    [Theory]
+    [InlineData("fail_on: low\n---\nfail_on: high\n", 3)]
+    [InlineData("---\n---\nfail_on: high\n", 3)]
+    public void Parse_SeveralDocuments_AreRefusedNotSilentlyIgnored(string yaml, int line)
+    {
+        var e = Assert.Throws<InvalidInputException>(() => ConfigLoader.Parse(yaml, Source));
+
+        Assert.Equal($"{Source}:{line}: more than one YAML document ('---'); the config is one document", e.Message);
+    }
+
+    [Theory]
     [InlineData("fail_on: CRITICAL\n", Severity.Critical)]
     [InlineData("fail_on: ' low '\n", Severity.Low)]
     [InlineData("fail_on: info\n", Severity.Info)]

@@ -1,0 +1,255 @@
+using System.Net;
+using Octokit;
+using ReviewBot.Core;
+using ReviewBot.Core.Changes;
+using ReviewBot.Core.Configuration;
+
+namespace ReviewBot.GitHub.Changes;
+
+/// <summary>
+/// Acquires a pull request's change set: metadata, changed files and hunks from the paginated files API
+/// (never the diff media type, which fails above 300 files), and the repository at base and head from
+/// the workspace checkout when it has both commits, else one archive download per side.
+/// </summary>
+public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions? options = null)
+{
+    /// <summary>GitHub lists at most this many files of a pull request.</summary>
+    public const int GitHubFileListLimit = 3_000;
+
+    private readonly GitHubChangeSourceOptions _options = options ?? new GitHubChangeSourceOptions();
+
+    /// <summary>Where the sources came from on the last <see cref="AcquireAsync"/>: <c>workspace</c> or <c>api</c>.</summary>
+    public string? ContentSource { get; private set; }
+
+    public async Task<GitHubPullRequest> GetPullRequestAsync(RepositoryId repository, int number, CancellationToken cancellationToken)
+    {
+        PullRequest pr;
+        try
+        {
+            pr = await api.CallAsync(c => c.PullRequest.Get(repository.Owner, repository.Name, number), cancellationToken).ConfigureAwait(false);
+        }
+        catch (NotFoundException e)
+        {
+            throw new InvalidInputException($"pull request #{number} was not found in {repository} (or the token cannot read it).", e);
+        }
+
+        return Map(repository, pr);
+    }
+
+    /// <summary>
+    /// The pull request of a <c>pull_request</c> event payload (the <c>pull_request</c> object, same shape as
+    /// the API's), saving a request; the publisher re-reads the head before it writes anything.
+    /// </summary>
+    public static GitHubPullRequest FromEventPayload(RepositoryId repository, string pullRequestJson)
+    {
+        var pr = new Octokit.Internal.SimpleJsonSerializer().Deserialize<PullRequest>(pullRequestJson)
+            ?? throw new InvalidInputException("GITHUB_EVENT_PATH: the event has no pull_request object.");
+        if (pr.Head?.Sha is null || pr.Base?.Sha is null || pr.Number <= 0)
+        {
+            throw new InvalidInputException("GITHUB_EVENT_PATH: the pull_request object lacks number, head.sha or base.sha.");
+        }
+
+        return Map(repository, pr);
+    }
+
+    private static GitHubPullRequest Map(RepositoryId repository, PullRequest pr)
+    {
+        var info = new PullRequestInfo(pr.Number, pr.Title ?? "", pr.User?.Login ?? "", pr.Head.Sha, pr.Base.Sha)
+        {
+            Body = pr.Body,
+            IsDraft = pr.Draft,
+            HtmlUrl = pr.HtmlUrl,
+        };
+        var repoUrl = pr.Base.Repository?.HtmlUrl ?? TrimPullUrl(pr.HtmlUrl) ?? $"https://github.com/{repository}";
+        return new GitHubPullRequest(repository, info)
+        {
+            IsOpen = pr.State.StringValue == "open",
+            ChangedFiles = pr.ChangedFiles,
+            RepositoryHtmlUrl = repoUrl.TrimEnd('/'),
+            IsFromFork = pr.Head.Repository is { } head && pr.Base.Repository is { } @base && head.FullName != @base.FullName,
+            BaseRef = pr.Base.Ref ?? "",
+        };
+    }
+
+    /// <summary>
+    /// The config at the base SHA, so a pull request cannot switch its own review off: from the workspace
+    /// checkout when it has the commit, else the contents API. A missing file means the defaults.
+    /// </summary>
+    public async Task<ReviewConfig> ReadBaseConfigAsync(
+        RepositoryId repository, string baseSha, string configPath, string? workspace, CancellationToken cancellationToken)
+    {
+        var path = configPath.Replace('\\', '/').TrimStart('/');
+        var source = $"{path}@{Short(baseSha)}";
+        if (workspace is not null)
+        {
+            var git = new WorkspaceGit(workspace);
+            if (await git.HasCommitAsync(baseSha, cancellationToken).ConfigureAwait(false))
+            {
+                var files = await new GitSnapshot(workspace, baseSha).ReadFilesAsync([path], cancellationToken).ConfigureAwait(false);
+                return !files.TryGetValue(path, out var text) ? ReviewConfig.Default : ConfigLoader.Parse(text, source);
+            }
+        }
+
+        try
+        {
+            // JSON (base64) rather than the raw media type: Octokit only hands back raw bodies for some content types.
+            var contents = await api.CallAsync(c => c.Repository.Content.GetAllContentsByRef(repository.Owner, repository.Name, path, baseSha), cancellationToken)
+                .ConfigureAwait(false);
+            var file = contents.FirstOrDefault(c => c.Type.StringValue == "file");
+            if (file is null)
+            {
+                throw new InvalidInputException($"{source}: not a file.");
+            }
+
+            return ConfigLoader.Parse((file.Content ?? "").TrimStart('\uFEFF'), source);
+        }
+        catch (NotFoundException)
+        {
+            return ReviewConfig.Default;
+        }
+    }
+
+    /// <summary>The change set of <paramref name="pullRequest"/> under <paramref name="config"/>'s paths and limits.</summary>
+    public async Task<ChangeSet> AcquireAsync(GitHubPullRequest pullRequest, ReviewConfig config, string? workspace, CancellationToken cancellationToken)
+    {
+        var repo = pullRequest.Repository;
+        var info = pullRequest.Info;
+        var listed = await api.CallAsync(
+            c => c.PullRequest.Files(repo.Owner, repo.Name, info.Number, new ApiOptions { PageSize = 100 }),
+            cancellationToken).ConfigureAwait(false);
+
+        var files = new List<FileChange>();
+        var skipped = new List<SkippedFile>();
+        var clipped = new List<string>();
+        foreach (var file in listed)
+        {
+            if (!config.Paths.Matches(file.FileName))
+            {
+                skipped.Add(new SkippedFile(file.FileName, "outside the configured paths"));
+                continue;
+            }
+
+            if (file.Patch is null)
+            {
+                skipped.Add(new SkippedFile(file.FileName, NoPatchReason(file)));
+                continue;
+            }
+
+            if (files.Count >= config.Limits.MaxFiles)
+            {
+                clipped.Add(file.FileName);
+                continue;
+            }
+
+            var kind = Kind(file.Status);
+            files.Add(new FileChange(file.FileName, kind, UnifiedDiffParser.ParseHunks(file.Patch))
+            {
+                OldPath = kind is ChangeKind.Renamed or ChangeKind.Copied ? file.PreviousFileName : null,
+            });
+        }
+
+        foreach (var path in clipped)
+        {
+            skipped.Add(new SkippedFile(path, $"clipped: limits.max_files is {config.Limits.MaxFiles:N0} and this pull request changes more reviewable files"));
+        }
+
+        if (pullRequest.ChangedFiles > listed.Count)
+        {
+            var missing = pullRequest.ChangedFiles - listed.Count;
+            skipped.Add(new SkippedFile(
+                $"({missing:N0} more files)",
+                $"GitHub lists at most {GitHubFileListLimit:N0} files of a pull request; {missing:N0} further changed files were not listed and not reviewed"));
+        }
+
+        var (baseSnapshot, headSnapshot) = await SnapshotsAsync(pullRequest, config, workspace, files, skipped, cancellationToken).ConfigureAwait(false);
+        return new ChangeSet(files, baseSnapshot, headSnapshot)
+        {
+            PullRequest = info,
+            Skipped = skipped,
+            BlobUrlPrefix = $"{pullRequest.RepositoryHtmlUrl}/blob/{info.HeadSha}/",
+        };
+    }
+
+    private async Task<(ISnapshot Base, ISnapshot Head)> SnapshotsAsync(
+        GitHubPullRequest pullRequest, ReviewConfig config, string? workspace, List<FileChange> files, List<SkippedFile> skipped, CancellationToken cancellationToken)
+    {
+        var info = pullRequest.Info;
+        if (workspace is not null)
+        {
+            var git = new WorkspaceGit(workspace);
+            if (await git.HasCommitAsync(info.HeadSha, cancellationToken).ConfigureAwait(false)
+                && await git.HasCommitAsync(info.BaseSha, cancellationToken).ConfigureAwait(false))
+            {
+                // The files API diffs from the merge base, as the PR page does; read the base side there too.
+                var mergeBase = await git.MergeBaseAsync(info.BaseSha, info.HeadSha, cancellationToken).ConfigureAwait(false) ?? info.BaseSha;
+                ContentSource = "workspace";
+                return (new GitSnapshot(workspace, mergeBase), new GitSnapshot(workspace, info.HeadSha));
+            }
+        }
+
+        ContentSource = "api";
+        if (files.Count == 0)
+        {
+            return (MemorySnapshot.Empty(info.BaseSha), MemorySnapshot.Empty(info.HeadSha));
+        }
+
+        var baseSide = await ArchiveAsync(pullRequest.Repository, info.BaseSha, config, cancellationToken).ConfigureAwait(false);
+        var headSide = await ArchiveAsync(pullRequest.Repository, info.HeadSha, config, cancellationToken).ConfigureAwait(false);
+
+        // A changed file whose head text could not be kept is not reviewed: say so rather than review half of it.
+        var kept = new List<FileChange>();
+        foreach (var file in files)
+        {
+            if (file.Kind != ChangeKind.Deleted && headSide.Dropped.TryGetValue(file.Path, out var reason) && reason != "binary")
+            {
+                skipped.Add(new SkippedFile(file.Path, reason));
+                continue;
+            }
+
+            kept.Add(file);
+        }
+
+        files.Clear();
+        files.AddRange(kept);
+        return (baseSide.Snapshot, headSide.Snapshot);
+    }
+
+    private async Task<TarballSnapshot.Result> ArchiveAsync(RepositoryId repo, string sha, ReviewConfig config, CancellationToken cancellationToken)
+    {
+        var bytes = await api.CallAsync(
+            c => c.Repository.Content.GetArchive(repo.Owner, repo.Name, ArchiveFormat.Tarball, sha, _options.ArchiveTimeout),
+            cancellationToken).ConfigureAwait(false);
+        if (bytes.LongLength > _options.MaxArchiveBytes)
+        {
+            throw new InvalidInputException(
+                $"{repo}@{Short(sha)}: the repository archive is {bytes.LongLength / (1024 * 1024):N0} MiB, above the {_options.MaxArchiveBytes / (1024 * 1024):N0} MiB limit; check out the repository (actions/checkout with fetch-depth: 0) so ReviewBot reads it locally.");
+        }
+
+        using var stream = new MemoryStream(bytes, writable: false);
+        return await TarballSnapshot.ReadAsync(stream, sha, config.Limits.MaxFileBytes, _options.MaxSnapshotBytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ChangeKind Kind(string status) => status switch
+    {
+        "added" => ChangeKind.Added,
+        "removed" => ChangeKind.Deleted,
+        "renamed" => ChangeKind.Renamed,
+        "copied" => ChangeKind.Copied,
+        _ => ChangeKind.Modified, // "modified", "changed" (mode or type only), "unchanged"
+    };
+
+    private static string NoPatchReason(PullRequestFile file) =>
+        file.Changes > 0
+            ? $"diff too large for the GitHub API ({file.Changes:N0} changed lines); not reviewed"
+            : file.Status is "renamed" or "copied" or "changed"
+                ? "no textual change (renamed, copied or mode change only)"
+                : "binary file";
+
+    private static string? TrimPullUrl(string? pullUrl)
+    {
+        var index = pullUrl?.LastIndexOf("/pull/", StringComparison.Ordinal) ?? -1;
+        return index > 0 ? pullUrl![..index] : null;
+    }
+
+    internal static string Short(string sha) => sha.Length > 7 ? sha[..7] : sha;
+}

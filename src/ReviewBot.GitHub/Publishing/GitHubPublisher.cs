@@ -1,0 +1,414 @@
+using System.Net;
+using Octokit;
+using ReviewBot.Core.Reports;
+using ReviewBot.GitHub.Changes;
+
+namespace ReviewBot.GitHub.Publishing;
+
+/// <summary>
+/// Publishes one run on one pull request: the <c>ReviewBot</c> check run on the head SHA (created
+/// <c>in_progress</c>, updated with progress, completed with annotations in batches of 50) and the one
+/// consolidated comment, upserted by its hidden marker. Never throws except on cancellation: what could
+/// not be done is in <see cref="PublishOutcome.Problems"/>.
+/// </summary>
+public sealed class GitHubPublisher
+{
+    /// <summary>GitHub's limit for a check run's title, summary and text.</summary>
+    public const int MaxOutputLength = 65_535;
+
+    /// <summary>Annotations GitHub accepts per request.</summary>
+    public const int AnnotationBatchSize = 50;
+
+    private readonly GitHubApi _api;
+    private readonly RepositoryId _repository;
+    private readonly int _number;
+    private readonly string _headSha;
+    private readonly GitHubPublisherOptions _options;
+    private readonly TimeProvider _time;
+    private readonly List<string> _problems = [];
+    private long? _checkRunId;
+    private string? _checkRunUrl;
+    private bool _checkForbidden;
+    private DateTimeOffset _lastProgress;
+    private string _title = "Reviewing";
+
+    public GitHubPublisher(GitHubApi api, RepositoryId repository, int pullRequestNumber, string headSha, GitHubPublisherOptions? options = null)
+    {
+        _api = api;
+        _repository = repository;
+        _number = pullRequestNumber;
+        _headSha = headSha;
+        _options = options ?? new GitHubPublisherOptions();
+        _time = api.Options.TimeProvider;
+    }
+
+    /// <summary>The check run id once created.</summary>
+    public long? CheckRunId => _checkRunId;
+
+    /// <summary>Creates the check run <c>in_progress</c> on the head SHA. False when it could not (the reason is kept).</summary>
+    public async Task<bool> StartCheckAsync(string title, string summary, CancellationToken cancellationToken)
+    {
+        _title = title;
+        var now = _time.GetUtcNow();
+        try
+        {
+            var run = await _api.CallAsync(
+                c => c.Check.Run.Create(_repository.Owner, _repository.Name, new NewCheckRun(_options.CheckName, _headSha)
+                {
+                    Status = CheckStatus.InProgress,
+                    StartedAt = now,
+                    DetailsUrl = _options.DetailsUrl,
+                    Output = new NewCheckRunOutput(Clip(title, 1000), Clip(summary, MaxOutputLength)),
+                }),
+                cancellationToken).ConfigureAwait(false);
+            _checkRunId = run.Id;
+            _checkRunUrl = run.HtmlUrl;
+            _lastProgress = now;
+            return true;
+        }
+        catch (Exception e) when (e is ApiException or HttpRequestException)
+        {
+            _checkForbidden = IsForbidden(e);
+            _problems.Add($"The check run could not be created: {Describe(e)}.");
+            return false;
+        }
+    }
+
+    /// <summary>Updates the running check's summary, at most once per <see cref="GitHubPublisherOptions.ProgressInterval"/>.</summary>
+    public async Task<bool> ReportProgressAsync(string summary, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        if (_checkRunId is not { } id || now - _lastProgress < _options.ProgressInterval)
+        {
+            return false;
+        }
+
+        _lastProgress = now;
+        try
+        {
+            await _api.CallAsync(
+                c => c.Check.Run.Update(_repository.Owner, _repository.Name, id, new CheckRunUpdate
+                {
+                    Output = new NewCheckRunOutput(Clip(_title, 1000), Clip(summary, MaxOutputLength)),
+                }),
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is ApiException or HttpRequestException)
+        {
+            // Progress is a courtesy; the completion says what matters.
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Completes the check run and upserts the comment. If the pull request's head moved during the run,
+    /// the check run is still completed for its own SHA, but the comment is left to the newer run.
+    /// </summary>
+    public async Task<PublishOutcome> PublishAsync(PublishRequest request, CancellationToken cancellationToken)
+    {
+        var (moved, currentHead) = await HeadMovedAsync(cancellationToken).ConfigureAwait(false);
+        var text = request.Text ?? "";
+        if (moved)
+        {
+            text = $"> The pull request's head moved to {currentHead} during this run. This result is for {_headSha}; the comment was left to the newer run.\n\n" + text;
+        }
+
+        var check = await CompleteCheckAsync(request, text, cancellationToken).ConfigureAwait(false);
+
+        var comment = (Action: moved ? CommentAction.SkippedHeadMoved : CommentAction.NotWritten, Id: (long?)null, Url: (string?)null, Deleted: 0);
+        if (moved)
+        {
+            _problems.Add($"The head moved to {GitHubChangeSource.Short(currentHead!)} during the run; the comment was not updated with this older result.");
+        }
+        else if (request.CommentBody is not null)
+        {
+            comment = await UpsertCommentAsync(request.CommentBody, cancellationToken).ConfigureAwait(false);
+        }
+
+        return new PublishOutcome
+        {
+            CheckWritten = check.Written,
+            CheckRunId = _checkRunId,
+            CheckRunUrl = _checkRunUrl,
+            AnnotationsWritten = check.Annotations,
+            AnnotationsRejected = check.Rejected,
+            Comment = comment.Action,
+            CommentId = comment.Id,
+            CommentUrl = comment.Url,
+            DuplicatesDeleted = comment.Deleted,
+            HeadMoved = moved,
+            CurrentHeadSha = currentHead,
+            Problems = _problems.ToList(),
+        };
+    }
+
+    private async Task<(bool Moved, string? Head)> HeadMovedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var pr = await _api.CallAsync(c => c.PullRequest.Get(_repository.Owner, _repository.Name, _number), cancellationToken).ConfigureAwait(false);
+            var head = pr.Head?.Sha;
+            return (head is not null && !string.Equals(head, _headSha, StringComparison.OrdinalIgnoreCase), head);
+        }
+        catch (Exception e) when (e is ApiException or HttpRequestException)
+        {
+            _problems.Add($"Could not re-read the pull request's head before publishing ({Describe(e)}); published as if it had not moved.");
+            return (false, null);
+        }
+    }
+
+    private async Task<(bool Written, int Annotations, int Rejected)> CompleteCheckAsync(PublishRequest request, string text, CancellationToken cancellationToken)
+    {
+        if (_checkForbidden)
+        {
+            _problems.Add("The check run was not written: the token cannot write checks (it needs 'checks: write'; pull requests from forks get a read-only token).");
+            return (false, 0, 0);
+        }
+
+        var batches = request.Annotations.Chunk(AnnotationBatchSize).ToList();
+        var rejected = new List<string>();
+        var written = 0;
+        var rejectedCount = 0;
+        var first = batches.Count > 0 ? batches[0] : [];
+
+        var completed = await TryCompleteAsync(request, text, first, cancellationToken).ConfigureAwait(false);
+        if (completed is null && first.Length > 0 && LastStatus == HttpStatusCode.UnprocessableEntity)
+        {
+            // The annotations were refused (422); the conclusion must not be lost with them.
+            rejected.Add(LastError ?? "rejected");
+            rejectedCount += first.Length;
+            completed = await TryCompleteAsync(request, text, [], cancellationToken).ConfigureAwait(false);
+        }
+        else if (completed is not null)
+        {
+            written += first.Length;
+        }
+
+        if (completed is null)
+        {
+            _problems.Add($"The check run could not be completed: {LastError}.");
+            return (false, 0, 0);
+        }
+
+        foreach (var batch in batches.Skip(1))
+        {
+            try
+            {
+                await _api.CallAsync(
+                    c => c.Check.Run.Update(_repository.Owner, _repository.Name, _checkRunId!.Value, new CheckRunUpdate
+                    {
+                        Output = Output(request, text, batch),
+                    }),
+                    cancellationToken).ConfigureAwait(false);
+                written += batch.Length;
+            }
+            catch (Exception e) when (e is ApiException or HttpRequestException)
+            {
+                rejected.Add(Describe(e));
+                rejectedCount += batch.Length;
+            }
+        }
+
+        if (rejectedCount > 0)
+        {
+            var note = $"\n\n> {rejectedCount} of {request.Annotations.Count} annotations could not be attached ({string.Join("; ", rejected.Distinct())}); every finding is listed above and in the job summary.";
+            _problems.Add($"{rejectedCount} check annotations were rejected by GitHub: {string.Join("; ", rejected.Distinct())}.");
+            try
+            {
+                await _api.CallAsync(
+                    c => c.Check.Run.Update(_repository.Owner, _repository.Name, _checkRunId!.Value, new CheckRunUpdate
+                    {
+                        Output = Output(request, ClipNote(text, note), []),
+                    }),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ApiException or HttpRequestException)
+            {
+                _problems.Add($"The note about rejected annotations could not be added to the check run: {Describe(e)}.");
+            }
+        }
+
+        return (true, written, rejectedCount);
+    }
+
+    private string? LastError { get; set; }
+
+    private HttpStatusCode? LastStatus { get; set; }
+
+    /// <summary>Completes the run (or creates it completed when it was never created). Null on failure.</summary>
+    private async Task<CheckRun?> TryCompleteAsync(PublishRequest request, string text, CheckAnnotation[] annotations, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var conclusion = request.Conclusion == Conclusion.Success ? CheckConclusion.Success : CheckConclusion.Failure;
+        try
+        {
+            CheckRun run;
+            if (_checkRunId is { } id)
+            {
+                run = await _api.CallAsync(
+                    c => c.Check.Run.Update(_repository.Owner, _repository.Name, id, new CheckRunUpdate
+                    {
+                        Status = CheckStatus.Completed,
+                        Conclusion = conclusion,
+                        CompletedAt = now,
+                        Output = Output(request, text, annotations),
+                    }),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                run = await _api.CallAsync(
+                    c => c.Check.Run.Create(_repository.Owner, _repository.Name, new NewCheckRun(_options.CheckName, _headSha)
+                    {
+                        Status = CheckStatus.Completed,
+                        Conclusion = conclusion,
+                        CompletedAt = now,
+                        DetailsUrl = _options.DetailsUrl,
+                        Output = Output(request, text, annotations),
+                    }),
+                    cancellationToken).ConfigureAwait(false);
+                _checkRunId = run.Id;
+                _checkRunUrl = run.HtmlUrl;
+            }
+
+            return run;
+        }
+        catch (Exception e) when (e is ApiException or HttpRequestException)
+        {
+            LastError = Describe(e);
+            LastStatus = (e as ApiException)?.StatusCode;
+            if (IsForbidden(e))
+            {
+                _checkForbidden = true;
+                LastError += " (the token needs 'checks: write')";
+            }
+
+            return null;
+        }
+    }
+
+    private static NewCheckRunOutput Output(PublishRequest request, string text, CheckAnnotation[] annotations) =>
+        new(Clip(request.Title, 1000), Clip(request.Summary, MaxOutputLength))
+        {
+            Text = text.Length == 0 ? null : Clip(text, MaxOutputLength),
+            Annotations = annotations.Length == 0 ? null : annotations.Select(ToOctokit).ToList(),
+        };
+
+    private static NewCheckRunAnnotation ToOctokit(CheckAnnotation a) =>
+        new(a.Path, a.StartLine, Math.Max(a.StartLine, a.EndLine), a.Level switch
+        {
+            AnnotationLevel.Failure => CheckAnnotationLevel.Failure,
+            AnnotationLevel.Warning => CheckAnnotationLevel.Warning,
+            _ => CheckAnnotationLevel.Notice,
+        }, Clip(a.Message, 64_000))
+        {
+            Title = Clip(a.Title, 255),
+        };
+
+    private async Task<(CommentAction Action, long? Id, string? Url, int Deleted)> UpsertCommentAsync(string body, CancellationToken cancellationToken)
+    {
+        body = Clip(body, 65_536);
+        Exception? last = null;
+
+        // Writes are not retried blindly: after a failed write the marker lookup runs again, so a comment
+        // that was created despite the error is edited rather than duplicated.
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            IReadOnlyList<IssueComment> comments;
+            try
+            {
+                comments = await _api.CallAsync(
+                    c => c.Issue.Comment.GetAllForIssue(_repository.Owner, _repository.Name, _number, new ApiOptions { PageSize = 100 }),
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ApiException or HttpRequestException)
+            {
+                _problems.Add($"The comment was not written: listing the pull request's comments failed: {Describe(e)}.");
+                return (CommentAction.NotWritten, null, null, 0);
+            }
+
+            var ours = comments
+                .Where(c => c.Body is not null && c.Body.Contains(CommentMarker.Value, StringComparison.Ordinal) && IsOurs(c.User))
+                .OrderBy(c => c.CreatedAt)
+                .ThenBy(c => c.Id)
+                .ToList();
+            try
+            {
+                var deleted = 0;
+                CommentAction action;
+                IssueComment kept;
+                if (ours.Count == 0)
+                {
+                    kept = await _api.CallAsync(c => c.Issue.Comment.Create(_repository.Owner, _repository.Name, _number, body), cancellationToken).ConfigureAwait(false);
+                    action = CommentAction.Created;
+                }
+                else
+                {
+                    kept = ours[0];
+                    action = CommentAction.Unchanged;
+                    if (!string.Equals(kept.Body, body, StringComparison.Ordinal))
+                    {
+                        kept = await _api.CallAsync(c => c.Issue.Comment.Update(_repository.Owner, _repository.Name, ours[0].Id, body), cancellationToken).ConfigureAwait(false);
+                        action = CommentAction.Updated;
+                    }
+
+                    foreach (var duplicate in ours.Skip(1))
+                    {
+                        try
+                        {
+                            await _api.CallAsync(c => c.Issue.Comment.Delete(_repository.Owner, _repository.Name, duplicate.Id), cancellationToken).ConfigureAwait(false);
+                            deleted++;
+                        }
+                        catch (Exception e) when (e is ApiException or HttpRequestException)
+                        {
+                            _problems.Add($"A duplicate ReviewBot comment ({duplicate.Id}) could not be deleted: {Describe(e)}.");
+                        }
+                    }
+                }
+
+                return (action, kept.Id, kept.HtmlUrl, deleted);
+            }
+            catch (Exception e) when (e is ApiException or HttpRequestException)
+            {
+                last = e;
+                if (IsForbidden(e) || e is ApiException { StatusCode: HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity or HttpStatusCode.Unauthorized })
+                {
+                    break;
+                }
+            }
+        }
+
+        var hint = last is not null && IsForbidden(last) ? " (the token needs 'pull-requests: write'; pull requests from forks get a read-only token)" : "";
+        _problems.Add($"The comment was not written: {Describe(last!)}{hint}.");
+        return (CommentAction.NotWritten, null, null, 0);
+    }
+
+    private bool IsOurs(User? user) =>
+        user is not null
+        && ((user.Type is AccountType.Bot)
+            || (_options.CommentAuthorLogin is { } login && string.Equals(user.Login, login, StringComparison.OrdinalIgnoreCase)));
+
+    private static bool IsForbidden(Exception e) => e is ApiException { StatusCode: HttpStatusCode.Forbidden };
+
+    internal static string Describe(Exception e) => e switch
+    {
+        ApiException api => $"{(int)api.StatusCode} {api.StatusCode}: {FirstLine(api.ApiError?.Message ?? api.Message)}",
+        _ => FirstLine(e.Message),
+    };
+
+    private static string FirstLine(string text)
+    {
+        var line = text.Split('\n')[0].Trim();
+        return line.Length <= 300 ? line : line[..297] + "...";
+    }
+
+    internal static string Clip(string text, int max)
+    {
+        const string Suffix = "\n\n… (clipped: the full report is in the job summary and the JSON report)";
+        return text.Length <= max ? text : text[..(max - Suffix.Length)] + Suffix;
+    }
+
+    private static string ClipNote(string text, string note) =>
+        text.Length + note.Length <= MaxOutputLength ? text + note : Clip(text, MaxOutputLength - note.Length) + note;
+}

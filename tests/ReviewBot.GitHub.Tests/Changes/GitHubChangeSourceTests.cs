@@ -1,0 +1,302 @@
+using ReviewBot.Core;
+using ReviewBot.Core.Changes;
+using ReviewBot.Core.Configuration;
+using ReviewBot.Core.Findings;
+using ReviewBot.GitHub.Changes;
+using ReviewBot.TestUtils.GitHub;
+
+namespace ReviewBot.GitHub.Tests.Changes;
+
+public sealed class GitHubChangeSourceTests
+{
+    private const string Patch = "@@ -1,3 +1,4 @@ select\n select id,\n-  name\n+  name,\n+  email\n from customers";
+
+    [Fact]
+    public async Task GetPullRequest_OpenedPayload_MetadataFromTheApi()
+    {
+        using var fake = new FakeGitHub();
+        using var api = TestApi.For(fake);
+
+        var pr = await new GitHubChangeSource(api).GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
+
+        Assert.Equal("Update the README with new information.", pr.Info.Title);
+        Assert.Equal("Codertocat", pr.Info.Author);
+        Assert.Equal("ec26c3e57ca3a959ca5aad62de7213c562f8c821", pr.Info.HeadSha);
+        Assert.Equal("f95f852bd8fca8fcc58a9a2d6c842781e32a215e", pr.Info.BaseSha);
+        Assert.Equal("https://github.com/Codertocat/Hello-World/pull/2", pr.Info.HtmlUrl);
+        Assert.False(pr.Info.IsDraft);
+        Assert.True(pr.IsOpen);
+        Assert.False(pr.IsFromFork);
+        Assert.Equal("https://github.com/Codertocat/Hello-World", pr.RepositoryHtmlUrl);
+    }
+
+    [Fact]
+    public async Task GetPullRequest_ClosedDraft_Reported()
+    {
+        using var fake = new FakeGitHub(payload: "pull_request/closed.payload.json");
+        fake.PullRequest["draft"] = true;
+        using var api = TestApi.For(fake);
+
+        var pr = await new GitHubChangeSource(api).GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
+
+        Assert.False(pr.IsOpen);
+        Assert.True(pr.Info.IsDraft);
+    }
+
+    [Fact]
+    public async Task GetPullRequest_Missing_InvalidInputNamingThePr()
+    {
+        using var fake = new FakeGitHub();
+        using var api = TestApi.For(fake);
+
+        var e = await Assert.ThrowsAsync<InvalidInputException>(
+            () => new GitHubChangeSource(api).GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 99, CancellationToken.None));
+
+        Assert.Contains("#99", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Acquire_WithoutWorkspace_FilesFromFilesApiAndOneArchivePerSide()
+    {
+        using var fake = new FakeGitHub();
+        fake.AddFile("models/stg_customers.sql", patch: Patch);
+        fake.AddFile("models/new.sql", "added", "@@ -0,0 +1 @@\n+select 1");
+        fake.AddFile("models/old.sql", "removed", "@@ -1 +0,0 @@\n-select 2");
+        fake.AddFile("models/renamed.sql", "renamed", "@@ -1 +1 @@\n-a\n+b", previous: "models/before.sql");
+        fake.Trees[fake.BaseSha] = new() { ["models/stg_customers.sql"] = "select id,\n  name\nfrom customers\n", ["models/old.sql"] = "select 2\n" };
+        fake.Trees[fake.HeadSha] = new() { ["models/stg_customers.sql"] = "select id,\n  name,\n  email\nfrom customers\n", ["models/new.sql"] = "select 1\n" };
+        using var api = TestApi.For(fake);
+        var source = new GitHubChangeSource(api);
+        var pr = await source.GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
+
+        var change = await source.AcquireAsync(pr, ReviewConfig.Default, workspace: null, CancellationToken.None);
+
+        Assert.Equal("api", source.ContentSource);
+        Assert.Equal(["models/stg_customers.sql", "models/new.sql", "models/old.sql", "models/renamed.sql"], change.Files.Select(f => f.Path));
+        Assert.Equal([ChangeKind.Modified, ChangeKind.Added, ChangeKind.Deleted, ChangeKind.Renamed], change.Files.Select(f => f.Kind));
+        Assert.Equal("models/before.sql", change.Files[3].OldPath);
+        var hunk = Assert.Single(change.Files[0].Hunks);
+        Assert.Equal((1, 3, 1, 4), (hunk.BaseStart, hunk.BaseCount, hunk.HeadStart, hunk.HeadCount));
+        Assert.True(change.Files[0].IsAddedLine(3));
+        Assert.Equal(["  name,", "  email"], change.Files[0].AddedLines.Select(l => l.Text));
+        Assert.Equal("https://github.com/Codertocat/Hello-World/blob/ec26c3e57ca3a959ca5aad62de7213c562f8c821/", change.BlobUrlPrefix);
+        Assert.Same(pr.Info, change.PullRequest);
+        var head = await change.Head.ReadFilesAsync(["models/stg_customers.sql"], CancellationToken.None);
+        Assert.Contains("email", head["models/stg_customers.sql"], StringComparison.Ordinal);
+        var @base = await change.Base.ReadFilesAsync(["models/old.sql"], CancellationToken.None);
+        Assert.Equal("select 2\n", @base["models/old.sql"]);
+        Assert.Equal(1, fake.CountRequests("GET", $"/tarball/{fake.BaseSha}"));
+        Assert.Equal(1, fake.CountRequests("GET", $"/tarball/{fake.HeadSha}"));
+        Assert.DoesNotContain(fake.Requests, r => r.Headers.TryGetValue("Accept", out var accept) && accept.Contains("diff", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Acquire_ArchiveRedirected_FollowsToCodeload()
+    {
+        using var fake = new FakeGitHub { RedirectArchives = true };
+        fake.AddFile("a.sql", patch: "@@ -1 +1 @@\n-a\n+b");
+        fake.Trees[fake.BaseSha] = new() { ["a.sql"] = "a\n" };
+        fake.Trees[fake.HeadSha] = new() { ["a.sql"] = "b\n" };
+        using var api = TestApi.For(fake);
+        var source = new GitHubChangeSource(api);
+        var pr = await source.GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
+
+        var change = await source.AcquireAsync(pr, ReviewConfig.Default, null, CancellationToken.None);
+
+        Assert.Equal("b\n", (await change.Head.ReadFilesAsync(["a.sql"], CancellationToken.None))["a.sql"]);
+        Assert.Equal(2, fake.Requests.Count(r => r.Path.StartsWith("/codeload/", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Acquire_350Files_PaginatedByHundreds()
+    {
+        using var fake = new FakeGitHub();
+        for (var i = 0; i < 350; i++)
+        {
+            fake.AddFile($"models/m{i:000}.sql", patch: "@@ -1 +1 @@\n-a\n+b");
+        }
+
+        fake.Trees[fake.BaseSha] = [];
+        fake.Trees[fake.HeadSha] = [];
+        using var api = TestApi.For(fake);
+        var source = new GitHubChangeSource(api);
+        var pr = await source.GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
+
+        var change = await source.AcquireAsync(pr, ReviewConfig.Default, null, CancellationToken.None);
+
+        Assert.Equal(350, change.Files.Count);
+        Assert.Equal(350, change.Files.Select(f => f.Path).Distinct().Count());
+        var pages = fake.Requests.Where(r => r.Path.EndsWith("/pulls/2/files", StringComparison.Ordinal)).ToList();
+        Assert.Equal(4, pages.Count);
+        Assert.All(pages, p => Assert.Contains("per_page=100", p.Query, StringComparison.Ordinal));
+        Assert.Empty(change.Skipped);
+    }
+
+    [Fact]
+    public async Task Acquire_MoreFilesThanMaxFiles_ClippedFilesListedWithReason()
+    {
+        using var fake = new FakeGitHub();
+        for (var i = 0; i < 12; i++)
+        {
+            fake.AddFile($"m{i:00}.sql", patch: "@@ -1 +1 @@\n-a\n+b");
+        }
+
+        fake.Trees[fake.BaseSha] = [];
+        fake.Trees[fake.HeadSha] = [];
+        using var api = TestApi.For(fake);
+        var source = new GitHubChangeSource(api);
+        var pr = await source.GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
+        var config = new ReviewConfig { Limits = new LimitsConfig { MaxFiles = 10 } };
+
+        var change = await source.AcquireAsync(pr, config, null, CancellationToken.None);
+
+        Assert.Equal(10, change.Files.Count);
+        Assert.Equal(["m10.sql", "m11.sql"], change.Skipped.Select(s => s.File));
+        Assert.All(change.Skipped, s => Assert.Contains("limits.max_files is 10", s.Reason, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Acquire_BinaryTooLargeOutsidePathsAndUnlisted_SkippedWithExactReasons()
+    {
+        using var fake = new FakeGitHub();
+        fake.AddFile("docs/logo.png", "added", patch: null, changes: 0);
+        fake.AddFile("seeds/huge.csv", "modified", patch: null, changes: 250_000);
+        fake.AddFile("vendor/lib.sql", patch: "@@ -1 +1 @@\n-a\n+b");
+        fake.AddFile("models/a.sql", patch: "@@ -1 +1 @@\n-a\n+b");
+        fake.PullRequest["changed_files"] = 3_010;
+        fake.Trees[fake.BaseSha] = [];
+        fake.Trees[fake.HeadSha] = new() { ["models/a.sql"] = "b\n" };
+        using var api = TestApi.For(fake);
+        var source = new GitHubChangeSource(api);
+        var pr = await source.GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
+        var config = new ReviewConfig { Paths = new PathFilter { Exclude = [new Glob("vendor/**")] } };
+
+        var change = await source.AcquireAsync(pr, config, null, CancellationToken.None);
+
+        Assert.Equal(["models/a.sql"], change.Files.Select(f => f.Path));
+        var reasons = change.Skipped.ToDictionary(s => s.File, s => s.Reason);
+        Assert.Equal("binary file", reasons["docs/logo.png"]);
+        Assert.Equal("diff too large for the GitHub API (250,000 changed lines); not reviewed", reasons["seeds/huge.csv"]);
+        Assert.Equal("outside the configured paths", reasons["vendor/lib.sql"]);
+        Assert.Contains("3,006 further changed files were not listed", reasons["(3,006 more files)"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Acquire_HeadFileOverSizeLimit_SkippedNotHalfReviewed()
+    {
+        using var fake = new FakeGitHub();
+        fake.AddFile("models/big.sql", patch: "@@ -1 +1 @@\n-a\n+b");
+        fake.AddFile("models/small.sql", patch: "@@ -1 +1 @@\n-a\n+b");
+        fake.Trees[fake.BaseSha] = [];
+        fake.Trees[fake.HeadSha] = new() { ["models/big.sql"] = new string('x', 2_000), ["models/small.sql"] = "b\n" };
+        using var api = TestApi.For(fake);
+        var source = new GitHubChangeSource(api);
+        var pr = await source.GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
+        var config = new ReviewConfig { Limits = new LimitsConfig { MaxFileBytes = 1_000 } };
+
+        var change = await source.AcquireAsync(pr, config, null, CancellationToken.None);
+
+        Assert.Equal(["models/small.sql"], change.Files.Select(f => f.Path));
+        var skipped = Assert.Single(change.Skipped);
+        Assert.Equal("models/big.sql", skipped.File);
+        Assert.StartsWith("larger than limits.max_file_bytes", skipped.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Acquire_WorkspaceHasBothCommits_ReadsGitNotArchives()
+    {
+        using var ws = GitWorkspace.Create(
+            new Dictionary<string, string> { ["models/a.sql"] = "select a\n", ["README.md"] = "x\n" },
+            new Dictionary<string, string> { ["models/a.sql"] = "select b\n", ["README.md"] = "x\n" });
+        using var fake = new FakeGitHub();
+        fake.HeadSha = ws.HeadSha;
+        fake.BaseSha = ws.BaseSha;
+        fake.AddFile("models/a.sql", patch: "@@ -1 +1 @@\n-select a\n+select b");
+        using var api = TestApi.For(fake);
+        var source = new GitHubChangeSource(api);
+        var pr = await source.GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
+
+        var change = await source.AcquireAsync(pr, ReviewConfig.Default, ws.Path, CancellationToken.None);
+
+        Assert.Equal("workspace", source.ContentSource);
+        Assert.Equal("select b\n", (await change.Head.ReadFilesAsync(["models/a.sql"], CancellationToken.None))["models/a.sql"]);
+        Assert.Equal("select a\n", (await change.Base.ReadFilesAsync(["models/a.sql"], CancellationToken.None))["models/a.sql"]);
+        Assert.Equal(["README.md", "models/a.sql"], await change.Head.ListFilesAsync(CancellationToken.None));
+        Assert.DoesNotContain(fake.Requests, r => r.Path.Contains("/tarball/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Acquire_WorkspaceWithoutTheCommits_FallsBackToArchives()
+    {
+        using var ws = GitWorkspace.Create(new Dictionary<string, string> { ["x"] = "1\n" }, new Dictionary<string, string> { ["x"] = "2\n" });
+        using var fake = new FakeGitHub();
+        fake.AddFile("a.sql", patch: "@@ -1 +1 @@\n-a\n+b");
+        fake.Trees[fake.BaseSha] = new() { ["a.sql"] = "a\n" };
+        fake.Trees[fake.HeadSha] = new() { ["a.sql"] = "b\n" };
+        using var api = TestApi.For(fake);
+        var source = new GitHubChangeSource(api);
+        var pr = await source.GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
+
+        await source.AcquireAsync(pr, ReviewConfig.Default, ws.Path, CancellationToken.None);
+
+        Assert.Equal("api", source.ContentSource);
+    }
+
+    [Fact]
+    public async Task ReadBaseConfig_FromBaseShaNotHead_ThePrCannotSwitchItsReviewOff()
+    {
+        using var fake = new FakeGitHub();
+        fake.Trees[fake.BaseSha] = new() { [".github/reviewbot.yml"] = "fail_on: medium\n" };
+        fake.Trees[fake.HeadSha] = new() { [".github/reviewbot.yml"] = "fail_on: critical\nagents:\n  governance: false\n" };
+        using var api = TestApi.For(fake);
+
+        var config = await new GitHubChangeSource(api).ReadBaseConfigAsync(
+            RepositoryId.Parse(fake.FullName), fake.BaseSha, ConfigLoader.DefaultPath, null, CancellationToken.None);
+
+        Assert.Equal(Severity.Medium, config.FailOn);
+        Assert.Empty(config.Agents);
+        var request = Assert.Single(fake.Requests);
+        Assert.Contains($"ref={fake.BaseSha}", request.Query, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadBaseConfig_NoFile_Defaults()
+    {
+        using var fake = new FakeGitHub();
+        using var api = TestApi.For(fake);
+
+        var config = await new GitHubChangeSource(api).ReadBaseConfigAsync(
+            RepositoryId.Parse(fake.FullName), fake.BaseSha, ConfigLoader.DefaultPath, null, CancellationToken.None);
+
+        Assert.Same(ReviewConfig.Default, config);
+    }
+
+    [Fact]
+    public async Task ReadBaseConfig_Invalid_InvalidInputNamingFileAndLine()
+    {
+        using var fake = new FakeGitHub();
+        fake.Trees[fake.BaseSha] = new() { [".github/reviewbot.yml"] = "fail_on: high\nmax_paralel: 3\n" };
+        using var api = TestApi.For(fake);
+
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => new GitHubChangeSource(api).ReadBaseConfigAsync(
+            RepositoryId.Parse(fake.FullName), fake.BaseSha, ConfigLoader.DefaultPath, null, CancellationToken.None));
+
+        Assert.StartsWith(".github/reviewbot.yml@f95f852:2:", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ReadBaseConfig_WorkspaceHasBase_NoRequest()
+    {
+        using var ws = GitWorkspace.Create(
+            new Dictionary<string, string> { [".github/reviewbot.yml"] = "fail_on: low\n" },
+            new Dictionary<string, string> { [".github/reviewbot.yml"] = "fail_on: critical\n" });
+        using var fake = new FakeGitHub();
+        using var api = TestApi.For(fake);
+
+        var config = await new GitHubChangeSource(api).ReadBaseConfigAsync(
+            RepositoryId.Parse(fake.FullName), ws.BaseSha, ConfigLoader.DefaultPath, ws.Path, CancellationToken.None);
+
+        Assert.Equal(Severity.Low, config.FailOn);
+        Assert.Empty(fake.Requests);
+    }
+}
