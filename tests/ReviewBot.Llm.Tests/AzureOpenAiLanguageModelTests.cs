@@ -112,6 +112,19 @@ public sealed class AzureOpenAiLanguageModelTests : IDisposable
     }
 
     [Fact]
+    public async Task CompleteAsync_429WithRetryAfterHttpDate_WaitMeasuredOnTheTimeProvider()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 18, 0, 0, TimeSpan.Zero));
+        _stub.Fail(429, ChatCompletionsStub.ErrorJson("429", "rate limit"), new Dictionary<string, string> { ["Retry-After"] = "Mon, 23 Nov 2026 18:00:45 GMT" });
+        var model = LanguageModelFactory.Create(
+            new LlmSettings { Provider = LlmProvider.AzureOpenAI, Endpoint = new Uri(_stub.Endpoint), Deployment = "gpt-4o-review", ApiKey = "k" }, time: time);
+
+        var ex = await Assert.ThrowsAsync<LlmException>(() => model.CompleteAsync(Request, CancellationToken.None));
+
+        Assert.Equal(TimeSpan.FromSeconds(45), ex.RetryAfter);
+    }
+
+    [Fact]
     public async Task CompleteAsync_500_ServerErrorAfterExactlyOneRequest()
     {
         _stub.Fail(500, ChatCompletionsStub.ErrorJson("InternalServerError", "The server had an error while processing your request."));
