@@ -21,7 +21,8 @@ public static class Program
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            await Console.Error.WriteLineAsync($"reviewbot: error: {parsed.Errors[0].Message} (see 'reviewbot --help')").ConfigureAwait(false);
+            var message = string.Join(' ', parsed.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+            await Console.Error.WriteLineAsync($"reviewbot: error: {message} (see 'reviewbot --help')").ConfigureAwait(false);
             return ExitCodes.BadInput;
         }
 

@@ -56,7 +56,7 @@ public static class CheckRunRenderer
         string Compose(int shown, int detailed)
         {
             var text = new StringBuilder();
-            text.Append(count == 0 ? "No findings.\n\n" : ReportSections.Findings(view, items, shown, detailed, collapseAdvisory: false, "#### Findings"));
+            text.Append(count == 0 ? "No findings.\n\n" : ReportSections.Findings(view, items, shown, detailed, collapseAdvisory: false, "#### Findings", stopAfter: maxLength));
             text.Append(ReportSections.Omitted(view, shown, detailed, "The JSON and SARIF reports"));
             text.Append(tail);
             return text.ToString().TrimEnd() + "\n";

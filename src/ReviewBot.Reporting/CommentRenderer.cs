@@ -93,7 +93,7 @@ public static class CommentRenderer
         string Compose(int shown, int detailed, string coverage, string extras)
         {
             var text = new StringBuilder(head);
-            text.Append(ReportSections.Findings(view, items, shown, detailed, collapseAdvisory: true, "#### Findings"));
+            text.Append(ReportSections.Findings(view, items, shown, detailed, collapseAdvisory: true, "#### Findings", stopAfter: maxLength));
             text.Append(ReportSections.Omitted(view, shown, detailed, Capitalize(where)));
             text.Append(coverage).Append(shedOrDegraded).Append(extras).Append(footer);
             return text.ToString();

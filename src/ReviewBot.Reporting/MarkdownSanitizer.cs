@@ -1,5 +1,6 @@
 using System.Text;
 using Markdig;
+using Markdig.Syntax;
 using ReviewBot.Reporting.Formatting;
 
 namespace ReviewBot.Reporting;
@@ -35,7 +36,17 @@ public static class MarkdownSanitizer
         var input = untrusted.Length > (maxLength * 4) + 1_000 ? untrusted[..((maxLength * 4) + 1_000)] : untrusted;
         input = input.Replace("\r\n", "\n", StringComparison.Ordinal).Replace('\r', '\n').Replace('\0', ' ');
 
-        var document = Markdown.Parse(input, Pipeline);
+        MarkdownDocument document;
+        try
+        {
+            document = Markdown.Parse(input, Pipeline);
+        }
+        catch (ArgumentException)
+        {
+            // Markdig refuses absurdly deep nesting; such text gets no structure at all, only escaped words.
+            return ClipPlain(input, maxLength) is { Length: > 0 } plain ? plain : "…";
+        }
+
         var writer = new SanitizingWriter(repositoryUrl);
         var result = new StringBuilder();
         foreach (var block in document)
@@ -78,7 +89,7 @@ public static class MarkdownSanitizer
         while (low <= high)
         {
             var middle = low + ((high - low) / 2);
-            var candidate = MarkdownText.Text(MarkdownText.Clip(plain, middle) is var c && c.Length < plain.Length && !c.EndsWith('…') ? c + "…" : c);
+            var candidate = MarkdownText.Text(MarkdownText.Clip(plain, middle) is var c && c.Length < plain.Length && !c.EndsWith('…') ? c + "…" : c, lineStart: true);
             if (candidate.Length <= room)
             {
                 best = candidate;

@@ -31,6 +31,18 @@ public sealed class AzureOpenAiLanguageModelTests : IDisposable
     }
 
     [Fact]
+    public async Task CompleteAsync_StubMeasuringUsage_PromptTokensAreWhatTheRequestCarried()
+    {
+        _stub.AnswerWithMeasuredUsage("{}", completionTokens: 5);
+        var request = new LlmRequest(new string('s', 400), new string('u', 1_200), 100);
+
+        var completion = await Model().CompleteAsync(request, CancellationToken.None);
+
+        Assert.Equal(400, completion.PromptTokens);
+        Assert.Equal(5, completion.CompletionTokens);
+    }
+
+    [Fact]
     public async Task CompleteAsync_Request_SendsSystemUserMaxTokensAndApiKey()
     {
         _stub.Answer("ok");

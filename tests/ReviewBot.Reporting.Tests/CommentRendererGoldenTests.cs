@@ -17,6 +17,10 @@ public sealed class CommentRendererGoldenTests
         GoldenFile.AssertMatches(CommentRenderer.Render(ReportSamples.Incomplete(), ReportSamples.PullRequestChange), "comment-incomplete.md");
 
     [Fact]
+    public void Render_HostileText_MatchesGolden() =>
+        GoldenFile.AssertMatches(CommentRenderer.Render(ReportSamples.Hostile(), ReportSamples.PullRequestChange), "comment-hostile.md");
+
+    [Fact]
     public void Render_OversizedRun_MatchesGolden() =>
         GoldenFile.AssertMatches(CommentRenderer.Render(ReportSamples.Oversized(), ReportSamples.PullRequestChange, maxLength: 20_000), "comment-oversized.md");
 }

@@ -187,3 +187,25 @@ public sealed class MarkdownSanitizerTests
         }
     }
 }
+
+public sealed class MarkdownSanitizerNestingTests
+{
+    [Theory]
+    [InlineData(">", " ")]
+    [InlineData("- ", "")]
+    [InlineData("*", "")]
+    [InlineData("[", "")]
+    [InlineData("**a ", "")]
+    [InlineData("> - ", "")]
+    public void Sanitize_DeeplyNestedInput_ReturnsBoundedText(string opener, string separator)
+    {
+        var input = string.Concat(Enumerable.Repeat(opener + separator, 3_000)) + "deep @octocat <b>x</b>";
+
+        var output = MarkdownSanitizer.Sanitize(input, "https://github.com/acme/analytics", 20_000);
+
+        Assert.True(output.Length <= 20_000);
+        var html = RenderedHtml.Of(output);
+        Assert.DoesNotContain("b", RenderedHtml.Tags(html));
+        Assert.Empty(RenderedHtml.LiveMentions(html));
+    }
+}

@@ -137,6 +137,20 @@ public sealed class TempGitRepo : IDisposable
         return this;
     }
 
+    /// <summary>Creates a lightweight tag at <paramref name="target"/> (default HEAD).</summary>
+    public TempGitRepo Tag(string name, string? target = null)
+    {
+        Run(target is null ? ["tag", name] : ["tag", name, target]);
+        return this;
+    }
+
+    /// <summary>Merges <paramref name="branch"/> into the current branch with a merge commit; returns its SHA.</summary>
+    public string Merge(string branch, string? message = null)
+    {
+        Run("merge", "--quiet", "--no-ff", "--no-edit", "-m", message ?? $"Merge {branch}", branch);
+        return Head;
+    }
+
     /// <summary>Checks out a branch, tag or commit.</summary>
     public TempGitRepo Checkout(string reference)
     {

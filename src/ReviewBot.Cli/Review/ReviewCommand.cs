@@ -37,11 +37,7 @@ internal static class ReviewCommand
         Description = "The config file. Default: .github/reviewbot.yml as of the base revision (so a change cannot relax its own review).",
     };
 
-    private static readonly Option<ReportFormat> Format = new("--format")
-    {
-        Description = "Output format: markdown (the PR comment), json (the schema-1 report) or sarif (SARIF 2.1.0 for code scanning). Default: markdown.",
-        DefaultValueFactory = _ => ReportFormat.Markdown,
-    };
+    private static readonly Option<string> Format = CreateFormatOption();
 
     private static readonly Option<FileInfo> Output = new("--output")
     {
@@ -72,7 +68,7 @@ internal static class ReviewCommand
         var pipeline = new ReviewPipeline(TimeProvider.System, model);
         var report = await pipeline.RunAsync(change, config, new ConsoleObserver(Console.Error), ct).ConfigureAwait(false);
 
-        var text = ReportFormats.Render(report, result.GetValue(Format));
+        var text = ReportFormats.Render(report, Enum.Parse<ReportFormat>(result.GetValue(Format)!, ignoreCase: true));
         var output = result.GetValue(Output);
         if (output is null)
         {
@@ -87,6 +83,17 @@ internal static class ReviewCommand
         return report.Conclusion == Core.Reports.Conclusion.Success ? ExitCodes.Passed : ExitCodes.Failed;
     }
 
+    private static Option<string> CreateFormatOption()
+    {
+        var option = new Option<string>("--format")
+        {
+            Description = "Output format: markdown (the PR comment), json (the schema-1 report) or sarif (SARIF 2.1.0 for code scanning). Default: markdown.",
+            DefaultValueFactory = _ => "markdown",
+        };
+        option.AcceptOnlyFromAmong("markdown", "json", "sarif");
+        return option;
+    }
+
     private static async Task<ChangeSet> AcquireAsync(ParseResult result, CancellationToken ct)
     {
         var repo = result.GetValue(Repo)!;
@@ -94,7 +101,7 @@ internal static class ReviewCommand
         var diff = result.GetValue(Diff);
         if (result.GetValue(Sample))
         {
-            if (@base is not null || diff is not null || result.GetResult(Repo) is not null)
+            if (@base is not null || diff is not null || result.GetResult(Repo) is { Implicit: false })
             {
                 throw new InvalidInputException("--sample reviews the embedded sample; it cannot be combined with --repo, --base or --diff.");
             }

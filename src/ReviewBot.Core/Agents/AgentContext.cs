@@ -11,6 +11,12 @@ public sealed class AgentContext
 
     public required ResourceStore Resources { get; init; }
 
+    /// <summary>
+    /// The agent this context was made for; set by the engine. Lets shared helpers such as the LLM pass (one
+    /// instance for all agents) pick the agent's role prompt. Null when the caller did not say.
+    /// </summary>
+    public AgentName? Agent { get; init; }
+
     /// <summary>The agent's section of the config (defaults when absent).</summary>
     public AgentConfig Settings { get; init; } = new();
 

@@ -55,9 +55,10 @@ public static class GitChangeSource
         var mergeBase = await GitProcess.RunAsync(root, ["merge-base", baseSha, headSha], ct).ConfigureAwait(false);
         if (!mergeBase.Succeeded)
         {
+            var hint = await ShallowHintAsync(root, ct).ConfigureAwait(false);
             throw new InvalidInputException(mergeBase.ExitCode == 1 && mergeBase.Error.Length == 0
-                ? $"'{@base}' and '{head}' have no common history in '{repo}'"
-                : $"cannot find the merge base of '{@base}' and '{head}' in '{repo}': {mergeBase.FirstErrorLine}");
+                ? $"'{@base}' and '{head}' have no common history in '{repo}'{hint}"
+                : $"cannot find the merge base of '{@base}' and '{head}' in '{repo}': {mergeBase.FirstErrorLine}{hint}");
         }
 
         var mergeBaseSha = mergeBase.Text.Trim();
@@ -80,7 +81,6 @@ public static class GitChangeSource
 
         return new ChangeSet(files, new GitSnapshot(root, mergeBaseSha), new GitSnapshot(root, headSha))
         {
-            Skipped = BinarySkips(files),
             PullRequest = null,
         };
     }
@@ -153,7 +153,6 @@ public static class GitChangeSource
 
         return new ChangeSet(files, @base, head)
         {
-            Skipped = BinarySkips(files),
             PullRequest = null,
         };
     }
@@ -190,11 +189,21 @@ public static class GitChangeSource
 
         var result = await GitProcess.RunAsync(root, ["rev-parse", "--verify", "--quiet", "--end-of-options", reference + "^{commit}"], ct).ConfigureAwait(false);
         var sha = result.Text.Trim();
-        return result.Succeeded && sha.Length > 0
-            ? sha
-            : throw new InvalidInputException($"unknown {role} ref '{reference}' (no such commit in '{root}')");
+        if (result.Succeeded && sha.Length > 0)
+        {
+            return sha;
+        }
+
+        var hint = await ShallowHintAsync(root, ct).ConfigureAwait(false);
+        throw new InvalidInputException($"unknown {role} ref '{reference}' (no such commit in '{root}'){hint}");
     }
 
-    private static List<SkippedFile> BinarySkips(IReadOnlyList<FileChange> files) =>
-        files.Where(f => f.IsBinary).Select(f => new SkippedFile(f.Path, "binary")).ToList();
+    /// <summary>CI checkouts are often shallow (actions/checkout fetches one commit): say so, it is the usual cause.</summary>
+    private static async Task<string> ShallowHintAsync(string root, CancellationToken ct)
+    {
+        var result = await GitProcess.RunAsync(root, ["rev-parse", "--is-shallow-repository"], ct).ConfigureAwait(false);
+        return result.Succeeded && result.Text.Trim() == "true"
+            ? "; the clone is shallow: fetch the history of both refs (for actions/checkout, fetch-depth: 0)"
+            : "";
+    }
 }

@@ -98,27 +98,60 @@ public sealed class GitSnapshot : ISnapshot
             },
             cancellationToken);
 
-        var stdout = new BufferedStream(process.StandardOutput.BaseStream, 1 << 16);
+        try
+        {
+            await ReadBatchAsync(new BufferedStream(process.StandardOutput.BaseStream, 1 << 16), wanted, result, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Killed mid-object by the cancellation.
+        }
+
+        try
+        {
+            await writer.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
+        {
+            // git stopped reading (it failed or was killed); its exit code and stderr below say why.
+        }
+
+        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        var stderr = await error.ConfigureAwait(false);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidInputException($"git cat-file failed in '{_repositoryRoot}': {new GitResult(process.ExitCode, [], stderr).FirstErrorLine}");
+        }
+    }
+
+    private static async Task ReadBatchAsync(Stream stdout, List<(string Path, string Object)> wanted, Dictionary<string, string> result, CancellationToken cancellationToken)
+    {
         foreach (var (path, obj) in wanted)
         {
             var header = await ReadHeaderAsync(stdout, cancellationToken).ConfigureAwait(false);
             if (header is null)
             {
-                break;
+                return;
             }
 
             // "<oid> <type> <size>" or "<oid> missing".
             var parts = header.Split(' ');
-            if (parts.Length != 3 || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+            if (parts.Length != 3 || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size > MaxFileBytes)
             {
+                if (parts.Length == 3)
+                {
+                    return; // an object larger than ls-tree said: the stream cannot be followed further
+                }
+
                 continue;
             }
 
-            var content = ArrayPool<byte>.Shared.Rent((int)size + 1);
+            var content = ArrayPool<byte>.Shared.Rent(size + 1);
             try
             {
-                await stdout.ReadExactlyAsync(content.AsMemory(0, (int)size + 1), cancellationToken).ConfigureAwait(false);
-                if (parts[1] == "blob" && parts[0] == obj && DecodeText(content.AsSpan(0, (int)size)) is { } text)
+                await stdout.ReadExactlyAsync(content.AsMemory(0, size + 1), cancellationToken).ConfigureAwait(false);
+                if (parts[1] == "blob" && parts[0] == obj && DecodeText(content.AsSpan(0, size)) is { } text)
                 {
                     result[path] = text;
                 }
@@ -127,15 +160,6 @@ public sealed class GitSnapshot : ISnapshot
             {
                 ArrayPool<byte>.Shared.Return(content);
             }
-        }
-
-        await writer.ConfigureAwait(false);
-        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        var stderr = await error.ConfigureAwait(false);
-        cancellationToken.ThrowIfCancellationRequested();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidInputException($"git cat-file failed in '{_repositoryRoot}': {new GitResult(process.ExitCode, [], stderr).FirstErrorLine}");
         }
     }
 

@@ -21,6 +21,18 @@ public static class UnifiedDiffParser
     /// <exception cref="InvalidInputException">The input is not a diff, or is truncated or malformed.</exception>
     public static IReadOnlyList<FileChange> Parse(ReadOnlySpan<byte> gitDiff)
     {
+        // Windows PowerShell 5 writes `git diff > change.diff` as UTF-16 with a byte order mark.
+        if (gitDiff.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || gitDiff.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        {
+            var utf16 = gitDiff[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
+            return Parse(Encoding.UTF8.GetBytes(utf16.GetString(gitDiff[2..])));
+        }
+
+        if (gitDiff.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            gitDiff = gitDiff[3..];
+        }
+
         var parser = new DiffParser(hunksOnly: false);
         var reader = new LineReader(gitDiff);
         while (reader.TryRead(out var line))
@@ -485,6 +497,14 @@ public static class UnifiedDiffParser
 
         public FileChange Build()
         {
+            // git writes '---'/'+++' only for a file with hunks: a header cut short is a truncated diff.
+            var hasMinus = _minus is not null || _minusNull;
+            var hasPlus = _plus is not null || _plusNull;
+            if (hasMinus != hasPlus || (hasPlus && Hunks.Count == 0 && !_binary))
+            {
+                throw new InvalidInputException($"line {startLine}: truncated diff: the file header starting here has no hunk");
+            }
+
             var oldPath = _renameFrom ?? _copyFrom ?? StripPrefix(_minus, _oldPrefix, 'a') ?? _gitOld;
             var newPath = _renameTo ?? _copyTo ?? StripPrefix(_plus, _newPrefix, 'b') ?? _gitNew;
             var kind =

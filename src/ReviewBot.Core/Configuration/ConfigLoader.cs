@@ -19,6 +19,7 @@ public static class ConfigLoader
 
     private const int MaxNodes = 10_000;
     private const int MaxBytes = 256 * 1024;
+    private const int MaxDepth = 32;
 
     public static ReviewConfig Parse(string yaml, string source)
     {
@@ -30,6 +31,9 @@ public static class ConfigLoader
         YamlStream stream = [];
         try
         {
+            // YamlStream.Load recurses once per nesting level, and a stack overflow cannot be caught:
+            // measure the depth with the (iterative) event parser first.
+            CheckDepth(yaml, source);
             stream.Load(new StringReader(yaml));
         }
         catch (YamlException e)
@@ -37,7 +41,12 @@ public static class ConfigLoader
             throw new InvalidInputException($"{source}:{e.Start.Line}: not valid YAML: {Describe(e)}", e);
         }
 
-        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" })
+        if (stream.Documents.Count > 1)
+        {
+            throw new InvalidInputException($"{source}:{stream.Documents[1].RootNode.Start.Line}: more than one YAML document ('---'); the config is one document");
+        }
+
+        if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any, Value: null or "" or "~" or "null" or "Null" or "NULL" })
         {
             return ReviewConfig.Default;
         }
@@ -45,6 +54,28 @@ public static class ConfigLoader
         var reader = new Reader(source);
         var root = reader.Mapping(stream.Documents[0].RootNode, "");
         return reader.ReadRoot(root);
+    }
+
+    private static void CheckDepth(string yaml, string source)
+    {
+        var parser = new Parser(new StringReader(yaml));
+        var depth = 0;
+        while (parser.MoveNext())
+        {
+            switch (parser.Current)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    if (++depth > MaxDepth)
+                    {
+                        throw new InvalidInputException($"{source}:{parser.Current.Start.Line}: nested more than {MaxDepth} levels deep; refusing to read it");
+                    }
+
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    break;
+            }
+        }
     }
 
     private static string Describe(YamlException e)
@@ -70,7 +101,7 @@ public static class ConfigLoader
             PathFilter paths = d.Paths;
             LimitsConfig limits = d.Limits;
             IReadOnlyDictionary<string, AgentConfig> agents = d.Agents;
-            foreach (var (key, value, path) in Entries(root, ""))
+            foreach (var (key, value, path, keyNode) in Entries(root, ""))
             {
                 switch (key)
                 {
@@ -83,7 +114,7 @@ public static class ConfigLoader
                     case "paths": paths = ReadPaths(value, path); break;
                     case "limits": limits = ReadLimits(Mapping(value, path), path); break;
                     case "agents": agents = ReadAgents(Mapping(value, path), path); break;
-                    default: throw Unknown(key, path, value, "fail_on, on_incomplete, max_parallel, review_drafts, budget, llm, paths, limits, agents");
+                    default: throw Unknown(key, path, keyNode, "fail_on, on_incomplete, max_parallel, review_drafts, budget, llm, paths, limits, agents");
                 }
             }
 
@@ -101,7 +132,7 @@ public static class ConfigLoader
             var reserve = 0.2;
             var promptPrice = 0.0025m;
             var completionPrice = 0.01m;
-            foreach (var (key, value, path) in Entries(node, parent))
+            foreach (var (key, value, path, keyNode) in Entries(node, parent))
             {
                 switch (key)
                 {
@@ -110,7 +141,7 @@ public static class ConfigLoader
                     case "critical_reserve": reserve = Double(value, path, 0, 1); break;
                     case "usd_per_1k_prompt_tokens": promptPrice = (decimal)Double(value, path, 0, 1000); break;
                     case "usd_per_1k_completion_tokens": completionPrice = (decimal)Double(value, path, 0, 1000); break;
-                    default: throw Unknown(key, path, value, "tokens, usd, critical_reserve, usd_per_1k_prompt_tokens, usd_per_1k_completion_tokens");
+                    default: throw Unknown(key, path, keyNode, "tokens, usd, critical_reserve, usd_per_1k_prompt_tokens, usd_per_1k_completion_tokens");
                 }
             }
 
@@ -124,7 +155,7 @@ public static class ConfigLoader
             string? endpoint = null, deployment = null, apiVersion = null;
             bool canBlock = false;
             int rpm = d.RequestsPerMinute, tpm = d.TokensPerMinute, maxOut = d.MaxOutputTokens;
-            foreach (var (key, value, path) in Entries(node, parent))
+            foreach (var (key, value, path, keyNode) in Entries(node, parent))
             {
                 switch (key)
                 {
@@ -137,7 +168,7 @@ public static class ConfigLoader
                     case "tokens_per_minute": tpm = Int(value, path, 1, 100_000_000); break;
                     case "max_output_tokens": maxOut = Int(value, path, 16, 100_000); break;
                     case "api_key": throw Error(value, $"{path}: secrets never live in the config file; set AZURE_OPENAI_API_KEY (or the action input azure_openai_api_key) instead");
-                    default: throw Unknown(key, path, value, "provider, endpoint, deployment, model, api_version, can_block, requests_per_minute, tokens_per_minute, max_output_tokens");
+                    default: throw Unknown(key, path, keyNode, "provider, endpoint, deployment, model, api_version, can_block, requests_per_minute, tokens_per_minute, max_output_tokens");
                 }
             }
 
@@ -152,13 +183,13 @@ public static class ConfigLoader
         {
             var limits = new LimitsConfig();
             int maxFiles = limits.MaxFiles, maxBytes = limits.MaxFileBytes;
-            foreach (var (key, value, path) in Entries(node, parent))
+            foreach (var (key, value, path, keyNode) in Entries(node, parent))
             {
                 switch (key)
                 {
                     case "max_files": maxFiles = Int(value, path, 1, 100_000); break;
                     case "max_file_bytes": maxBytes = Int(value, path, 1, 64 << 20); break;
-                    default: throw Unknown(key, path, value, "max_files, max_file_bytes");
+                    default: throw Unknown(key, path, keyNode, "max_files, max_file_bytes");
                 }
             }
 
@@ -168,13 +199,13 @@ public static class ConfigLoader
         private PathFilter ReadPaths(YamlNode node, string parent)
         {
             IReadOnlyList<Glob> include = [], exclude = [];
-            foreach (var (key, value, path) in Entries(Mapping(node, parent), parent))
+            foreach (var (key, value, path, keyNode) in Entries(Mapping(node, parent), parent))
             {
                 switch (key)
                 {
                     case "include": include = Globs(value, path); break;
                     case "exclude": exclude = Globs(value, path); break;
-                    default: throw Unknown(key, path, value, "include, exclude");
+                    default: throw Unknown(key, path, keyNode, "include, exclude");
                 }
             }
 
@@ -184,14 +215,14 @@ public static class ConfigLoader
         private Dictionary<string, AgentConfig> ReadAgents(YamlMappingNode node, string parent)
         {
             var agents = new Dictionary<string, AgentConfig>(StringComparer.Ordinal);
-            foreach (var (key, value, path) in Entries(node, parent))
+            foreach (var (key, value, path, _) in Entries(node, parent))
             {
                 if (!AgentName.IsValid(key))
                 {
-                    throw Error(value, $"{path}: '{key}' is not a valid agent name (lower-case letters, digits and dashes)");
+                    throw Error(value, $"{path}: '{Show(key)}' is not a valid agent name (lower-case letters, digits and dashes)");
                 }
 
-                agents[key] = value is YamlScalarNode scalar && bool.TryParse(scalar.Value, out var enabled)
+                agents[key] = value is YamlScalarNode scalar && TryBool(scalar.Value, out var enabled)
                     ? new AgentConfig { Enabled = enabled }
                     : ReadAgent(Mapping(value, path), path);
             }
@@ -213,7 +244,7 @@ public static class ConfigLoader
             var exceptions = new List<RuleException>();
             var patterns = new List<PatternRule>();
             IReadOnlyList<string>? reads = null, writes = null;
-            foreach (var (key, value, path) in Entries(node, parent))
+            foreach (var (key, value, path, keyNode) in Entries(node, parent))
             {
                 switch (key)
                 {
@@ -223,14 +254,14 @@ public static class ConfigLoader
                     case "retry": retry = Int(value, path, 0, 5); break;
                     case "timeout": timeout = Duration(value, path); break;
                     case "severity":
-                        foreach (var (rule, sev, rulePath) in Entries(Mapping(value, path), path))
+                        foreach (var (rule, sev, rulePath, _) in Entries(Mapping(value, path), path))
                         {
                             severities[rule] = SeverityValue(sev, rulePath);
                         }
 
                         break;
                     case "rules":
-                        foreach (var (rule, on, rulePath) in Entries(Mapping(value, path), path))
+                        foreach (var (rule, on, rulePath, _) in Entries(Mapping(value, path), path))
                         {
                             toggles[rule] = Bool(on, rulePath);
                         }
@@ -258,7 +289,7 @@ public static class ConfigLoader
                         break;
                     case "reads": reads = Strings(value, path); break;
                     case "writes": writes = Strings(value, path); break;
-                    default: throw Unknown(key, path, value, "enabled, lane, policy, retry, timeout, severity, rules, paths, prompt, exceptions, patterns, reads, writes");
+                    default: throw Unknown(key, path, keyNode, "enabled, lane, policy, retry, timeout, severity, rules, paths, prompt, exceptions, patterns, reads, writes");
                 }
             }
 
@@ -272,14 +303,14 @@ public static class ConfigLoader
         private RuleException ReadException(YamlMappingNode node, string parent)
         {
             string? glob = null, rule = null, reason = null;
-            foreach (var (key, value, path) in Entries(node, parent))
+            foreach (var (key, value, path, keyNode) in Entries(node, parent))
             {
                 switch (key)
                 {
                     case "path": glob = Text(value, path); break;
                     case "rule": rule = Text(value, path); break;
                     case "reason": reason = Text(value, path); break;
-                    default: throw Unknown(key, path, value, "path, rule, reason");
+                    default: throw Unknown(key, path, keyNode, "path, rule, reason");
                 }
             }
 
@@ -301,7 +332,7 @@ public static class ConfigLoader
             string? id = null, regex = null, title = null, message = null;
             var severity = Severity.Medium;
             YamlNode? regexNode = null;
-            foreach (var (key, value, path) in Entries(node, parent))
+            foreach (var (key, value, path, keyNode) in Entries(node, parent))
             {
                 switch (key)
                 {
@@ -310,7 +341,7 @@ public static class ConfigLoader
                     case "severity": severity = SeverityValue(value, path); break;
                     case "title": title = Text(value, path); break;
                     case "message": message = Text(value, path); break;
-                    default: throw Unknown(key, path, value, "id, regex, severity, title, message");
+                    default: throw Unknown(key, path, keyNode, "id, regex, severity, title, message");
                 }
             }
 
@@ -344,7 +375,7 @@ public static class ConfigLoader
             return node as YamlSequenceNode ?? throw Error(node, $"{Name(path)}: expected a list, found {Kind(node)}");
         }
 
-        private IEnumerable<(string Key, YamlNode Value, string Path)> Entries(YamlMappingNode node, string parent)
+        private IEnumerable<(string Key, YamlNode Value, string Path, YamlNode KeyNode)> Entries(YamlMappingNode node, string parent)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (keyNode, value) in node.Children)
@@ -357,7 +388,7 @@ public static class ConfigLoader
                     throw Error(keyNode, $"{path}: duplicate key");
                 }
 
-                yield return (key, value, path);
+                yield return (key, value, path, keyNode);
             }
         }
 
@@ -379,7 +410,7 @@ public static class ConfigLoader
             var text = Text(node, path);
             return Uri.TryCreate(text, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp)
                 ? text
-                : throw Error(node, $"{path}: '{text}' is not an http(s) URL");
+                : throw Error(node, $"{path}: '{Show(text)}' is not an http(s) URL");
         }
 
         private List<string> Strings(YamlNode node, string path)
@@ -397,12 +428,24 @@ public static class ConfigLoader
         private bool Bool(YamlNode node, string path)
         {
             var text = Scalar(node, path, "true or false");
-            return text switch
+            return TryBool(text, out var value) ? value : throw Error(node, $"{path}: expected true or false, found '{Show(text)}'");
+        }
+
+        /// <summary>YAML 1.1 booleans in any case: true/false, yes/no, on/off.</summary>
+        private static bool TryBool(string? text, out bool value)
+        {
+            switch (text?.ToLowerInvariant())
             {
-                "true" or "True" or "yes" or "on" => true,
-                "false" or "False" or "no" or "off" => false,
-                _ => throw Error(node, $"{path}: expected true or false, found '{text}'"),
-            };
+                case "true" or "yes" or "on":
+                    value = true;
+                    return true;
+                case "false" or "no" or "off":
+                    value = false;
+                    return true;
+                default:
+                    value = false;
+                    return false;
+            }
         }
 
         private int Int(YamlNode node, string path, int min, int max)
@@ -410,7 +453,7 @@ public static class ConfigLoader
             var text = Scalar(node, path, "a whole number");
             if (!int.TryParse(text.Replace("_", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value))
             {
-                throw Error(node, $"{path}: expected a whole number, found '{text}'");
+                throw Error(node, $"{path}: expected a whole number, found '{Show(text)}'");
             }
 
             return value >= min && value <= max ? value : throw Error(node, $"{path}: {value} is out of range ({min}..{max})");
@@ -421,7 +464,7 @@ public static class ConfigLoader
             var text = Scalar(node, path, "a number");
             if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             {
-                throw Error(node, $"{path}: expected a number, found '{text}'");
+                throw Error(node, $"{path}: expected a number, found '{Show(text)}'");
             }
 
             return value >= min && value <= max ? value : throw Error(node, $"{path}: {value} is out of range ({min}..{max})");
@@ -433,7 +476,7 @@ public static class ConfigLoader
             var match = Regex.Match(text, @"^(\d+(?:\.\d+)?)\s*(ms|s|m)?$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
             if (!match.Success)
             {
-                throw Error(node, $"{path}: expected a duration like 90s, 2m or 500ms, found '{text}'");
+                throw Error(node, $"{path}: expected a duration like 90s, 2m or 500ms, found '{Show(text)}'");
             }
 
             var number = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
@@ -451,7 +494,7 @@ public static class ConfigLoader
             var text = Scalar(node, path, "a severity");
             return SeverityText.TryParse(text, out var severity)
                 ? severity
-                : throw Error(node, $"{path}: '{text}' is not a severity (critical, high, medium, low, info)");
+                : throw Error(node, $"{path}: '{Show(text)}' is not a severity (critical, high, medium, low, info)");
         }
 
         private T Choice<T>(YamlNode node, string path, params (string Text, T Value)[] choices)
@@ -465,14 +508,22 @@ public static class ConfigLoader
                 }
             }
 
-            throw Error(node, $"{path}: '{text}' is not one of {string.Join(", ", choices.Select(c => c.Text))}");
+            throw Error(node, $"{path}: '{Show(text)}' is not one of {string.Join(", ", choices.Select(c => c.Text))}");
         }
 
-        private InvalidInputException Unknown(string key, string path, YamlNode node, string known) =>
-            Error(node, $"{path}: unknown key '{key}' (known here: {known})");
+        // Reported at the key's line: a block value starts on the line after its key.
+        private InvalidInputException Unknown(string key, string path, YamlNode keyNode, string known) =>
+            Error(keyNode, $"{path}: unknown key '{Show(key)}' (known here: {known})");
 
         private InvalidInputException Error(YamlNode node, string message) =>
             new($"{source}:{node.Start.Line}: {message}");
+
+        /// <summary>A value as quoted in a one-line error: no line breaks, at most 60 characters.</summary>
+        private static string Show(string? text)
+        {
+            var flat = (text ?? "").ReplaceLineEndings("\\n");
+            return flat.Length <= 60 ? flat : flat[..57] + "...";
+        }
 
         private static string Name(string path) => path.Length == 0 ? "top level" : path;
 
@@ -481,7 +532,7 @@ public static class ConfigLoader
             YamlMappingNode => "a mapping",
             YamlSequenceNode => "a list",
             YamlScalarNode { Value: null or "" } => "nothing",
-            YamlScalarNode s => $"'{s.Value}'",
+            YamlScalarNode s => $"'{Show(s.Value)}'",
             _ => "an alias",
         };
     }

@@ -14,7 +14,9 @@ public sealed class Glob
     public Glob(string pattern)
     {
         Pattern = pattern;
-        var body = pattern.Contains('/', StringComparison.Ordinal) ? pattern.TrimStart('/') : "**/" + pattern;
+        // "./models/**" and "/models/**" both mean "from the repository root".
+        var trimmed = pattern.StartsWith("./", StringComparison.Ordinal) ? pattern[2..] : pattern;
+        var body = trimmed.Contains('/', StringComparison.Ordinal) ? trimmed.TrimStart('/') : "**/" + trimmed;
         var sb = new StringBuilder("^");
         for (var i = 0; i < body.Length; i++)
         {
@@ -40,8 +42,9 @@ public sealed class Glob
         }
 
         // A folder pattern ("models/legacy" or "models/legacy/") matches everything below it.
+        // Paths come from the pull request: NonBacktracking keeps matching linear in the path length.
         sb.Append("(?:/.*)?$");
-        _regex = new Regex(sb.ToString().Replace("/(?:/.*)?$", "(?:/.*)?$", StringComparison.Ordinal), RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        _regex = new Regex(sb.ToString().Replace("/(?:/.*)?$", "(?:/.*)?$", StringComparison.Ordinal), RegexOptions.CultureInvariant | RegexOptions.NonBacktracking, TimeSpan.FromSeconds(1));
     }
 
     public string Pattern { get; }

@@ -11,8 +11,7 @@ public static class Fingerprints
 {
     public static string Compute(string rule, string file, string? anchor, int occurrence = 0)
     {
-        var normalized = string.Join(' ', (anchor ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
-        var input = $"{rule}\n{file}\n{normalized}\n{occurrence}";
+        var input = $"{rule}\n{file}\n{Normalize(anchor)}\n{occurrence}";
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(input));
         return Convert.ToHexStringLower(hash.AsSpan(0, 8));
     }
@@ -31,7 +30,9 @@ public static class Fingerprints
             }
 
             var anchor = finding.Anchor ?? finding.Title;
-            var key = $"{finding.Rule}\n{finding.File}\n{anchor}";
+
+            // Numbered by the normalised anchor: anchors that differ only in case or spacing hash alike.
+            var key = $"{finding.Rule}\n{finding.File}\n{Normalize(anchor)}";
             seen.TryGetValue(key, out var occurrence);
             seen[key] = occurrence + 1;
             result.Add(finding with { Fingerprint = Compute(finding.Rule, finding.File, anchor, occurrence) });
@@ -39,4 +40,7 @@ public static class Fingerprints
 
         return result;
     }
+
+    private static string Normalize(string? anchor) =>
+        string.Join(' ', (anchor ?? "").Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)).ToLowerInvariant();
 }

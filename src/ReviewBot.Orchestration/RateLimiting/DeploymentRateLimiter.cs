@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using ReviewBot.Core.Agents;
 using ReviewBot.Core.Llm;
 using ReviewBot.Orchestration.Budget;
@@ -6,9 +5,10 @@ using ReviewBot.Orchestration.Budget;
 namespace ReviewBot.Orchestration.RateLimiting;
 
 /// <summary>
-/// The shared limiter of one LLM deployment: a request bucket and a token bucket
-/// (<see cref="TokenBucketRateLimiter"/>s replenished from the <see cref="TimeProvider"/>), with one
-/// queue served by lane priority. Lanes below critical may not take the last
+/// The shared limiter of one LLM deployment: a request bucket and a token bucket refilled continuously on
+/// the <see cref="TimeProvider"/>, with one queue served by lane priority. (System.Threading.RateLimiting's
+/// TokenBucketRateLimiter measures replenishment on the system clock even when replenished by hand, and
+/// queues first-come first-served, so it can neither run on virtual time nor serve by lane.) Lanes below critical may not take the last
 /// <see cref="RateLimitOptions.CriticalReserve"/> of either bucket, so a critical call never waits
 /// behind a lower lane's burst. A 429 with <c>Retry-After</c> pauses every caller (<see cref="PauseFor"/>).
 /// The run's compute budget is checked when a call reaches the head of the queue, so budget too is
@@ -22,15 +22,15 @@ internal sealed class DeploymentRateLimiter
     private readonly Bucket _requests;
     private readonly Bucket _tokens;
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
-    private ITimer? _pauseTimer;
+    private ITimer? _wakeTimer;
     private long _sequence;
 
     public DeploymentRateLimiter(string deployment, RateLimitOptions options, TimeProvider time)
     {
         Deployment = deployment;
         _time = time;
-        _requests = new Bucket(this, options.RequestsPerMinute, options);
-        _tokens = new Bucket(this, options.TokensPerMinute, options);
+        _requests = new Bucket(time, options.RequestsPerMinute, options);
+        _tokens = new Bucket(time, options.TokensPerMinute, options);
     }
 
     public string Deployment { get; }
@@ -115,14 +115,7 @@ internal sealed class DeploymentRateLimiter
             }
 
             _pausedUntil = until;
-            if (_pauseTimer is null)
-            {
-                _pauseTimer = _time.CreateTimer(static s => ((DeploymentRateLimiter)s!).Pump(), this, retryAfter, Timeout.InfiniteTimeSpan);
-            }
-            else
-            {
-                _pauseTimer.Change(retryAfter, Timeout.InfiniteTimeSpan);
-            }
+            PumpLocked();
         }
     }
 
@@ -153,9 +146,11 @@ internal sealed class DeploymentRateLimiter
     {
         while (_queue.TryPeek(out var waiter, out _))
         {
-            if (_time.GetUtcNow() < _pausedUntil)
+            var now = _time.GetUtcNow();
+            if (now < _pausedUntil)
             {
-                return; // the pause timer pumps again when the pause ends
+                WakeAfter(_pausedUntil - now);
+                return;
             }
 
             string? reason = null;
@@ -170,7 +165,8 @@ internal sealed class DeploymentRateLimiter
             var tokens = _tokens.Clamp(waiter.Tokens, critical);
             if (!_requests.CanTake(1, critical) || !_tokens.CanTake(tokens, critical))
             {
-                return; // a bucket's replenishment timer pumps again
+                WakeAfter(Max(_requests.TimeUntil(1, critical), _tokens.TimeUntil(tokens, critical)));
+                return;
             }
 
             BudgetReservation? reservation = null;
@@ -190,6 +186,21 @@ internal sealed class DeploymentRateLimiter
             _queue.Dequeue();
             waiter.Registration.Unregister();
             waiter.Completion.TrySetResult(reservation);
+        }
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private void WakeAfter(TimeSpan due)
+    {
+        due = due < TimeSpan.FromTicks(1) ? TimeSpan.FromTicks(1) : due;
+        if (_wakeTimer is null)
+        {
+            _wakeTimer = _time.CreateTimer(static s => ((DeploymentRateLimiter)s!).Pump(), this, due, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _wakeTimer.Change(due, Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -220,70 +231,60 @@ internal sealed class DeploymentRateLimiter
     }
 
     /// <summary>
-    /// A <see cref="TokenBucketRateLimiter"/> without its own timer (its auto-replenishment runs on the system
-    /// clock): replenished by a <see cref="TimeProvider"/> timer that runs only while the bucket is not full.
-    /// Only used under the limiter's lock.
+    /// A token bucket refilled continuously at the per-minute rate, holding at most a burst window's worth.
+    /// Lanes below critical may not take its last <see cref="RateLimitOptions.CriticalReserve"/>. Used under the limiter's lock.
     /// </summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Without auto-replenishment the bucket holds no timer or handle; it lives as long as the engine.")]
     private sealed class Bucket
     {
-        private readonly DeploymentRateLimiter _owner;
-        private readonly TokenBucketRateLimiter _bucket;
-        private readonly TimeSpan _period;
-        private readonly int _reserve;
-        private ITimer? _timer;
+        private const double Epsilon = 1e-9;
+        private readonly TimeProvider _time;
+        private readonly double _perSecond;
+        private readonly double _reserve;
+        private double _available;
+        private long _refilledAt;
 
-        public Bucket(DeploymentRateLimiter owner, int perMinute, RateLimitOptions options)
+        public Bucket(TimeProvider time, int perMinute, RateLimitOptions options)
         {
-            _owner = owner;
-            var perSecond = perMinute / 60.0;
-            Capacity = (int)Math.Clamp(Math.Ceiling(perSecond * options.BurstWindow.TotalSeconds), 1, int.MaxValue);
-            var perPeriod = (int)Math.Clamp(Math.Ceiling(perSecond / 10), 1, Capacity);
-            _period = TimeSpan.FromSeconds(perPeriod / perSecond);
-            _reserve = Math.Min(Capacity - 1, (int)Math.Floor(Capacity * options.CriticalReserve));
-            _bucket = new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = Capacity,
-                TokensPerPeriod = perPeriod,
-                ReplenishmentPeriod = _period,
-                AutoReplenishment = false,
-                QueueLimit = 0,
-            });
+            _time = time;
+            _perSecond = perMinute / 60.0;
+            Capacity = Math.Max(1, Math.Ceiling(_perSecond * options.BurstWindow.TotalSeconds));
+            _reserve = Math.Min(Capacity - 1, Math.Floor(Capacity * options.CriticalReserve));
+            _available = Capacity;
+            _refilledAt = time.GetTimestamp();
         }
 
-        public int Capacity { get; }
-
-        private long Available => _bucket.GetStatistics()?.CurrentAvailablePermits ?? 0;
+        public double Capacity { get; }
 
         /// <summary>A call larger than what its lane may ever hold is charged what it may hold, so it is not stuck forever.</summary>
-        public int Clamp(int permits, bool critical) => Math.Clamp(permits, 0, critical ? Capacity : Capacity - _reserve);
+        public int Clamp(int permits, bool critical) => (int)Math.Clamp(permits, 0, critical ? Capacity : Capacity - _reserve);
 
-        public bool CanTake(int permits, bool critical) => Available - permits >= (critical ? 0 : _reserve);
+        public bool CanTake(int permits, bool critical)
+        {
+            Refill();
+            return _available - permits >= Floor(critical) - Epsilon;
+        }
+
+        public TimeSpan TimeUntil(int permits, bool critical)
+        {
+            Refill();
+            var missing = permits + Floor(critical) - _available;
+            return missing <= Epsilon ? TimeSpan.Zero : TimeSpan.FromTicks((long)Math.Ceiling(missing / _perSecond * TimeSpan.TicksPerSecond));
+        }
 
         public void Take(int permits)
         {
-            if (permits == 0)
-            {
-                return;
-            }
-
-            using var lease = _bucket.AttemptAcquire(permits);
-            _timer ??= _owner._time.CreateTimer(static s => ((Bucket)s!).Tick(), this, _period, _period);
+            Refill();
+            _available -= permits;
         }
 
-        private void Tick()
-        {
-            lock (_owner._gate)
-            {
-                _bucket.TryReplenish();
-                if (Available >= Capacity)
-                {
-                    _timer?.Dispose();
-                    _timer = null;
-                }
+        private double Floor(bool critical) => critical ? 0 : _reserve;
 
-                _owner.PumpLocked();
-            }
+        private void Refill()
+        {
+            var now = _time.GetTimestamp();
+            var elapsed = (now - _refilledAt) / (double)_time.TimestampFrequency;
+            _refilledAt = now;
+            _available = Math.Min(Capacity, _available + elapsed * _perSecond);
         }
     }
 }

@@ -10,33 +10,40 @@ internal enum TimeoutStage
 
 /// <summary>
 /// One attempt's timeout budget on a <see cref="TimeProvider"/>: calls back at the warning and alert
-/// thresholds (with the instant the stage was due, relative to the attempt's start), and at 100% cancels <see cref="Token"/> and completes <see cref="Expired"/>. The token is
-/// also cancelled when the run is. A budget of zero or <see cref="Timeout.InfiniteTimeSpan"/> never expires.
+/// thresholds (with the instant the stage was due, relative to the attempt's start), and at 100% cancels
+/// <see cref="Token"/> and completes <see cref="Expired"/>. The token is also cancelled when the run is.
+/// One timer, re-armed from stage to stage. A budget of zero or <see cref="Timeout.InfiniteTimeSpan"/> never expires.
 /// </summary>
 internal sealed class TimeoutBudget : IDisposable
 {
+    private readonly TimeProvider _time;
+    private readonly long _started;
+    private readonly TimeSpan[] _due;
     private readonly CancellationTokenSource _cts;
     private readonly TaskCompletionSource _expired = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Action<TimeoutStage, TimeSpan> _onStage;
-    private readonly TimeoutOptions _options;
-    private readonly ITimer? _warn;
-    private readonly ITimer? _alert;
-    private readonly ITimer? _cancel;
+    private readonly Lock _gate = new();
+    private readonly ITimer? _timer;
     private readonly CancellationTokenRegistration _runRegistration;
-    private int _disposed;
+    private int _stage;
+    private bool _disposed;
 
     public TimeoutBudget(TimeProvider time, TimeSpan budget, TimeoutOptions options, Action<TimeoutStage, TimeSpan> onStage, CancellationToken runToken)
     {
+        _time = time;
+        _started = time.GetTimestamp();
         _onStage = onStage;
-        _options = options;
-        _cts = CancellationTokenSource.CreateLinkedTokenSource(runToken);
-        _runRegistration = runToken.UnsafeRegister(static state => ((TimeoutBudget)state!)._expired.TrySetResult(), this);
+        _due = [budget * options.WarnAt, budget * options.AlertAt, budget];
+        _cts = runToken.CanBeCanceled ? CancellationTokenSource.CreateLinkedTokenSource(runToken) : new CancellationTokenSource();
+        if (runToken.CanBeCanceled)
+        {
+            _runRegistration = runToken.UnsafeRegister(static state => ((TimeoutBudget)state!)._expired.TrySetResult(), this);
+        }
+
         Budget = budget;
         if (budget > TimeSpan.Zero && budget != Timeout.InfiniteTimeSpan)
         {
-            _warn = time.CreateTimer(static s => ((TimeoutBudget)s!).Fire(TimeoutStage.Warned), this, budget * options.WarnAt, Timeout.InfiniteTimeSpan);
-            _alert = time.CreateTimer(static s => ((TimeoutBudget)s!).Fire(TimeoutStage.Alerted), this, budget * options.AlertAt, Timeout.InfiniteTimeSpan);
-            _cancel = time.CreateTimer(static s => ((TimeoutBudget)s!).Fire(TimeoutStage.Expired), this, budget, Timeout.InfiniteTimeSpan);
+            _timer = time.CreateTimer(static s => ((TimeoutBudget)s!).Fire(), this, _due[0], Timeout.InfiniteTimeSpan);
         }
     }
 
@@ -50,13 +57,43 @@ internal sealed class TimeoutBudget : IDisposable
 
     public bool IsExpired { get; private set; }
 
-    private void Fire(TimeoutStage stage)
+    private void Fire()
     {
-        if (Volatile.Read(ref _disposed) != 0)
+        while (true)
         {
-            return;
-        }
+            TimeoutStage stage;
+            var overdue = false;
+            lock (_gate)
+            {
+                if (_disposed || _stage > (int)TimeoutStage.Expired)
+                {
+                    return;
+                }
 
+                stage = (TimeoutStage)_stage++;
+                if (stage != TimeoutStage.Expired)
+                {
+                    // Re-armed against the attempt's start, so a late callback does not push the next stage back;
+                    // a stage already due (the clock jumped past it) is raised at once, in order.
+                    var next = _due[_stage] - _time.GetElapsedTime(_started);
+                    overdue = next <= TimeSpan.Zero;
+                    if (!overdue)
+                    {
+                        _timer!.Change(next, Timeout.InfiniteTimeSpan);
+                    }
+                }
+            }
+
+            Raise(stage);
+            if (!overdue)
+            {
+                return;
+            }
+        }
+    }
+
+    private void Raise(TimeoutStage stage)
+    {
         if (stage == TimeoutStage.Expired)
         {
             IsExpired = true;
@@ -75,25 +112,22 @@ internal sealed class TimeoutBudget : IDisposable
             }
         }
 
-        var due = stage switch
-        {
-            TimeoutStage.Warned => Budget * _options.WarnAt,
-            TimeoutStage.Alerted => Budget * _options.AlertAt,
-            _ => Budget,
-        };
-        _onStage(stage, due);
+        _onStage(stage, _due[(int)stage]);
     }
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        lock (_gate)
         {
-            return;
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
         }
 
-        _warn?.Dispose();
-        _alert?.Dispose();
-        _cancel?.Dispose();
+        _timer?.Dispose();
         _runRegistration.Dispose();
         _cts.Dispose();
     }

@@ -116,7 +116,7 @@ internal static class ReportSections
             table.Append("| ").Append(MarkdownText.Text(agent.Name, inTable: true))
                 .Append(" | ").Append(MarkdownText.Text(agent.Lane, inTable: true))
                 .Append(" | ").Append(status)
-                .Append(" | ").Append(MarkdownText.Duration(agent.DurationMs))
+                .Append(" | ").Append(agent.DurationMs == 0 && agent.Status is "skipped" or "shed" ? "–" : MarkdownText.Duration(agent.DurationMs))
                 .Append(" | ").Append(MarkdownText.Number(agent.FindingCount))
                 .Append(" | ").Append(tokens)
                 .Append(" | ").Append(MarkdownText.Text(agent.Reason, 300, inTable: true))
@@ -154,7 +154,11 @@ internal static class ReportSections
     /// listed. With <paramref name="collapseAdvisory"/>, severities below high and below <c>fail_on</c> sit in one
     /// collapsed block.
     /// </summary>
-    public static string Findings(ReportView view, FindingItems items, int shown, int detailed, bool collapseAdvisory, string heading)
+    /// <remarks>
+    /// Stops early once the text is longer than <paramref name="stopAfter"/>: a document that long is only
+    /// measured and thrown away, and listing 50,000 findings just to learn that is wasted work.
+    /// </remarks>
+    public static string Findings(ReportView view, FindingItems items, int shown, int detailed, bool collapseAdvisory, string heading, int stopAfter = int.MaxValue)
     {
         if (view.Findings.Count == 0)
         {
@@ -163,26 +167,23 @@ internal static class ReportSections
 
         var text = new StringBuilder();
         text.Append(heading).Append("\n\n");
-        var groups = ReportView.Severities
-            .Select(severity => (severity, indexes: Enumerable.Range(0, view.Findings.Count).Where(i => view.Findings[i].Severity == severity).ToList()))
-            .Where(g => g.indexes.Count > 0)
-            .ToList();
+        var groups = view.Groups;
 
-        var collapsed = collapseAdvisory ? groups.Where(g => !view.IsProminent(g.severity)).ToList() : [];
+        var collapsed = collapseAdvisory ? groups.Where(g => !view.IsProminent(g.Severity)).ToList() : [];
         var open = groups.Except(collapsed).ToList();
         foreach (var group in open)
         {
-            AppendGroup(text, view, items, shown, detailed, group.severity, group.indexes);
+            AppendGroup(text, view, items, shown, detailed, group.Severity, group.Indexes, stopAfter);
         }
 
-        var collapsedShown = collapsed.Where(g => g.indexes[0] < shown).ToList();
+        var collapsedShown = collapsed.Where(g => g.Indexes[0] < shown).ToList();
         if (collapsedShown.Count > 0)
         {
-            var summary = string.Join(" · ", collapsed.Select(g => $"{ReportView.Emoji(g.severity)} {MarkdownText.Number(g.indexes.Count)} {g.severity.ToText()}"));
+            var summary = string.Join(" · ", collapsed.Select(g => $"{ReportView.Emoji(g.Severity)} {MarkdownText.Number(g.Indexes.Count)} {g.Severity.ToText()}"));
             text.Append("<details>\n<summary>").Append(summary).Append(" (advisory)</summary>\n\n");
             foreach (var group in collapsedShown)
             {
-                AppendGroup(text, view, items, shown, detailed, group.severity, group.indexes);
+                AppendGroup(text, view, items, shown, detailed, group.Severity, group.Indexes, stopAfter);
             }
 
             text.Append("</details>\n\n");
@@ -368,9 +369,8 @@ internal static class ReportSections
         return line;
     }
 
-    public static FindingItems RenderItems(ReportView view, string? blobUrlPrefix, int maxMessage) => new(
-        view.Findings.Select(f => FindingItem(view.Report, f, blobUrlPrefix, maxMessage)).ToList(),
-        view.Findings.Select(f => FindingItem(view.Report, f, blobUrlPrefix, 0)).ToList());
+    public static FindingItems RenderItems(ReportView view, string? blobUrlPrefix, int maxMessage) =>
+        new(view, (f, compact) => FindingItem(view.Report, f, blobUrlPrefix, compact ? 0 : maxMessage));
 
     public static string StatusEmoji(string status) => status switch
     {
@@ -389,15 +389,15 @@ internal static class ReportSections
 
     public static bool IsRequired(string policy) => policy is "required" || policy.EndsWith("/required", StringComparison.Ordinal);
 
-    private static void AppendGroup(StringBuilder text, ReportView view, FindingItems items, int shown, int detailed, Severity severity, List<int> indexes)
+    private static void AppendGroup(StringBuilder text, ReportView view, FindingItems items, int shown, int detailed, Severity severity, IReadOnlyList<int> indexes, int stopAfter)
     {
-        var visible = indexes.Where(i => i < shown).ToList();
-        if (visible.Count == 0)
+        var visible = indexes.TakeWhile(i => i < shown).ToList();
+        if (visible.Count == 0 || text.Length > stopAfter)
         {
             return;
         }
 
-        var blocking = indexes.Any(i => view.Report.IsBlocking(view.Findings[i]));
+        var blocking = view.Blocking[severity];
         text.Append("**").Append(ReportView.Emoji(severity)).Append(' ').Append(ReportView.Name(severity));
         text.Append(blocking ? " · blocking" : "").Append("** (");
         text.Append(visible.Count == indexes.Count
@@ -406,7 +406,11 @@ internal static class ReportSections
         text.Append(")\n\n");
         foreach (var i in visible)
         {
-            text.Append(i < detailed ? items.Full[i] : items.Compact[i]);
+            text.Append(i < detailed ? items.Full(i) : items.Compact(i));
+            if (text.Length > stopAfter)
+            {
+                return;
+            }
         }
 
         text.Append('\n');
@@ -450,5 +454,16 @@ internal static class ReportSections
     }
 }
 
-/// <summary>Each finding pre-rendered in full and in its one-line form, in <see cref="ReportView.Findings"/> order.</summary>
-internal sealed record FindingItems(IReadOnlyList<string> Full, IReadOnlyList<string> Compact);
+/// <summary>
+/// Each finding rendered in full and in its one-line form, in <see cref="ReportView.Findings"/> order.
+/// Rendered on first use and kept: a size-limited document only ever shows the first few hundred.
+/// </summary>
+internal sealed class FindingItems(ReportView view, Func<Finding, bool, string> render)
+{
+    private readonly string?[] _full = new string?[view.Findings.Count];
+    private readonly string?[] _compact = new string?[view.Findings.Count];
+
+    public string Full(int index) => _full[index] ??= render(view.Findings[index], false);
+
+    public string Compact(int index) => _compact[index] ??= render(view.Findings[index], true);
+}

@@ -20,7 +20,18 @@ internal sealed class ReportView
             .Select(x => x.finding)
             .ToList();
         BlockingCount = Findings.Count(report.IsBlocking);
+        Groups = SeveritiesDescending
+            .Select(severity => new SeverityGroup(severity, Enumerable.Range(0, Findings.Count).Where(i => Findings[i].Severity == severity).ToList()))
+            .Where(g => g.Indexes.Count > 0)
+            .ToList();
+        Blocking = SeveritiesDescending.ToDictionary(s => s, s => Findings.Any(f => f.Severity == s && report.IsBlocking(f)));
     }
+
+    /// <summary>Indexes into <see cref="Findings"/> per severity present, most severe first.</summary>
+    public IReadOnlyList<SeverityGroup> Groups { get; }
+
+    /// <summary>Whether a severity holds at least one blocking finding.</summary>
+    public IReadOnlyDictionary<Severity, bool> Blocking { get; }
 
     public static IReadOnlyList<Severity> Severities => SeveritiesDescending;
 
@@ -60,3 +71,5 @@ internal sealed class ReportView
             .OrderByDescending(g => g.Key)
             .Select(g => $"{MarkdownText.Number(g.Count())} {g.Key.ToText()}"));
 }
+
+internal sealed record SeverityGroup(Severity Severity, IReadOnlyList<int> Indexes);

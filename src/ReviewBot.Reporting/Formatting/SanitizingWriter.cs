@@ -22,7 +22,7 @@ internal sealed class SanitizingWriter(string? repositoryUrl)
     {
         if (depth > MaxDepth)
         {
-            return MarkdownText.Text(PlainText(block));
+            return MarkdownText.Text(PlainText(block), lineStart: true);
         }
 
         switch (block)
@@ -36,7 +36,7 @@ internal sealed class SanitizingWriter(string? repositoryUrl)
             case CodeBlock code:
                 return Fence(code.Lines.ToString(), null);
             case HtmlBlock html:
-                return MarkdownText.Text(html.Lines.ToString());
+                return MarkdownText.Text(html.Lines.ToString(), lineStart: true);
             case ThematicBreakBlock:
                 return "***";
             case QuoteBlock quote:
@@ -53,7 +53,7 @@ internal sealed class SanitizingWriter(string? repositoryUrl)
             case LeafBlock leaf when leaf.Inline is not null:
                 return Inlines(leaf.Inline, inTable: false, lineStart: true).Trim();
             case LeafBlock leaf:
-                return MarkdownText.Text(leaf.Lines.ToString());
+                return MarkdownText.Text(leaf.Lines.ToString(), lineStart: true);
             default:
                 return "";
         }

@@ -115,7 +115,7 @@ public sealed class GitChangeSourceTests : IDisposable
     }
 
     [Fact]
-    public async Task FromRangeAsync_RenamesCopiesBinaryAndModes_ComeThroughWithSkippedBinaries()
+    public async Task FromRangeAsync_RenamesCopiesBinaryAndModes_AllComeThrough()
     {
         var body = string.Join('\n', Enumerable.Range(1, 20).Select(i => $"row {i}")) + "\n";
         _repo.WriteFile("seeds/a.csv", body);
@@ -137,7 +137,7 @@ public sealed class GitChangeSourceTests : IDisposable
         Assert.Equal((ChangeKind.Renamed, "old.sql", 100), (files["new.sql"].Kind, files["new.sql"].OldPath, files["new.sql"].Similarity));
         Assert.Equal(("100644", "100755"), (files["run.sh"].OldMode, files["run.sh"].NewMode));
         Assert.True(files["img.png"].IsBinary);
-        Assert.Equal([new SkippedFile("img.png", "binary")], change.Skipped);
+        Assert.Empty(change.Skipped); // binaries stay in Files (IsBinary); the pipeline decides what to skip
     }
 
     [Fact]
@@ -196,6 +196,24 @@ public sealed class GitChangeSourceTests : IDisposable
         var e = await Assert.ThrowsAsync<InvalidInputException>(() => GitChangeSource.FromRangeAsync(_repo.Root, "main", "other", CancellationToken.None));
 
         Assert.Equal($"'main' and 'other' have no common history in '{_repo.Root}'", e.Message);
+    }
+
+    [Fact]
+    public async Task FromRangeAsync_ShallowCloneMissingTheBase_SaysTheCloneIsShallow()
+    {
+        _repo.WriteFile("a.sql", "select 1\n");
+        _repo.Commit("one");
+        _repo.WriteFile("a.sql", "select 2\n");
+        var first = _repo.Commit("two");
+        _repo.WriteFile("a.sql", "select 3\n");
+        _repo.Commit("three");
+        var clone = NewTempFolder();
+        _repo.Run("clone", "--quiet", "--depth", "1", "file://" + _repo.Root, clone);
+
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => GitChangeSource.FromRangeAsync(clone, first, null, CancellationToken.None));
+
+        Assert.StartsWith($"unknown base ref '{first}'", e.Message, StringComparison.Ordinal);
+        Assert.EndsWith("the clone is shallow: fetch the history of both refs (for actions/checkout, fetch-depth: 0)", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -146,6 +146,17 @@ public sealed class UnifiedDiffParserInputTests
     }
 
     [Theory]
+    [InlineData("diff --git a/x.sql b/x.sql\nindex 1111111..2222222 100644\n--- a/x.sql\n")]
+    [InlineData("diff --git a/x.sql b/x.sql\nindex 1111111..2222222 100644\n--- a/x.sql\n+++ b/x.sql\n")]
+    [InlineData("diff --git a/x.sql b/x.sql\n--- a/x.sql\n+++ b/x.sql\ndiff --git a/y.sql b/y.sql\nnew file mode 100644\n")]
+    public void Parse_DiffTruncatedInsideFileHeader_ThrowsTruncated(string diff)
+    {
+        var e = Assert.Throws<InvalidInputException>(() => UnifiedDiffParser.Parse(Encoding.UTF8.GetBytes(diff)));
+
+        Assert.Equal("line 1: truncated diff: the file header starting here has no hunk", e.Message);
+    }
+
+    [Theory]
     [InlineData("@@ -x,1 +1,1 @@")]
     [InlineData("@@ -1,1 +1,1")]
     [InlineData("@@ -99999999999,1 +1,1 @@")]
@@ -220,6 +231,22 @@ public sealed class UnifiedDiffParserInputTests
         Assert.Equal(["a", "b"], file.AddedLines.Select(l => l.Text));
     }
 
+    [Theory]
+    [InlineData("utf-8")]
+    [InlineData("utf-16")]
+    [InlineData("utf-16BE")]
+    public void Parse_DiffSavedWithByteOrderMark_ParsesTheFirstFileToo(string encodingName)
+    {
+        // What `git diff > change.diff` gives in Windows PowerShell (UTF-16) or some editors (UTF-8 BOM).
+        const string diff = "diff --git a/x.sql b/x.sql\r\n--- a/x.sql\r\n+++ b/x.sql\r\n@@ -1 +1 @@\r\n-select 1\r\n+select '\u00e9'\r\n";
+        var encoding = Encoding.GetEncoding(encodingName);
+
+        var file = Assert.Single(UnifiedDiffParser.Parse([.. encoding.GetPreamble(), .. encoding.GetBytes(diff)]));
+
+        Assert.Equal("x.sql", file.Path);
+        Assert.Equal("select '\u00e9'", file.AddedLines.Single().Text);
+    }
+
     [Fact]
     public void Parse_CarriageReturnInsideALine_IsKept()
     {
@@ -289,7 +316,7 @@ public sealed class UnifiedDiffParserInputTests
 
         Assert.Equal(50_000, files.Count);
         Assert.Equal(("f/49999.sql", ChangeKind.Added, "select 49999"), (files[^1].Path, files[^1].Kind, files[^1].AddedLines.Single().Text));
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(3), $"50,000 files took {watch.Elapsed.TotalMilliseconds:N0} ms");
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5), $"50,000 files took {watch.Elapsed.TotalMilliseconds:N0} ms");
     }
 
     [Fact]

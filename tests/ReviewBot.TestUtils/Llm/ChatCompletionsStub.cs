@@ -3,7 +3,10 @@ using System.Net.Sockets;
 using System.Text.Json;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
+using WireMock;
 using WireMock.Server;
+using WireMock.Types;
+using WireMock.Util;
 using WireMock.Settings;
 
 namespace ReviewBot.TestUtils.Llm;
@@ -64,6 +67,46 @@ public sealed class ChatCompletionsStub : IDisposable
         }
 
         _server.Given(ChatRequest()).RespondWith(response);
+    }
+
+    /// <summary>
+    /// Every call answers <paramref name="content"/>, reporting as prompt tokens the size of what was sent
+    /// (message texts plus the response schema, at about four characters per token), so token measurements
+    /// see what the request carried.
+    /// </summary>
+    public void AnswerWithMeasuredUsage(string content, int completionTokens = 20) =>
+        _server.Given(ChatRequest()).RespondWith(Response.Create().WithCallback(request =>
+        {
+            var message = new ResponseMessage
+            {
+                StatusCode = 200,
+                BodyData = new BodyData
+                {
+                    BodyAsString = CompletionJson(content, EstimatePromptTokens(request.Body ?? ""), completionTokens, "stop"),
+                    DetectedBodyType = BodyType.String,
+                },
+            };
+            message.AddHeader("Content-Type", "application/json");
+            return message;
+        }));
+
+    /// <summary>About four characters per token of the message texts and the response schema of a request body.</summary>
+    public static int EstimatePromptTokens(string requestBody)
+    {
+        using var document = JsonDocument.Parse(requestBody);
+        long characters = 0;
+        foreach (var message in document.RootElement.GetProperty("messages").EnumerateArray())
+        {
+            characters += message.TryGetProperty("content", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()!.Length : 0;
+        }
+
+        if (document.RootElement.TryGetProperty("response_format", out var format)
+            && format.TryGetProperty("json_schema", out var schema) && schema.TryGetProperty("schema", out var body))
+        {
+            characters += body.GetRawText().Length;
+        }
+
+        return (int)((characters + 3) / 4);
     }
 
     /// <summary>Successive calls answer the given contents in order; the last one repeats.</summary>

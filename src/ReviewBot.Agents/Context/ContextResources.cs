@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+using ReviewBot.Agents.Context.Dbt;
+using ReviewBot.Agents.Context.Pipeline;
+using ReviewBot.Agents.Context.Sql;
+using ReviewBot.Core.Agents;
+using ReviewBot.Core.Changes;
+
+namespace ReviewBot.Agents.Context;
+
+/// <summary>Typed keys of the shared context in the <see cref="ResourceStore"/>.</summary>
+public static class ContextKeys
+{
+    public static ResourceKey<DbtGraph> DbtGraph { get; } = new(Resources.DbtGraph);
+
+    public static ResourceKey<SqlFactsIndex> SqlFacts { get; } = new(Resources.SqlFacts);
+
+    public static ResourceKey<PipelineFactsIndex> PipelineFacts { get; } = new(Resources.PipelineFacts);
+}
+
+/// <summary>The <c>dbt-graph</c> resource: the dbt project(s) at base and at head.</summary>
+public sealed class DbtGraph(DbtState @base, DbtState head, SourceFiles files, IReadOnlyList<SkippedFile> unparsed)
+{
+    public DbtState Base { get; } = @base;
+
+    public DbtState Head { get; } = head;
+
+    public SourceFiles Files { get; } = files;
+
+    /// <summary>dbt files that could not be parsed (YAML errors), with the reason.</summary>
+    public IReadOnlyList<SkippedFile> Unparsed { get; } = unparsed;
+}
+
+/// <summary>
+/// The <c>sql-facts</c> resource: facts of every changed SQL file at base and head, computed up front;
+/// facts of other files (downstream models) are computed on first use and cached.
+/// </summary>
+public sealed class SqlFactsIndex
+{
+    private readonly ConcurrentDictionary<string, SqlFileFacts?> _head = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SqlFileFacts?> _base = new(StringComparer.Ordinal);
+
+    public SqlFactsIndex(SourceFiles files)
+    {
+        Files = files;
+    }
+
+    public SourceFiles Files { get; }
+
+    public SqlFileFacts? Head(string path) => _head.GetOrAdd(path, p => Files.Head(p) is { } text ? SqlAnalyzer.Analyze(text) : null);
+
+    public SqlFileFacts? Base(string path) => _base.GetOrAdd(path, p => Files.Base(p) is { } text ? SqlAnalyzer.Analyze(text) : null);
+
+    /// <summary>Facts of SQL written in another file (a hook in YAML), keyed by a synthetic name.</summary>
+    public SqlFileFacts Snippet(string sql) => _head.GetOrAdd("\0" + sql, _ => SqlAnalyzer.Analyze(sql))!;
+}
+
+/// <summary>The <c>pipeline-facts</c> resource: schedules and env var reads of changed files at base and head.</summary>
+public sealed class PipelineFactsIndex
+{
+    private readonly ConcurrentDictionary<string, PipelineFileFacts> _head = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, PipelineFileFacts> _base = new(StringComparer.Ordinal);
+
+    public PipelineFactsIndex(SourceFiles files)
+    {
+        Files = files;
+    }
+
+    public SourceFiles Files { get; }
+
+    /// <summary>Names of env vars listed in example env files (<c>.env.example</c> and similar) at head.</summary>
+    public IReadOnlySet<string> DocumentedEnvVars { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+
+    /// <summary>The example env files found at head.</summary>
+    public IReadOnlyList<string> EnvExampleFiles { get; init; } = [];
+
+    public PipelineFileFacts Head(string path) => _head.GetOrAdd(path, p => Files.Head(p) is { } text ? PipelineScanner.Scan(p, text) : PipelineFileFacts.Empty);
+
+    public PipelineFileFacts Base(string path) => _base.GetOrAdd(path, p => Files.Base(p) is { } text ? PipelineScanner.Scan(p, text) : PipelineFileFacts.Empty);
+}

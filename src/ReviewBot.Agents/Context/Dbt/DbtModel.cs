@@ -1,0 +1,371 @@
+namespace ReviewBot.Agents.Context.Dbt;
+
+/// <summary>A <c>ref()</c> in a model: two-argument refs set <see cref="Package"/>, versioned refs set <see cref="Version"/>.</summary>
+public sealed record DbtRef(string Name, string? Package, string? Version, int Line);
+
+/// <summary>A <c>source('source', 'table')</c> call.</summary>
+public sealed record DbtSourceRef(string Source, string Table, int Line)
+{
+    public string Key => $"{Source}.{Table}";
+}
+
+/// <summary>A keyword argument of <c>config(...)</c>: the raw text and, for scalars, the unquoted value.</summary>
+public sealed record ConfigValue(string Raw, int Line)
+{
+    /// <summary>The value without quotes when it is a string, number or boolean; null for dicts, lists and expressions.</summary>
+    public string? Text
+    {
+        get
+        {
+            var raw = Raw.Trim();
+            if (raw.Length >= 2 && (raw[0] == '\'' || raw[0] == '"') && raw[^1] == raw[0])
+            {
+                return raw[1..^1];
+            }
+
+            return raw.Length > 0 && raw.All(c => char.IsLetterOrDigit(c) || c is '_' or '.' or '-') ? raw : null;
+        }
+    }
+
+    public bool IsTrue => Text is { } t && t.Equals("true", StringComparison.OrdinalIgnoreCase);
+}
+
+/// <summary>An <c>{% if is_incremental() %}</c> block: its lines, text, and the lookback window it filters on.</summary>
+public sealed record IncrementalBlock(int StartLine, int EndLine, string Text)
+{
+    /// <summary>The widest time window in the block (<c>interval '3 days'</c>, <c>dateadd(day, -3, ...)</c>) in hours; null when none.</summary>
+    public double? LookbackHours { get; init; }
+
+    /// <summary>True when the block filters (has a where/and condition), not only a comment or a no-op.</summary>
+    public bool Filters { get; init; }
+}
+
+/// <summary>What one model, snapshot or macro file says, parsed without running dbt.</summary>
+public sealed record DbtModelFile
+{
+    public required string Path { get; init; }
+
+    /// <summary><c>sql</c> or <c>python</c>.</summary>
+    public required string Language { get; init; }
+
+    public required IReadOnlyList<DbtRef> Refs { get; init; }
+
+    public required IReadOnlyList<DbtSourceRef> Sources { get; init; }
+
+    /// <summary>Lines with a <c>ref()</c> whose argument is not a literal (a variable or an expression).</summary>
+    public required IReadOnlyList<int> DynamicRefLines { get; init; }
+
+    /// <summary>Keyword arguments of <c>config(...)</c> (the last call wins per key).</summary>
+    public required IReadOnlyDictionary<string, ConfigValue> Config { get; init; }
+
+    public required IReadOnlyList<IncrementalBlock> IncrementalBlocks { get; init; }
+
+    /// <summary>Names of <c>{% snapshot NAME %}</c> blocks.</summary>
+    public IReadOnlyList<(string Name, int Line)> SnapshotBlocks { get; init; } = [];
+
+    public bool UsesIsIncremental => IncrementalBlocks.Count > 0;
+}
+
+/// <summary>A column in properties YAML.</summary>
+public sealed record DbtColumn(string Name, int Line)
+{
+    public string? Description { get; init; }
+
+    public string? DataType { get; init; }
+
+    /// <summary>Test names: <c>unique</c>, <c>not_null</c>, <c>relationships</c>, <c>dbt_utils.accepted_range</c>...</summary>
+    public IReadOnlyList<string> Tests { get; init; } = [];
+
+    /// <summary>Flattened <c>meta</c> and <c>config.meta</c> (<c>contains_pii</c> → <c>true</c>).</summary>
+    public IReadOnlyDictionary<string, string> Meta { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public IReadOnlyList<string> PolicyTags { get; init; } = [];
+
+    /// <summary>Constraint types: <c>not_null</c>, <c>unique</c>, <c>primary_key</c>...</summary>
+    public IReadOnlyList<string> Constraints { get; init; } = [];
+
+    public bool HasTest(string test) => Tests.Any(t => t.Equals(test, StringComparison.OrdinalIgnoreCase)) || Constraints.Any(c => c.Equals(test, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>One version of a versioned model.</summary>
+public sealed record DbtModelVersion(string Version, int Line, IReadOnlyList<DbtColumn> Columns);
+
+/// <summary>A model, seed or snapshot entry in properties YAML (old and new forms).</summary>
+public sealed record DbtProperties(string Name, string File, int Line)
+{
+    public string Section { get; init; } = "models";
+
+    public string? Description { get; init; }
+
+    public IReadOnlyList<DbtColumn> Columns { get; init; } = [];
+
+    /// <summary>Model-level tests (<c>tests:</c> or <c>data_tests:</c>) by name.</summary>
+    public IReadOnlyList<string> Tests { get; init; } = [];
+
+    /// <summary>Model-level test arguments flattened, e.g. <c>dbt_utils.unique_combination_of_columns.combination_of_columns</c>.</summary>
+    public IReadOnlyList<string> Constraints { get; init; } = [];
+
+    /// <summary>Flattened <c>config:</c> (dotted keys: <c>materialized</c>, <c>contract.enforced</c>, <c>grants.select</c>).</summary>
+    public IReadOnlyDictionary<string, string> Config { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Flattened <c>meta</c> and <c>config.meta</c>.</summary>
+    public IReadOnlyDictionary<string, string> Meta { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public IReadOnlyList<DbtModelVersion> Versions { get; init; } = [];
+
+    public string? LatestVersion { get; init; }
+
+    public string? Access { get; init; }
+
+    public bool ContractEnforced => Config.TryGetValue("contract.enforced", out var v) && v.Equals("true", StringComparison.OrdinalIgnoreCase);
+
+    public DbtColumn? Column(string name) => Columns.FirstOrDefault(c => c.Name.Equals(name, StringComparison.OrdinalIgnoreCase));
+}
+
+/// <summary>A table of a dbt source.</summary>
+public sealed record DbtSourceTable(string Source, string Table, string File, int Line)
+{
+    public string Key => $"{Source}.{Table}";
+
+    public string? Description { get; init; }
+
+    public IReadOnlyList<DbtColumn> Columns { get; init; } = [];
+
+    public IReadOnlyDictionary<string, string> Meta { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The relation name in the warehouse (<c>identifier</c> or the table name).</summary>
+    public string Identifier { get; init; } = "";
+}
+
+/// <summary>An exposure (a dashboard, notebook, application that reads models).</summary>
+public sealed record DbtExposure(string Name, string File, int Line)
+{
+    public string? Type { get; init; }
+
+    public string? OwnerName { get; init; }
+
+    public string? OwnerEmail { get; init; }
+
+    /// <summary>Model names this exposure refs.</summary>
+    public IReadOnlyList<string> DependsOn { get; init; } = [];
+
+    public IReadOnlyList<string> DependsOnSources { get; init; } = [];
+}
+
+/// <summary>What one properties YAML file declares.</summary>
+public sealed record DbtPropertiesFile(string Path)
+{
+    public IReadOnlyList<DbtProperties> Nodes { get; init; } = [];
+
+    public IReadOnlyList<DbtSourceTable> Sources { get; init; } = [];
+
+    public IReadOnlyList<DbtExposure> Exposures { get; init; } = [];
+
+    /// <summary>Set when the YAML does not parse.</summary>
+    public string? Error { get; init; }
+}
+
+/// <summary>A folder-level config in <c>dbt_project.yml</c> (<c>+materialized: table</c> under <c>marts:</c>).</summary>
+public sealed record DbtFolderConfig(IReadOnlyList<string> Segments, string Key, string Value, int Line);
+
+/// <summary>A SQL hook (<c>on-run-start</c>, <c>+pre-hook</c>...) in <c>dbt_project.yml</c>.</summary>
+public sealed record DbtHook(string Key, string Sql, int Line);
+
+/// <summary>One dbt project (a <c>dbt_project.yml</c> and the folders it names).</summary>
+public sealed record DbtProject(string Name, string Root, string File)
+{
+    public IReadOnlyList<string> ModelPaths { get; init; } = ["models"];
+
+    public IReadOnlyList<string> SeedPaths { get; init; } = ["seeds"];
+
+    public IReadOnlyList<string> SnapshotPaths { get; init; } = ["snapshots"];
+
+    public IReadOnlyList<string> MacroPaths { get; init; } = ["macros"];
+
+    public IReadOnlyList<DbtFolderConfig> FolderConfigs { get; init; } = [];
+
+    public IReadOnlyList<DbtHook> Hooks { get; init; } = [];
+
+    public string? Error { get; init; }
+
+    /// <summary>The repository path of a folder of this project (<c>Root</c> + <c>folder</c>).</summary>
+    public string Under(string folder) => Root.Length == 0 ? folder.Trim('/') : $"{Root}/{folder.Trim('/')}";
+}
+
+/// <summary>The kind of a node in the graph.</summary>
+public enum DbtNodeKind
+{
+    Model,
+    Seed,
+    Snapshot,
+}
+
+/// <summary>A model, seed or snapshot, with its effective configuration.</summary>
+public sealed record DbtNode(string Name, DbtNodeKind Kind, string Path, DbtProject Project)
+{
+    public DbtModelFile? File { get; init; }
+
+    public DbtProperties? Properties { get; init; }
+
+    /// <summary>The effective materialization, following dbt's precedence.</summary>
+    public string Materialization { get; init; } = "view";
+
+    /// <summary>Where <see cref="Materialization"/> came from: <c>sql</c>, <c>properties</c>, <c>dbt_project.yml</c> or <c>default</c>.</summary>
+    public string MaterializationOrigin { get; init; } = "default";
+
+    /// <summary>Effective configs from the project folders (key to value), most specific last.</summary>
+    public IReadOnlyDictionary<string, DbtFolderConfig> FolderConfig { get; init; } = new Dictionary<string, DbtFolderConfig>();
+
+    public string Language => File?.Language ?? "sql";
+
+    /// <summary>Config value with dbt's precedence: SQL <c>config()</c>, then properties <c>config:</c>, then the project folders.</summary>
+    public string? ConfigValue(string key)
+    {
+        if (File?.Config.TryGetValue(key, out var sql) == true)
+        {
+            return sql.Text ?? sql.Raw;
+        }
+
+        if (Properties?.Config.TryGetValue(key, out var yaml) == true)
+        {
+            return yaml;
+        }
+
+        return FolderConfig.TryGetValue(key, out var folder) ? folder.Value : null;
+    }
+}
+
+/// <summary>A node downstream of a changed node, with its distance.</summary>
+public sealed record DownstreamNode(string Name, string Kind, int Depth);
+
+/// <summary>The dbt project(s) of a repository at one revision, resolved into a graph.</summary>
+public sealed class DbtState
+{
+    private readonly Dictionary<string, List<string>> _children;
+    private readonly Dictionary<string, List<string>> _exposureChildren;
+    private readonly Dictionary<string, List<DbtNode>> _atPath;
+    private readonly Dictionary<string, List<DbtNode>> _documentedIn;
+
+    public DbtState(
+        IReadOnlyList<DbtProject> projects,
+        IReadOnlyDictionary<string, DbtNode> nodes,
+        IReadOnlyDictionary<string, DbtSourceTable> sources,
+        IReadOnlyList<DbtExposure> exposures,
+        IReadOnlySet<string> manifestNodes,
+        bool hasPackages)
+    {
+        Projects = projects;
+        Nodes = nodes;
+        Sources = sources;
+        Exposures = exposures;
+        ManifestNodes = manifestNodes;
+        HasPackages = hasPackages;
+        _atPath = nodes.Values.GroupBy(n => n.Path, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.DistinctBy(n => n.Name, StringComparer.OrdinalIgnoreCase).ToList(), StringComparer.Ordinal);
+        _documentedIn = nodes.Values.Where(n => n.Properties is not null).GroupBy(n => n.Properties!.File, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.DistinctBy(n => n.Properties!.Name, StringComparer.OrdinalIgnoreCase).ToList(), StringComparer.Ordinal);
+        NodesByPath = _atPath.ToDictionary(kv => kv.Key, kv => kv.Value[0], StringComparer.Ordinal);
+        _children = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var node in nodes.Values)
+        {
+            if (node.File is null)
+            {
+                continue;
+            }
+
+            foreach (var parent in node.File.Refs.Select(r => r.Name).Concat(node.File.Sources.Select(s => "source:" + s.Key)).Distinct(StringComparer.OrdinalIgnoreCase))
+            {
+                if (!_children.TryGetValue(parent, out var list))
+                {
+                    _children[parent] = list = [];
+                }
+
+                list.Add(node.Name);
+            }
+        }
+
+        _exposureChildren = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var exposure in exposures)
+        {
+            foreach (var parent in exposure.DependsOn.Concat(exposure.DependsOnSources.Select(s => "source:" + s)))
+            {
+                if (!_exposureChildren.TryGetValue(parent, out var list))
+                {
+                    _exposureChildren[parent] = list = [];
+                }
+
+                list.Add(exposure.Name);
+            }
+        }
+    }
+
+    public static DbtState Empty { get; } = new([], new Dictionary<string, DbtNode>(), new Dictionary<string, DbtSourceTable>(), [], new HashSet<string>(), false);
+
+    public IReadOnlyList<DbtProject> Projects { get; }
+
+    /// <summary>Models, seeds and snapshots by name (case-insensitive).</summary>
+    public IReadOnlyDictionary<string, DbtNode> Nodes { get; }
+
+    public IReadOnlyDictionary<string, DbtNode> NodesByPath { get; }
+
+    /// <summary>All nodes defined in a file (a snapshot file can define several).</summary>
+    public IReadOnlyList<DbtNode> NodesAt(string path) => _atPath.TryGetValue(path, out var list) ? list : [];
+
+    /// <summary>Nodes whose properties entry lives in the given YAML file.</summary>
+    public IReadOnlyList<DbtNode> DocumentedIn(string path) => _documentedIn.TryGetValue(path, out var list) ? list : [];
+
+    /// <summary>Source tables by <c>source.table</c>.</summary>
+    public IReadOnlyDictionary<string, DbtSourceTable> Sources { get; }
+
+    public IReadOnlyList<DbtExposure> Exposures { get; }
+
+    /// <summary>Node names known from <c>target/manifest.json</c> (packages included).</summary>
+    public IReadOnlySet<string> ManifestNodes { get; }
+
+    /// <summary>True when the project installs packages (<c>packages.yml</c> / <c>dependencies.yml</c>).</summary>
+    public bool HasPackages { get; }
+
+    public bool IsDbt => Projects.Count > 0;
+
+    /// <summary>Models that <c>ref()</c> the given node (or <c>source:src.table</c>).</summary>
+    public IReadOnlyList<string> ChildrenOf(string name) => _children.TryGetValue(name, out var list) ? list : [];
+
+    public IReadOnlyList<string> ExposuresOf(string name) => _exposureChildren.TryGetValue(name, out var list) ? list : [];
+
+    /// <summary>Everything downstream of <paramref name="name"/>: models (breadth first, with depth) and exposures.</summary>
+    public IReadOnlyList<DownstreamNode> Downstream(string name, int maxNodes = 10_000)
+    {
+        var result = new List<DownstreamNode>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { name };
+        var queue = new Queue<(string Name, int Depth)>();
+        queue.Enqueue((name, 0));
+        while (queue.Count > 0 && result.Count < maxNodes)
+        {
+            var (current, depth) = queue.Dequeue();
+            foreach (var exposure in ExposuresOf(current))
+            {
+                if (seen.Add("exposure:" + exposure))
+                {
+                    result.Add(new DownstreamNode(exposure, "exposure", depth + 1));
+                }
+            }
+
+            foreach (var child in ChildrenOf(current))
+            {
+                if (seen.Add(child))
+                {
+                    result.Add(new DownstreamNode(child, Nodes.TryGetValue(child, out var node) ? node.Kind.ToString().ToLowerInvariant() : "model", depth + 1));
+                    queue.Enqueue((child, depth + 1));
+                }
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>True when <c>ref(name)</c> resolves: a node of the project, or a node the manifest knows.</summary>
+    public bool Resolves(string name) => Nodes.ContainsKey(name) || ManifestNodes.Contains(name);
+}

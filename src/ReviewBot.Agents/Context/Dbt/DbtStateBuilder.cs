@@ -1,0 +1,261 @@
+using System.Text.Json;
+
+namespace ReviewBot.Agents.Context.Dbt;
+
+/// <summary>
+/// Assembles a <see cref="DbtState"/> from parsed files: assigns files to projects (the deepest
+/// <c>dbt_project.yml</c> above them), attaches properties, and resolves the effective materialization
+/// with dbt's precedence (SQL config, then properties YAML, then the most specific project folder, then
+/// the default: <c>view</c> for SQL, <c>table</c> for Python).
+/// </summary>
+internal static class DbtStateBuilder
+{
+    private static readonly string[] Ignored = ["dbt_packages/", "dbt_modules/", "target/", "node_modules/", ".venv/", "venv/", "logs/"];
+
+    public static bool IsProjectFile(string path) =>
+        (path == "dbt_project.yml" || path.EndsWith("/dbt_project.yml", StringComparison.Ordinal)) && !IsIgnored(path);
+
+    public static bool IsIgnored(string path) =>
+        Ignored.Any(i => path.StartsWith(i, StringComparison.Ordinal) || path.Contains("/" + i, StringComparison.Ordinal));
+
+    /// <summary>The role a path plays in one of the projects, or <see cref="DbtFileRole.None"/>.</summary>
+    public static (DbtFileRole Role, DbtProject? Project) Classify(string path, IReadOnlyList<DbtProject> projects)
+    {
+        if (IsIgnored(path))
+        {
+            return (DbtFileRole.None, null);
+        }
+
+        DbtProject? owner = null;
+        foreach (var project in projects)
+        {
+            if ((project.Root.Length == 0 || path.StartsWith(project.Root + "/", StringComparison.Ordinal))
+                && (owner is null || project.Root.Length > owner.Root.Length))
+            {
+                owner = project;
+            }
+        }
+
+        if (owner is null)
+        {
+            return (DbtFileRole.None, null);
+        }
+
+        var ext = System.IO.Path.GetExtension(path).ToLowerInvariant();
+        var yaml = ext is ".yml" or ".yaml";
+        if (Under(path, owner, owner.ModelPaths))
+        {
+            return (ext switch { ".sql" => DbtFileRole.Model, ".py" => DbtFileRole.Model, _ when yaml => DbtFileRole.Properties, _ => DbtFileRole.None }, owner);
+        }
+
+        if (Under(path, owner, owner.SnapshotPaths))
+        {
+            return (ext == ".sql" ? DbtFileRole.Snapshot : yaml ? DbtFileRole.Properties : DbtFileRole.None, owner);
+        }
+
+        if (Under(path, owner, owner.SeedPaths))
+        {
+            return (ext == ".csv" ? DbtFileRole.Seed : yaml ? DbtFileRole.Properties : DbtFileRole.None, owner);
+        }
+
+        if (Under(path, owner, owner.MacroPaths))
+        {
+            return (ext == ".sql" ? DbtFileRole.Macro : yaml ? DbtFileRole.Properties : DbtFileRole.None, owner);
+        }
+
+        var rel = Relative(path, owner);
+        if (rel is "packages.yml" or "dependencies.yml")
+        {
+            return (DbtFileRole.Packages, owner);
+        }
+
+        return rel == "target/manifest.json" ? (DbtFileRole.Manifest, owner) : (DbtFileRole.None, owner);
+    }
+
+    public static DbtState Build(
+        IReadOnlyList<DbtProject> projects,
+        IEnumerable<string> paths,
+        Func<string, DbtModelFile?> modelFile,
+        Func<string, DbtPropertiesFile?> propertiesFile,
+        Func<string, string?> text)
+    {
+        var nodes = new Dictionary<string, DbtNode>(StringComparer.OrdinalIgnoreCase);
+        var properties = new List<DbtProperties>();
+        var sources = new Dictionary<string, DbtSourceTable>(StringComparer.OrdinalIgnoreCase);
+        var exposures = new List<DbtExposure>();
+        var manifest = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var hasPackages = false;
+        foreach (var path in paths)
+        {
+            var (role, project) = Classify(path, projects);
+            switch (role)
+            {
+                case DbtFileRole.Model when modelFile(path) is { } file:
+                    var name = System.IO.Path.GetFileNameWithoutExtension(path);
+                    nodes.TryAdd(name, new DbtNode(name, DbtNodeKind.Model, path, project!) { File = file });
+                    break;
+                case DbtFileRole.Snapshot when modelFile(path) is { } snap:
+                    foreach (var (snapshotName, _) in snap.SnapshotBlocks)
+                    {
+                        nodes.TryAdd(snapshotName, new DbtNode(snapshotName, DbtNodeKind.Snapshot, path, project!) { File = snap, Materialization = "snapshot", MaterializationOrigin = "snapshot" });
+                    }
+
+                    break;
+                case DbtFileRole.Seed:
+                    var seed = System.IO.Path.GetFileNameWithoutExtension(path);
+                    nodes.TryAdd(seed, new DbtNode(seed, DbtNodeKind.Seed, path, project!) { Materialization = "seed", MaterializationOrigin = "seed" });
+                    break;
+                case DbtFileRole.Properties when propertiesFile(path) is { } props:
+                    properties.AddRange(props.Nodes);
+                    foreach (var source in props.Sources)
+                    {
+                        sources.TryAdd(source.Key, source);
+                    }
+
+                    exposures.AddRange(props.Exposures);
+                    break;
+                case DbtFileRole.Packages:
+                    hasPackages = true;
+                    break;
+                case DbtFileRole.Manifest when text(path) is { } json:
+                    ReadManifest(json, manifest);
+                    break;
+            }
+        }
+
+        foreach (var entry in properties)
+        {
+            if (nodes.TryGetValue(entry.Name, out var node) && node.Properties is null)
+            {
+                nodes[entry.Name] = node with { Properties = entry };
+            }
+            else if (entry.Versions.Count > 0 && node is null)
+            {
+                // A versioned model lives in NAME_vN.sql files; ref('NAME') resolves to the latest.
+                var latest = entry.LatestVersion ?? entry.Versions[^1].Version;
+                var file = nodes.Values.FirstOrDefault(n => n.Name.Equals($"{entry.Name}_v{latest}", StringComparison.OrdinalIgnoreCase))
+                    ?? nodes.Values.FirstOrDefault(n => n.Name.StartsWith(entry.Name + "_v", StringComparison.OrdinalIgnoreCase));
+                if (file is not null)
+                {
+                    nodes[entry.Name] = file with { Name = entry.Name, Properties = entry };
+                }
+            }
+        }
+
+        foreach (var key in nodes.Keys.ToList())
+        {
+            var node = nodes[key];
+            if (node.Kind != DbtNodeKind.Model)
+            {
+                continue;
+            }
+
+            var folder = FolderConfig(node);
+            string materialization;
+            string origin;
+            if (node.File?.Config.TryGetValue("materialized", out var sql) == true && sql.Text is { } fromSql)
+            {
+                (materialization, origin) = (fromSql, "sql");
+            }
+            else if (node.Properties?.Config.TryGetValue("materialized", out var fromYaml) == true)
+            {
+                (materialization, origin) = (fromYaml, "properties");
+            }
+            else if (folder.TryGetValue("materialized", out var fromProject))
+            {
+                (materialization, origin) = (fromProject.Value, "dbt_project.yml");
+            }
+            else
+            {
+                (materialization, origin) = (node.Language == "python" ? "table" : "view", "default");
+            }
+
+            nodes[key] = node with { Materialization = materialization.ToLowerInvariant(), MaterializationOrigin = origin, FolderConfig = folder };
+        }
+
+        return new DbtState(projects, nodes, sources, exposures, manifest, hasPackages);
+    }
+
+    private static Dictionary<string, DbtFolderConfig> FolderConfig(DbtNode node)
+    {
+        var result = new Dictionary<string, DbtFolderConfig>(StringComparer.OrdinalIgnoreCase);
+        var project = node.Project;
+        if (project.FolderConfigs.Count == 0)
+        {
+            return result;
+        }
+
+        var rel = Relative(node.Path, project);
+        var modelPath = project.ModelPaths.FirstOrDefault(p => rel.StartsWith(p + "/", StringComparison.Ordinal));
+        if (modelPath is null)
+        {
+            return result;
+        }
+
+        var segments = rel[(modelPath.Length + 1)..].Split('/');
+        segments[^1] = System.IO.Path.GetFileNameWithoutExtension(segments[^1]);
+        var depth = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (var config in project.FolderConfigs)
+        {
+            if (config.Segments.Count > segments.Length)
+            {
+                continue;
+            }
+
+            var matches = true;
+            for (var i = 0; i < config.Segments.Count && matches; i++)
+            {
+                matches = config.Segments[i].Equals(segments[i], StringComparison.OrdinalIgnoreCase);
+            }
+
+            if (matches && (!depth.TryGetValue(config.Key, out var d) || config.Segments.Count >= d))
+            {
+                depth[config.Key] = config.Segments.Count;
+                result[config.Key] = config;
+            }
+        }
+
+        return result;
+    }
+
+    private static void ReadManifest(string json, HashSet<string> names)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(json);
+            if (doc.RootElement.TryGetProperty("nodes", out var nodes) && nodes.ValueKind == JsonValueKind.Object)
+            {
+                foreach (var node in nodes.EnumerateObject())
+                {
+                    if (node.Value.TryGetProperty("resource_type", out var type) && type.GetString() is "model" or "seed" or "snapshot"
+                        && node.Value.TryGetProperty("name", out var name) && name.GetString() is { } n)
+                    {
+                        names.Add(n);
+                    }
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // A stale or partial manifest is only a hint; the parsed project is the truth.
+        }
+    }
+
+    private static bool Under(string path, DbtProject project, IReadOnlyList<string> folders) =>
+        folders.Any(f => path.StartsWith(project.Under(f) + "/", StringComparison.Ordinal));
+
+    public static string Relative(string path, DbtProject project) => project.Root.Length == 0 ? path : path[(project.Root.Length + 1)..];
+}
+
+/// <summary>What a file is to dbt.</summary>
+internal enum DbtFileRole
+{
+    None,
+    Model,
+    Snapshot,
+    Seed,
+    Macro,
+    Properties,
+    Packages,
+    Manifest,
+}

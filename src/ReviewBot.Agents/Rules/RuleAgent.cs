@@ -1,0 +1,125 @@
+using ReviewBot.Agents.LlmPass;
+using ReviewBot.Core.Agents;
+using ReviewBot.Core.Changes;
+using ReviewBot.Core.Findings;
+
+namespace ReviewBot.Agents.Rules;
+
+/// <summary>
+/// The one agent implementation: runs an agent's rules over the shared context, applies the agent's
+/// config (rule toggles, severity overrides, path filters, path-scoped exceptions with their reason),
+/// then, when a language model is configured and a pass was given, runs the LLM pass on the agent's
+/// slice of the change and merges its advisory findings.
+/// </summary>
+internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> rules, IAgentLlmPass? llmPass, Func<FileChange, bool> relevant) : IReviewAgent
+{
+    public const string NoLlmNote = "rules only (no LLM configured)";
+
+    public AgentDescriptor Descriptor { get; } = descriptor;
+
+    public IReadOnlyList<Rule> Rules { get; } = rules;
+
+    public async Task<AgentOutput> RunAsync(AgentContext context, CancellationToken cancellationToken)
+    {
+        var (graph, sql, pipeline) = await SharedContext.GetAsync(context.Change, context.Resources, cancellationToken).ConfigureAwait(false);
+        var settings = context.Settings;
+        var rules = new RuleContext(Descriptor.Name, context.Change, graph, sql, pipeline);
+        var findings = new List<Finding>();
+        var notes = new List<string>();
+        var suppressed = new Dictionary<(string Rule, string Glob, string Reason), int>();
+        var failedRules = new List<string>();
+        var off = Rules.Where(r => !settings.IsRuleEnabled(r.Id)).Select(r => r.Id).ToList();
+        foreach (var rule in Rules)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!settings.IsRuleEnabled(rule.Id))
+            {
+                continue;
+            }
+
+            List<Finding> produced;
+            try
+            {
+                produced = rule.Evaluate(rules).ToList();
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One broken rule must not silence the others; the agent reports itself degraded.
+                failedRules.Add($"{rule.Id} ({e.GetType().Name}: {e.Message})");
+                continue;
+            }
+
+            foreach (var finding in produced)
+            {
+                if (Keep(finding, settings, suppressed) is { } kept)
+                {
+                    findings.Add(kept with { Severity = settings.SeverityFor(rule.Id, kept.Severity) });
+                }
+            }
+        }
+
+        if (off.Count > 0)
+        {
+            notes.Add($"rules switched off by config: {string.Join(", ", off)}");
+        }
+
+        foreach (var ((rule, glob, reason), count) in suppressed)
+        {
+            notes.Add($"{count} {rule} finding{(count == 1 ? "" : "s")} on {glob} suppressed by exception: {reason}");
+        }
+
+        var notAnalysed = rules.NotAnalysed.Concat(graph.Unparsed.Where(u => settings.Paths.Matches(u.File) && Descriptor.Name == AgentName.Quality))
+            .DistinctBy(s => (s.File, s.Reason)).ToList();
+        string? degraded = failedRules.Count > 0 ? $"rule failed: {string.Join("; ", failedRules)}" : null;
+        if (context.Llm is null)
+        {
+            notes.Add(NoLlmNote);
+        }
+        else if (llmPass is null)
+        {
+            notes.Add("rules only (this agent has no LLM pass)");
+        }
+        else
+        {
+            var slice = context.Change.Files.Where(f => !f.IsBinary && settings.Paths.Matches(f.Path) && relevant(f)).ToList();
+            var result = await llmPass.RunAsync(context, slice, findings, cancellationToken).ConfigureAwait(false);
+            foreach (var finding in result.Findings)
+            {
+                if (Keep(finding, settings, suppressed) is { } kept)
+                {
+                    findings.Add(kept with { Severity = settings.SeverityFor(kept.Rule, kept.Severity) });
+                }
+            }
+
+            notAnalysed.AddRange(result.NotSeen);
+            if (result.DegradedReason is not null)
+            {
+                degraded = degraded is null ? result.DegradedReason : $"{degraded}; {result.DegradedReason}";
+            }
+
+            if (result.Dropped > 0)
+            {
+                notes.Add($"LLM pass: {result.Dropped} finding{(result.Dropped == 1 ? "" : "s")} dropped (not on a changed line or malformed)");
+            }
+        }
+
+        return new AgentOutput(Fingerprints.Assign(findings)) { DegradedReason = degraded, NotAnalysed = notAnalysed, Notes = notes.Concat(rules.Notes).ToList() };
+    }
+
+    private static Finding? Keep(Finding finding, Core.Configuration.AgentConfig settings, Dictionary<(string, string, string), int> suppressed)
+    {
+        if (!settings.Paths.Matches(finding.File))
+        {
+            return null;
+        }
+
+        if (settings.ExceptionFor(finding.Rule, finding.File) is { } exception)
+        {
+            var key = (finding.Rule, exception.Path.Pattern, exception.Reason);
+            suppressed[key] = suppressed.GetValueOrDefault(key) + 1;
+            return null;
+        }
+
+        return finding;
+    }
+}

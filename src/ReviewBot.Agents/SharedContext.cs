@@ -1,0 +1,254 @@
+using System.Collections.Concurrent;
+using ReviewBot.Agents.Context;
+using ReviewBot.Agents.Context.Dbt;
+using ReviewBot.Agents.Context.Pipeline;
+using ReviewBot.Core.Agents;
+using ReviewBot.Core.Changes;
+
+namespace ReviewBot.Agents;
+
+/// <summary>
+/// Builds the shared data context once per run, before the agents fan out: the dbt project graph at
+/// base and head (<see cref="Resources.DbtGraph"/>), SQL facts (<see cref="Resources.SqlFacts"/>) and
+/// pipeline facts (<see cref="Resources.PipelineFacts"/>). Reads only the files it needs, in two bulk
+/// reads per side; files that did not change are read and parsed once for both sides.
+/// </summary>
+public static class SharedContext
+{
+    private static readonly string[] EnvExampleNames =
+        [".env.example", ".env.sample", ".env.template", ".env.dist", "example.env", "sample.env", "env.example", ".env.defaults", ".env.local.example"];
+
+    private static readonly string[] BinaryExtensions =
+        [".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".parquet", ".avro", ".orc", ".xlsx", ".xls",
+         ".docx", ".pptx", ".jar", ".whl", ".so", ".dll", ".exe", ".pyc", ".db", ".sqlite", ".duckdb", ".woff", ".woff2", ".ttf", ".mp4", ".mp3", ".bin", ".pkl", ".npy"];
+
+    public static async Task BuildAsync(ChangeSet change, ResourceStore resources, CancellationToken ct)
+    {
+        var (graph, sql, pipeline) = await BuildCoreAsync(change, ct).ConfigureAwait(false);
+        resources.Set(ContextKeys.DbtGraph, graph);
+        resources.Set(ContextKeys.SqlFacts, sql);
+        resources.Set(ContextKeys.PipelineFacts, pipeline);
+    }
+
+    /// <summary>The shared context from the store, built now if the host did not build it first.</summary>
+    internal static async Task<(DbtGraph Graph, SqlFactsIndex Sql, PipelineFactsIndex Pipeline)> GetAsync(ChangeSet change, ResourceStore resources, CancellationToken ct)
+    {
+        if (resources.Find(ContextKeys.DbtGraph) is { } g && resources.Find(ContextKeys.SqlFacts) is { } s && resources.Find(ContextKeys.PipelineFacts) is { } p)
+        {
+            return (g, s, p);
+        }
+
+        await BuildAsync(change, resources, ct).ConfigureAwait(false);
+        return (resources.Get(ContextKeys.DbtGraph), resources.Get(ContextKeys.SqlFacts), resources.Get(ContextKeys.PipelineFacts));
+    }
+
+    private static async Task<(DbtGraph, SqlFactsIndex, PipelineFactsIndex)> BuildCoreAsync(ChangeSet change, CancellationToken ct)
+    {
+        var headList = await change.Head.ListFilesAsync(ct).ConfigureAwait(false);
+        var headSet = new HashSet<string>(headList, StringComparer.Ordinal);
+        var baseSet = new HashSet<string>(headSet, StringComparer.Ordinal);
+        foreach (var file in change.Files)
+        {
+            if (file.Kind is ChangeKind.Added or ChangeKind.Copied or ChangeKind.Renamed)
+            {
+                baseSet.Remove(file.Path);
+            }
+
+            if (file.Kind is ChangeKind.Deleted or ChangeKind.Renamed)
+            {
+                baseSet.Add(file.BasePath);
+            }
+        }
+
+        var changedHead = change.Files.Where(f => f.Kind != ChangeKind.Deleted && !f.IsBinary).Select(f => f.Path).Where(IsText).ToHashSet(StringComparer.Ordinal);
+        var changedBase = change.Files.Where(f => f.Kind is not (ChangeKind.Added or ChangeKind.Copied) && !f.IsBinary).Select(f => f.BasePath).Where(IsText).ToHashSet(StringComparer.Ordinal);
+
+        // 1. Projects at head (and base, where dbt_project.yml changed).
+        var headProjectPaths = headList.Where(DbtStateBuilder.IsProjectFile).ToList();
+        var baseProjectPaths = baseSet.Where(DbtStateBuilder.IsProjectFile).ToList();
+        var headProjectTexts = await change.Head.ReadFilesAsync(headProjectPaths, ct).ConfigureAwait(false);
+        var headProjects = headProjectPaths.Where(headProjectTexts.ContainsKey).Select(p => DbtYaml.ParseProject(p, headProjectTexts[p])).ToList();
+
+        // 2. Everything else the agents need at head, in one read.
+        var wantHead = new HashSet<string>(changedHead, StringComparer.Ordinal);
+        var envExamples = headList.Where(p => EnvExampleNames.Contains(FileName(p), StringComparer.OrdinalIgnoreCase)).ToList();
+        wantHead.UnionWith(envExamples);
+        foreach (var path in headList)
+        {
+            var (role, _) = DbtStateBuilder.Classify(path, headProjects);
+            if (role is DbtFileRole.Model or DbtFileRole.Snapshot or DbtFileRole.Properties or DbtFileRole.Manifest
+                || (role == DbtFileRole.None && IsMigration(path)))
+            {
+                wantHead.Add(path);
+            }
+        }
+
+        wantHead.ExceptWith(headProjectTexts.Keys);
+        var headRead = await change.Head.ReadFilesAsync(wantHead, ct).ConfigureAwait(false);
+        var head = new Dictionary<string, string>(headRead, StringComparer.Ordinal);
+        foreach (var (path, text) in headProjectTexts)
+        {
+            head[path] = text;
+        }
+
+        // 3. Base: only the changed paths and the project files (unchanged files equal head).
+        var wantBase = new HashSet<string>(changedBase, StringComparer.Ordinal);
+        wantBase.UnionWith(baseProjectPaths.Where(p => changedBase.Contains(p) || !headSet.Contains(p)));
+        var baseRead = wantBase.Count == 0 ? new Dictionary<string, string>() : await change.Base.ReadFilesAsync(wantBase, ct).ConfigureAwait(false);
+        var files = new SourceFiles(change, headSet, baseSet, head, baseRead);
+        var baseProjects = baseProjectPaths.Select(p => files.Base(p) is { } t ? DbtYaml.ParseProject(p, t) : null).OfType<DbtProject>().ToList();
+
+        // 4. Parse dbt files once per distinct text, in parallel.
+        var headModels = new ConcurrentDictionary<string, DbtModelFile>(StringComparer.Ordinal);
+        var headProps = new ConcurrentDictionary<string, DbtPropertiesFile>(StringComparer.Ordinal);
+        var headWork = head.Keys.Select(p => (Path: p, Role: DbtStateBuilder.Classify(p, headProjects).Role)).Where(x => x.Role is DbtFileRole.Model or DbtFileRole.Snapshot or DbtFileRole.Macro or DbtFileRole.Properties).ToList();
+        Parallel.ForEach(headWork, new ParallelOptions { CancellationToken = ct }, item =>
+        {
+            var text = head[item.Path];
+            if (item.Role == DbtFileRole.Properties)
+            {
+                headProps[item.Path] = DbtYaml.ParseProperties(item.Path, text);
+            }
+            else
+            {
+                headModels[item.Path] = DbtFileScanner.Scan(item.Path, text);
+            }
+        });
+
+        var baseModels = new Dictionary<string, DbtModelFile>(StringComparer.Ordinal);
+        var baseProps = new Dictionary<string, DbtPropertiesFile>(StringComparer.Ordinal);
+        foreach (var path in changedBase)
+        {
+            if (files.Base(path) is not { } text)
+            {
+                continue;
+            }
+
+            var role = DbtStateBuilder.Classify(path, baseProjects).Role;
+            if (role == DbtFileRole.Properties)
+            {
+                baseProps[path] = DbtYaml.ParseProperties(path, text);
+            }
+            else if (role is DbtFileRole.Model or DbtFileRole.Snapshot or DbtFileRole.Macro)
+            {
+                baseModels[path] = DbtFileScanner.Scan(path, text);
+            }
+        }
+
+        DbtModelFile? BaseModel(string path)
+        {
+            if (baseModels.TryGetValue(path, out var m))
+            {
+                return m;
+            }
+
+            if (changedBase.Contains(path))
+            {
+                return null;
+            }
+
+            if (headModels.TryGetValue(path, out var h))
+            {
+                return h;
+            }
+
+            // Unchanged at head but classified differently (a project's paths changed): parse it now.
+            return files.Base(path) is { } text ? baseModels[path] = DbtFileScanner.Scan(path, text) : null;
+        }
+
+        DbtPropertiesFile? BaseProps(string path)
+        {
+            if (baseProps.TryGetValue(path, out var p))
+            {
+                return p;
+            }
+
+            if (changedBase.Contains(path))
+            {
+                return null;
+            }
+
+            return headProps.TryGetValue(path, out var h) ? h : files.Base(path) is { } text ? baseProps[path] = DbtYaml.ParseProperties(path, text) : null;
+        }
+
+        var headState = headProjects.Count == 0 ? DbtState.Empty : DbtStateBuilder.Build(
+            headProjects, headList, p => headModels.TryGetValue(p, out var m) ? m : null, p => headProps.TryGetValue(p, out var x) ? x : null, files.Head);
+        var baseState = baseProjects.Count == 0 ? DbtState.Empty : DbtStateBuilder.Build(
+            baseProjects, baseSet.Order(StringComparer.Ordinal), BaseModel, BaseProps, files.Base);
+        var unparsed = headProps.Values.Where(p => p.Error is not null && changedHead.Contains(p.Path)).Select(p => new SkippedFile(p.Path, $"YAML does not parse: {p.Error}"))
+            .Concat(headProjects.Where(p => p.Error is not null).Select(p => new SkippedFile(p.File, $"YAML does not parse: {p.Error}")))
+            .ToList();
+        var graph = new DbtGraph(baseState, headState, files, unparsed);
+
+        // 5. SQL and pipeline facts of the changed files, computed now so agents only read them.
+        var sql = new SqlFactsIndex(files);
+        var documented = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var example in envExamples)
+        {
+            if (files.Head(example) is { } text)
+            {
+                foreach (var line in text.Split('\n'))
+                {
+                    var trimmed = line.Trim();
+                    if (trimmed.StartsWith('#'))
+                    {
+                        trimmed = trimmed.TrimStart('#').Trim();
+                    }
+
+                    if (trimmed.StartsWith("export ", StringComparison.Ordinal))
+                    {
+                        trimmed = trimmed[7..].TrimStart();
+                    }
+
+                    var eq = trimmed.IndexOf('=');
+                    var name = eq > 0 ? trimmed[..eq].Trim() : trimmed;
+                    if (name.Length > 0 && name.All(c => char.IsLetterOrDigit(c) || c == '_'))
+                    {
+                        documented.Add(name);
+                    }
+                }
+            }
+        }
+
+        var pipeline = new PipelineFactsIndex(files) { DocumentedEnvVars = documented, EnvExampleFiles = envExamples };
+        var warm = changedHead.Select(p => (Path: p, Head: true)).Concat(changedBase.Select(p => (Path: p, Head: false))).ToList();
+        Parallel.ForEach(warm, new ParallelOptions { CancellationToken = ct }, item =>
+        {
+            if (item.Path.EndsWith(".sql", StringComparison.OrdinalIgnoreCase))
+            {
+                _ = item.Head ? sql.Head(item.Path) : sql.Base(item.Path);
+            }
+
+            if (item.Path.EndsWith(".py", StringComparison.OrdinalIgnoreCase) || item.Path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
+                || item.Path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || item.Path.EndsWith(".sql", StringComparison.OrdinalIgnoreCase))
+            {
+                _ = item.Head ? pipeline.Head(item.Path) : pipeline.Base(item.Path);
+            }
+        });
+
+        return (graph, sql, pipeline);
+    }
+
+    /// <summary>True for SQL migration files (Flyway, Liquibase SQL, plain <c>migrations/</c> folders) and Alembic versions.</summary>
+    internal static bool IsMigration(string path)
+    {
+        var lower = path.ToLowerInvariant();
+        return (lower.EndsWith(".sql", StringComparison.Ordinal) || lower.EndsWith(".py", StringComparison.Ordinal))
+            && (lower.Contains("migration", StringComparison.Ordinal) || lower.Contains("db/migrate", StringComparison.Ordinal)
+                || lower.Contains("flyway", StringComparison.Ordinal) || lower.Contains("alembic/versions", StringComparison.Ordinal)
+                || System.Text.RegularExpressions.Regex.IsMatch(FileName(lower), @"^v\d+(?:_\d+)*__.+\.sql$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)));
+    }
+
+    internal static string FileName(string path)
+    {
+        var slash = path.LastIndexOf('/');
+        return slash < 0 ? path : path[(slash + 1)..];
+    }
+
+    private static bool IsText(string path)
+    {
+        var name = FileName(path);
+        var dot = name.LastIndexOf('.');
+        return dot < 0 || !BinaryExtensions.Contains(name[dot..], StringComparer.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,189 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using ReviewBot.Core;
+using ReviewBot.Core.Configuration;
+using ReviewBot.Llm;
+
+namespace ReviewBot.App.Options;
+
+/// <summary>
+/// The App's settings, read once from the environment and validated before the server starts:
+/// a missing or invalid value stops the start-up with a message that names the variable.
+/// </summary>
+public sealed class AppSettings
+{
+    /// <summary>The secret configured on the App's webhook (<c>REVIEWBOT_WEBHOOK_SECRET</c>, required).</summary>
+    public required string WebhookSecret { get; init; }
+
+    /// <summary>The App's id (<c>GITHUB_APP_ID</c>, required): the JWT issuer.</summary>
+    public required long AppId { get; init; }
+
+    /// <summary>The App's private key, PEM (<c>GITHUB_APP_PRIVATE_KEY</c>, or a file named by <c>GITHUB_APP_PRIVATE_KEY_PATH</c>).</summary>
+    public required string PrivateKeyPem { get; init; }
+
+    /// <summary>The REST API root (<c>GITHUB_API_URL</c>, default <c>https://api.github.com</c>; GHES: <c>https://HOST/api/v3</c>).</summary>
+    public Uri ApiUrl { get; init; } = new("https://api.github.com/");
+
+    /// <summary>Where GitHub posts deliveries (<c>REVIEWBOT_WEBHOOK_PATH</c>, default <c>/api/github/webhooks</c>).</summary>
+    public string WebhookPath { get; init; } = "/api/github/webhooks";
+
+    /// <summary>How many pull requests may wait for a review at once (<c>REVIEWBOT_QUEUE_CAPACITY</c>, default 1,000); beyond it deliveries get 503.</summary>
+    public int QueueCapacity { get; init; } = 1_000;
+
+    /// <summary>Reviews run at once, each on a different pull request (<c>REVIEWBOT_WORKERS</c>, default 4).</summary>
+    public int Workers { get; init; } = 4;
+
+    /// <summary>Delivery ids remembered to drop redeliveries (<c>REVIEWBOT_DEDUPE_CAPACITY</c>, default 10,000).</summary>
+    public int DedupeCapacity { get; init; } = 10_000;
+
+    /// <summary>How long a shutdown waits for running reviews (<c>REVIEWBOT_SHUTDOWN_SECONDS</c>, default 30).</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Log as JSON lines (<c>REVIEWBOT_LOG_FORMAT=json</c>) instead of plain console text (default).</summary>
+    public bool JsonLogs { get; init; }
+
+    /// <summary>The whole environment, handed to the LLM factory (endpoint, deployment, keys).</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>GitHub's largest webhook payload; bigger bodies get 413.</summary>
+    public const long MaxBodyBytes = 25 * 1024 * 1024;
+
+    /// <summary>Reads and validates the settings; throws <see cref="AppSettingsException"/> listing every problem.</summary>
+    public static AppSettings FromEnvironment(IReadOnlyDictionary<string, string?> env)
+    {
+        var errors = new List<string>();
+        string? Get(string name) => env.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+
+        int Int(string name, int fallback, int min, int max)
+        {
+            var text = Get(name);
+            if (text is null)
+            {
+                return fallback;
+            }
+
+            if (int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+            {
+                return value;
+            }
+
+            errors.Add($"{name} must be a whole number from {min} to {max} (got '{text}')");
+            return fallback;
+        }
+
+        var secret = Get("REVIEWBOT_WEBHOOK_SECRET");
+        if (secret is null)
+        {
+            errors.Add("REVIEWBOT_WEBHOOK_SECRET is required: set it to the webhook secret configured on the GitHub App (the server refuses unsigned deliveries)");
+        }
+
+        long appId = 0;
+        var appIdText = Get("GITHUB_APP_ID");
+        if (appIdText is null)
+        {
+            errors.Add("GITHUB_APP_ID is required: the numeric App id shown on the App's settings page");
+        }
+        else if (!long.TryParse(appIdText, NumberStyles.None, CultureInfo.InvariantCulture, out appId) || appId <= 0)
+        {
+            errors.Add($"GITHUB_APP_ID must be a positive number (got '{appIdText}')");
+        }
+
+        var pem = ReadPrivateKey(Get("GITHUB_APP_PRIVATE_KEY"), Get("GITHUB_APP_PRIVATE_KEY_PATH"), errors);
+
+        var apiUrl = new Uri("https://api.github.com/");
+        var apiText = Get("GITHUB_API_URL");
+        if (apiText is not null)
+        {
+            if (Uri.TryCreate(apiText.EndsWith('/') ? apiText : apiText + "/", UriKind.Absolute, out var parsed)
+                && (parsed.Scheme == Uri.UriSchemeHttps || parsed.Scheme == Uri.UriSchemeHttp))
+            {
+                apiUrl = parsed;
+            }
+            else
+            {
+                errors.Add($"GITHUB_API_URL must be an absolute http(s) URL (got '{apiText}')");
+            }
+        }
+
+        var path = Get("REVIEWBOT_WEBHOOK_PATH") ?? "/api/github/webhooks";
+        if (!path.StartsWith('/'))
+        {
+            errors.Add($"REVIEWBOT_WEBHOOK_PATH must start with '/' (got '{path}')");
+        }
+
+        var logFormat = Get("REVIEWBOT_LOG_FORMAT") ?? "simple";
+        if (logFormat is not ("json" or "simple"))
+        {
+            errors.Add($"REVIEWBOT_LOG_FORMAT must be 'json' or 'simple' (got '{logFormat}')");
+        }
+
+        // The LLM settings of the environment (endpoint, deployment, key): a partial set is an error now,
+        // not on the first review. A repository's llm: section may still choose the provider.
+        try
+        {
+            _ = LanguageModelFactory.ResolveSettings(new LlmConfig(), env);
+        }
+        catch (InvalidInputException e)
+        {
+            errors.Add(e.Message);
+        }
+
+        var settings = new AppSettings
+        {
+            WebhookSecret = secret ?? "",
+            AppId = appId,
+            PrivateKeyPem = pem ?? "",
+            ApiUrl = apiUrl,
+            WebhookPath = path,
+            QueueCapacity = Int("REVIEWBOT_QUEUE_CAPACITY", 1_000, 1, 1_000_000),
+            Workers = Int("REVIEWBOT_WORKERS", 4, 1, 64),
+            DedupeCapacity = Int("REVIEWBOT_DEDUPE_CAPACITY", 10_000, 100, 10_000_000),
+            ShutdownTimeout = TimeSpan.FromSeconds(Int("REVIEWBOT_SHUTDOWN_SECONDS", 30, 1, 3_600)),
+            JsonLogs = logFormat == "json",
+            Environment = env,
+        };
+
+        if (errors.Count > 0)
+        {
+            throw new AppSettingsException(errors);
+        }
+
+        return settings;
+    }
+
+    private static string? ReadPrivateKey(string? pem, string? path, List<string> errors)
+    {
+        if (pem is null && path is not null)
+        {
+            try
+            {
+                pem = File.ReadAllText(path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                errors.Add($"GITHUB_APP_PRIVATE_KEY_PATH: cannot read '{path}': {e.Message}");
+                return null;
+            }
+        }
+
+        if (pem is null)
+        {
+            errors.Add("GITHUB_APP_PRIVATE_KEY (PEM text) or GITHUB_APP_PRIVATE_KEY_PATH (a .pem file) is required: the App's private key signs its JWT");
+            return null;
+        }
+
+        // Some secret stores flatten new lines into "\n".
+        pem = pem.Replace("\\n", "\n", StringComparison.Ordinal);
+        try
+        {
+            using var rsa = RSA.Create();
+            rsa.ImportFromPem(pem);
+            return pem;
+        }
+        catch (Exception e) when (e is ArgumentException or CryptographicException)
+        {
+            errors.Add($"{(path is null ? "GITHUB_APP_PRIVATE_KEY" : $"GITHUB_APP_PRIVATE_KEY_PATH ('{path}')")} is not an RSA private key in PEM form: {e.Message}");
+            return null;
+        }
+    }
+}

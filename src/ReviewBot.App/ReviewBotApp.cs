@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Console;
+using Octokit.Webhooks;
+using Octokit.Webhooks.AspNetCore;
+using ReviewBot.App.Auth;
+using ReviewBot.App.Options;
+using ReviewBot.App.Queue;
+using ReviewBot.App.Reviewing;
+using ReviewBot.App.Webhooks;
+
+namespace ReviewBot.App;
+
+/// <summary>
+/// Composes the webhook server: settings, the signature gate, Octokit.Webhooks' endpoint, the queue and
+/// its worker, App authentication and the reviewer; <c>/healthz</c> for load balancers.
+/// </summary>
+public static class ReviewBotApp
+{
+    /// <summary>
+    /// Builds the server. <paramref name="environment"/> holds the settings (see <see cref="AppSettings"/>);
+    /// <paramref name="configureServices"/> runs last, so a caller (a test) may replace the reviewer.
+    /// Throws <see cref="AppSettingsException"/> when the settings are missing or invalid.
+    /// </summary>
+    public static WebApplication Build(string[] args, IReadOnlyDictionary<string, string?> environment, Action<IServiceCollection>? configureServices = null)
+    {
+        var settings = AppSettings.FromEnvironment(environment);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = typeof(ReviewBotApp).Assembly.GetName().Name });
+
+        builder.Logging.ClearProviders();
+        if (settings.JsonLogs)
+        {
+            builder.Logging.AddJsonConsole(o => o.JsonWriterOptions = new JsonWriterOptions { Indented = false });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+        }
+
+        // A line per request is noise at webhook rates; ReviewBot logs each delivery's outcome itself.
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = AppSettings.MaxBodyBytes);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
+
+        var services = builder.Services;
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddHttpContextAccessor();
+        services.AddSingleton(new ReviewQueue(settings.QueueCapacity));
+        services.AddSingleton(new DeliveryLog(settings.DedupeCapacity));
+        services.AddSingleton<WebhookEventProcessor, ReviewBotWebhookProcessor>();
+        services.Configure<GitHubWebhookOptions>(o =>
+        {
+            o.Secret = settings.WebhookSecret;
+            o.ExceptionHandler = HandleExceptionAsync;
+        });
+
+        services.AddSingleton<AppJwt>();
+        services.AddHttpClient<InstallationTokens>();
+        services.AddSingleton<InstallationTokens>(sp => ActivatorUtilities.CreateInstance<InstallationTokens>(
+            sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(InstallationTokens))));
+        services.AddSingleton<InstallationClients>();
+
+        services.AddSingleton<ReviewWorker>();
+        services.AddHostedService(sp => sp.GetRequiredService<ReviewWorker>());
+
+        configureServices?.Invoke(services);
+
+        var app = builder.Build();
+        app.UseMiddleware<WebhookGate>();
+        app.MapGet("/healthz", (ReviewQueue queue) => Results.Text($"ok; {queue.Count} pull request(s) queued or in review\n"));
+        app.MapGitHubWebhooks(settings.WebhookPath, settings.WebhookSecret);
+        return app;
+    }
+
+    private static async ValueTask<bool> HandleExceptionAsync(Exception exception, HttpContext context)
+    {
+        var (status, reason) = exception switch
+        {
+            WebhookRejectedException rejected => (rejected.StatusCode, rejected.Message),
+            JsonException json => (StatusCodes.Status400BadRequest,
+                $"The payload is not valid JSON for the '{context.Request.Headers["X-GitHub-Event"]}' event, or the event is not one ReviewBot knows: {json.Message}"),
+            _ => (0, ""),
+        };
+        if (status == 0 || context.Response.HasStarted)
+        {
+            return false;
+        }
+
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "30";
+        }
+
+        await WebhookGate.RefuseAsync(context, status, reason).ConfigureAwait(false);
+        return true;
+    }
+}

@@ -1,0 +1,168 @@
+using Octokit.Webhooks;
+using Octokit.Webhooks.Events;
+using Octokit.Webhooks.Events.CheckRun;
+using Octokit.Webhooks.Events.PullRequest;
+using Octokit.Webhooks.Models;
+using ReviewBot.App.Options;
+using ReviewBot.App.Queue;
+
+namespace ReviewBot.App.Webhooks;
+
+/// <summary>
+/// Turns verified deliveries into queued reviews, in microseconds: no I/O happens here. Drops redeliveries
+/// (by <c>X-GitHub-Delivery</c>) and events sent by bots (ReviewBot's own check runs included). What became of
+/// each delivery is answered in the <c>X-ReviewBot-Outcome</c> header and logged.
+/// </summary>
+internal sealed partial class ReviewBotWebhookProcessor(
+    ReviewQueue queue,
+    DeliveryLog deliveries,
+    AppSettings settings,
+    IHttpContextAccessor http,
+    ILogger<ReviewBotWebhookProcessor> logger) : WebhookEventProcessor
+{
+    /// <summary>The response header that says what became of a delivery.</summary>
+    public const string OutcomeHeader = "X-ReviewBot-Outcome";
+
+    /// <summary>The name of ReviewBot's check run; a rerequest of it reruns the review.</summary>
+    public const string CheckName = "ReviewBot";
+
+    public override async ValueTask ProcessWebhookAsync(WebhookHeaders headers, WebhookEvent webhookEvent, CancellationToken cancellationToken = default)
+    {
+        var delivery = headers.Delivery ?? throw new WebhookRejectedException(StatusCodes.Status400BadRequest, "X-GitHub-Delivery is missing.");
+        if (webhookEvent.Sender is { } sender && sender.Type?.Value == UserType.Bot)
+        {
+            Answer(delivery, $"ignored: sent by the bot {sender.Login}");
+            return;
+        }
+
+        if (!deliveries.TryRecord(delivery))
+        {
+            Answer(delivery, "duplicate: this delivery was already received");
+            return;
+        }
+
+        Answer(delivery, $"ignored: {headers.Event}{(webhookEvent.Action is { } action ? "." + action : "")} does not start a review");
+        try
+        {
+            await base.ProcessWebhookAsync(headers, webhookEvent, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            deliveries.Forget(delivery);
+            throw;
+        }
+    }
+
+    protected override ValueTask ProcessPingWebhookAsync(WebhookHeaders headers, PingEvent pingEvent, CancellationToken cancellationToken = default)
+    {
+        Answer(headers.Delivery!, "pong");
+        return ValueTask.CompletedTask;
+    }
+
+    protected override ValueTask ProcessPullRequestWebhookAsync(WebhookHeaders headers, PullRequestEvent pullRequestEvent, PullRequestAction action, CancellationToken cancellationToken = default)
+    {
+        if (action != PullRequestAction.Opened && action != PullRequestAction.Synchronize
+            && action != PullRequestAction.Reopened && action != PullRequestAction.ReadyForReview)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var pr = pullRequestEvent.PullRequest ?? throw Malformed("pull_request");
+        var head = pr.Head?.Sha ?? throw Malformed("pull_request.head.sha");
+        var request = NewRequest(headers, pullRequestEvent, (int)pr.Number, head, $"pull_request.{pullRequestEvent.Action}");
+        Enqueue(request);
+        return ValueTask.CompletedTask;
+    }
+
+    protected override ValueTask ProcessCheckRunWebhookAsync(WebhookHeaders headers, CheckRunEvent checkRunEvent, CheckRunAction action, CancellationToken cancellationToken = default)
+    {
+        if (action != CheckRunAction.Rerequested)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var run = checkRunEvent.CheckRun ?? throw Malformed("check_run");
+        if (!string.Equals(run.Name, CheckName, StringComparison.Ordinal) || (run.App is { } app && app.Id != settings.AppId))
+        {
+            Answer(headers.Delivery!, $"ignored: check run '{run.Name}' is not ReviewBot's");
+            return ValueTask.CompletedTask;
+        }
+
+        var pullRequests = run.PullRequests ?? [];
+        if (pullRequests.Count == 0)
+        {
+            // GitHub lists no pull request for checks on fork heads; the PR's next push reviews it.
+            Answer(headers.Delivery!, "ignored: the check run names no pull request of this repository");
+            LogNoPullRequest(logger, headers.Delivery!, run.HeadSha);
+            return ValueTask.CompletedTask;
+        }
+
+        var head = run.HeadSha ?? throw Malformed("check_run.head_sha");
+        foreach (var pr in pullRequests)
+        {
+            Enqueue(NewRequest(headers, checkRunEvent, (int)pr.Number, head, "check_run.rerequested"));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static ReviewRequest NewRequest(WebhookHeaders headers, WebhookEvent webhookEvent, int number, string headSha, string trigger)
+    {
+        var installation = webhookEvent.Installation?.Id
+            ?? throw new WebhookRejectedException(StatusCodes.Status422UnprocessableEntity, "The payload names no App installation: configure this webhook on the GitHub App, not on the repository.");
+        var repository = webhookEvent.Repository ?? throw Malformed("repository");
+        var owner = repository.Owner?.Login ?? throw Malformed("repository.owner.login");
+        return new ReviewRequest(installation, owner, repository.Name ?? throw Malformed("repository.name"), number, headSha, headers.Delivery!, trigger);
+    }
+
+    private void Enqueue(ReviewRequest request)
+    {
+        switch (queue.Enqueue(request, out var superseded))
+        {
+            case EnqueueOutcome.Queued:
+                Answer(request.DeliveryId, $"queued: review of {request.Key} at {request.HeadSha}");
+                LogQueued(logger, request);
+                break;
+            case EnqueueOutcome.Coalesced:
+                Answer(request.DeliveryId, $"coalesced: review of {request.Key} at {request.HeadSha} replaces the waiting one at {superseded!.HeadSha}");
+                LogCoalesced(logger, request, superseded.HeadSha);
+                break;
+            case EnqueueOutcome.Full:
+                throw new WebhookRejectedException(StatusCodes.Status503ServiceUnavailable, $"The review queue is full ({settings.QueueCapacity} pull requests waiting); redeliver this delivery later.");
+            default:
+                throw new WebhookRejectedException(StatusCodes.Status503ServiceUnavailable, "ReviewBot is shutting down; redeliver this delivery later.");
+        }
+    }
+
+    private void Answer(string delivery, string outcome)
+    {
+        if (http.HttpContext is { Response.HasStarted: false } context)
+        {
+            // Header values must be ASCII; names in payloads (check runs, logins) need not be.
+            context.Response.Headers[OutcomeHeader] = string.Create(outcome.Length, outcome, static (span, text) =>
+            {
+                for (var i = 0; i < text.Length; i++)
+                {
+                    span[i] = text[i] is >= ' ' and <= '~' ? text[i] : '?';
+                }
+            });
+        }
+
+        LogOutcome(logger, delivery, outcome);
+    }
+
+    private static WebhookRejectedException Malformed(string field) =>
+        new(StatusCodes.Status400BadRequest, $"The payload has no '{field}'.");
+
+    [LoggerMessage(30, LogLevel.Debug, "Delivery {Delivery}: {Outcome}")]
+    private static partial void LogOutcome(ILogger logger, string delivery, string outcome);
+
+    [LoggerMessage(31, LogLevel.Information, "Review queued: {Request}")]
+    private static partial void LogQueued(ILogger logger, ReviewRequest request);
+
+    [LoggerMessage(32, LogLevel.Information, "Review coalesced: {Request} replaces the waiting review at {SupersededSha}")]
+    private static partial void LogCoalesced(ILogger logger, ReviewRequest request, string supersededSha);
+
+    [LoggerMessage(33, LogLevel.Information, "Check run rerequested on {HeadSha} without a pull request (delivery {Delivery}); nothing to review")]
+    private static partial void LogNoPullRequest(ILogger logger, string delivery, string? headSha);
+}

@@ -1,0 +1,241 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ReviewBot.App;
+using ReviewBot.App.Queue;
+using ReviewBot.App.Reviewing;
+
+namespace ReviewBot.Benchmarks.Webhooks;
+
+/// <summary>
+/// <c>webhooks</c>: 2,000 signed <c>pull_request.synchronize</c> deliveries over loopback to the real App,
+/// 10 pushes to each of 200 pull requests (one round of 200 after another, 16 in flight), with a fake
+/// reviewer that takes 5 ms. Measures the acknowledgement latency and checks that nothing is lost: every
+/// delivery is answered 2xx and every pull request ends up reviewed at its newest head.
+/// Target: lost = 0 and p99 acknowledgement under 20 ms.
+/// </summary>
+public static class WebhooksBenchmark
+{
+    private const int PullRequests = 200;
+    private const int PushesPerPullRequest = 10;
+    private static readonly int InFlight = int.Parse(Environment.GetEnvironmentVariable("BENCH_INFLIGHT") ?? "16", System.Globalization.CultureInfo.InvariantCulture);
+    private const string Secret = "benchmark-secret";
+    private static readonly TimeSpan ReviewTime = TimeSpan.FromMilliseconds(5);
+
+    public static async Task<int> RunAsync(string? jsonPath)
+    {
+        var template = JsonNode.Parse(await File.ReadAllBytesAsync(Path.Combine(FixturesRoot(), "pull_request", "synchronize.payload.json")))!;
+        using var rsa = RSA.Create(2048);
+        var env = new Dictionary<string, string?>
+        {
+            ["REVIEWBOT_WEBHOOK_SECRET"] = Secret,
+            ["GITHUB_APP_ID"] = "1",
+            ["GITHUB_APP_PRIVATE_KEY"] = rsa.ExportRSAPrivateKeyPem(),
+            ["GITHUB_API_URL"] = "http://127.0.0.1:9/",
+        };
+
+        var reviewer = new TimedReviewer(ReviewTime);
+        await using var app = ReviewBotApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], env, services =>
+        {
+            services.RemoveAll<IPullRequestReviewer>();
+            services.AddSingleton<IPullRequestReviewer>(reviewer);
+        });
+        await app.StartAsync();
+        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = InFlight }) { BaseAddress = address };
+
+        using var sampler = new WorkingSetSampler();
+
+        // Warm-up (JIT, connection pool) on pull requests the measurement does not use.
+        var warmup = Enumerable.Range(0, 100).Select(i => Delivery(template, 10_000 + (i % 20), $"warm-{i}", i)).ToList();
+        await SendAllAsync(http, warmup, new ConcurrentBag<double>(), new ConcurrentBag<HttpStatusCode>());
+        await reviewer.WaitIdleAsync(app);
+        reviewer.Reset();
+
+        var latencies = new ConcurrentBag<double>();
+        var statuses = new ConcurrentBag<HttpStatusCode>();
+        var newest = new Dictionary<int, string>();
+        var started = Stopwatch.GetTimestamp();
+        for (var round = 0; round < PushesPerPullRequest; round++)
+        {
+            var deliveries = Enumerable.Range(1, PullRequests)
+                .Select(pr => Delivery(template, pr, $"d-{pr}-{round}", round))
+                .ToList();
+            foreach (var d in deliveries)
+            {
+                newest[d.Number] = d.HeadSha;
+            }
+
+            await SendAllAsync(http, deliveries, latencies, statuses);
+        }
+
+        var drained = await reviewer.WaitIdleAsync(app);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        await app.StopAsync();
+
+        var sorted = latencies.Order().ToArray();
+        var accepted = statuses.Count(s => s == HttpStatusCode.OK);
+        var lostPullRequests = newest.Count(kv => !reviewer.Reviewed.ContainsKey((kv.Key, kv.Value)));
+        var result = new JsonObject
+        {
+            ["scenario"] = "webhooks",
+            ["deliveries"] = sorted.Length,
+            ["accepted"] = accepted,
+            ["refused"] = sorted.Length - accepted,
+            ["pullRequests"] = PullRequests,
+            ["reviewsRun"] = reviewer.Count,
+            ["lost"] = (sorted.Length - accepted) + lostPullRequests,
+            ["drained"] = drained,
+            ["p50AckMs"] = Math.Round(Percentile(sorted, 0.50), 2),
+            ["p99AckMs"] = Math.Round(Percentile(sorted, 0.99), 2),
+            ["maxAckMs"] = Math.Round(sorted[^1], 2),
+            ["peakWorkingSetMb"] = Math.Round(sampler.PeakBytes / (1024.0 * 1024.0), 1),
+            ["durationMs"] = (long)elapsed.TotalMilliseconds,
+            ["reviewMs"] = ReviewTime.TotalMilliseconds,
+            ["inFlight"] = InFlight,
+        };
+
+        var json = result.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        Console.WriteLine(json);
+        if (jsonPath is not null)
+        {
+            await File.WriteAllTextAsync(jsonPath, json + "\n");
+        }
+
+        return result["lost"]!.GetValue<int>() == 0 && result["p99AckMs"]!.GetValue<double>() < 20 ? 0 : 1;
+    }
+
+    private static async Task SendAllAsync(HttpClient http, IReadOnlyList<SignedDelivery> deliveries, ConcurrentBag<double> latencies, ConcurrentBag<HttpStatusCode> statuses) =>
+        await Parallel.ForEachAsync(deliveries, new ParallelOptions { MaxDegreeOfParallelism = InFlight }, async (d, ct) =>
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/api/github/webhooks") { Content = new ByteArrayContent(d.Body) };
+            request.Content.Headers.ContentType = new("application/json");
+            request.Headers.Add("X-GitHub-Event", "pull_request");
+            request.Headers.Add("X-GitHub-Delivery", d.DeliveryId);
+            request.Headers.Add("X-Hub-Signature-256", d.Signature);
+            var start = Stopwatch.GetTimestamp();
+            using var response = await http.SendAsync(request, ct);
+            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            statuses.Add(response.StatusCode);
+        });
+
+    private static SignedDelivery Delivery(JsonNode template, int number, string deliveryId, int push)
+    {
+        var payload = template.DeepClone();
+        var head = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{number}/{push}")))[..40];
+        payload["number"] = number;
+        payload["pull_request"]!["number"] = number;
+        payload["pull_request"]!["head"]!["sha"] = head;
+        payload["after"] = head;
+        var body = Encoding.UTF8.GetBytes(payload.ToJsonString());
+        var signature = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(Secret), body));
+        return new SignedDelivery(number, head, deliveryId, body, signature);
+    }
+
+    private static double Percentile(double[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+
+    private static string FixturesRoot()
+    {
+        // ../shared beside the checkout (or any ancestor's shared/), above the binaries or the working directory.
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "shared", "fixtures", "github-webhooks");
+                if (Directory.Exists(candidate))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        throw new DirectoryNotFoundException($"shared/fixtures/github-webhooks not found above {AppContext.BaseDirectory} or {Environment.CurrentDirectory}");
+    }
+
+    private sealed record SignedDelivery(int Number, string HeadSha, string DeliveryId, byte[] Body, string Signature);
+
+    /// <summary>A reviewer that takes a fixed time and records which head of which pull request it reviewed.</summary>
+    private sealed class TimedReviewer(TimeSpan duration) : IPullRequestReviewer
+    {
+        private int _count;
+
+        public ConcurrentDictionary<(int Number, string HeadSha), bool> Reviewed { get; } = new();
+
+        public int Count => _count;
+
+        public async Task ReviewAsync(ReviewRequest request, CancellationToken cancellationToken)
+        {
+            await Task.Delay(duration, cancellationToken);
+            Reviewed[(request.Number, request.HeadSha)] = true;
+            Interlocked.Increment(ref _count);
+        }
+
+        public void Reset()
+        {
+            Reviewed.Clear();
+            _count = 0;
+        }
+
+        /// <summary>Waits (at most 60 s) until the queue holds nothing; false on timeout.</summary>
+        public async Task<bool> WaitIdleAsync(WebApplication app)
+        {
+            var queue = app.Services.GetRequiredService<ReviewQueue>();
+            using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
+            var deadline = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
+            while (queue.Count > 0)
+            {
+                if (Stopwatch.GetTimestamp() > deadline)
+                {
+                    return false;
+                }
+
+                await timer.WaitForNextTickAsync();
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Samples the process working set every 25 ms and keeps the peak.</summary>
+    private sealed class WorkingSetSampler : IDisposable
+    {
+        private readonly Timer _timer;
+        private long _peak;
+
+        public WorkingSetSampler()
+        {
+            _timer = new Timer(_ => Sample(), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(25));
+        }
+
+        public long PeakBytes
+        {
+            get
+            {
+                Sample();
+                return Interlocked.Read(ref _peak);
+            }
+        }
+
+        public void Dispose() => _timer.Dispose();
+
+        private void Sample()
+        {
+            using var self = Process.GetCurrentProcess();
+            var current = self.WorkingSet64;
+            long seen;
+            while (current > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, current, seen) != seen)
+            {
+            }
+        }
+    }
+}
