@@ -37,6 +37,8 @@ public sealed class ActionEndToEndTests(ITestOutputHelper output)
         Assert.Equal("failure", result.Outputs["conclusion"]);
         Assert.Equal("1", result.Outputs["findings"]);
         Assert.Equal(".reviewbot/report.json", result.Outputs["report"]);
+        var declared = File.ReadAllText(Path.Combine(WebhookFixtures.RepositoryRoot, "action.yml"));
+        Assert.All(result.Outputs.Keys, key => Assert.Contains($"\n  {key}:\n    description:", declared, StringComparison.Ordinal));
         Assert.Contains("## ReviewBot: failed", result.Summary, StringComparison.Ordinal);
         Assert.Contains("::add-mask::ghs_e2eTokenValue", result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("ghs_e2eTokenValue", result.Stderr, StringComparison.Ordinal);
