@@ -307,6 +307,22 @@ public sealed class ActionEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Action_BadCredentials_FailsWithAnErrorNotACrash()
+    {
+        using var h = ActionHarness.Create("workflow_dispatch/payload.json");
+        h.Event["inputs"] = new System.Text.Json.Nodes.JsonObject { ["pr_number"] = "2" };
+        h.GitHub.Faults.Add(new FakeFault { Method = "GET", PathPattern = "/pulls/2$", Status = 401, Body = """{"message":"Bad credentials"}""", Times = -1 });
+
+        var result = await h.RunAsync();
+        output.WriteLine(result.ToString());
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("::error title=ReviewBot%3A not reviewed::ReviewBot could not start the review: GitHub API: 401", result.Stdout, StringComparison.Ordinal);
+        Assert.Equal("failure", result.Outputs["conclusion"]);
+        Assert.DoesNotContain("   at ", result.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Action_UnsupportedEvent_BadInput()
     {
         using var h = ActionHarness.Create();
