@@ -21,8 +21,10 @@ public static class CheckRunRenderer
 
     private const int ListCap = 500;
 
+    /// <summary>The check run's <c>output.summary</c>: verdict, counts by severity, agents, what was shed or degraded.</summary>
     public static string Summary(ReviewReport r) => Summary(r, MaxLength);
 
+    /// <summary>The check run's <c>output.text</c>: every finding with its message, then coverage, timing and notes.</summary>
     public static string Text(ReviewReport r) => Text(r, MaxLength);
 
     internal static string Summary(ReviewReport report, int maxLength)

@@ -54,14 +54,17 @@ public static class CommentRenderer
             (shown, detailed) => Compose(shown, detailed, ReportSections.Coverage(report, ListCap, where), timing + ReportSections.Notes(report, includeGraphs: true)),
         };
         var notes = ReportSections.NoteCount(report);
+        var graphs = ReportSections.GraphCount(report);
+        var notesMoved = notes == 0 ? "" : $"{MarkdownText.Count(notes, "agent note")}{(graphs > 0 ? $" (including {MarkdownText.Count(graphs, "graph")})" : "")}";
         if (notes > 0)
         {
-            var graphs = ReportSections.GraphCount(report);
-            var moved = $"> {MarkdownText.Count(notes, "agent note")}{(graphs > 0 ? $" (including {MarkdownText.Count(graphs, "graph")})" : "")} left out to make room for findings; the JSON report has them.\n\n";
+            var moved = $"> {notesMoved} left out to make room for findings; the JSON report has them.\n\n";
             frames.Add((shown, detailed) => Compose(shown, detailed, ReportSections.Coverage(report, ListCap, where), timing + moved));
         }
 
-        frames.Add((shown, detailed) => Compose(shown, detailed, ReportSections.Coverage(report, 0, where), ""));
+        var leftOut = new[] { notesMoved, timing.Length > 0 ? "the timeouts and retries" : "" }.Where(t => t.Length > 0).ToList();
+        var leanNote = leftOut.Count == 0 ? "" : $"> {Capitalize(string.Join(" and ", leftOut))} left out to make room for findings; the JSON report has them.\n\n";
+        frames.Add((shown, detailed) => Compose(shown, detailed, ReportSections.Coverage(report, 0, where), leanNote));
 
         var count = view.Findings.Count;
         (int Shown, int Detailed, Func<int, int, string>? Frame) best = (-1, -1, null);

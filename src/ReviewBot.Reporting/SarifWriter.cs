@@ -27,11 +27,22 @@ public static class SarifWriter
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static string Write(ReviewReport report)
+    /// <summary>
+    /// GitHub code scanning rejects a run with more results than this, so the most severe findings are
+    /// written and the run says how many were left out (the JSON report has every one).
+    /// </summary>
+    public const int MaxResults = 25_000;
+
+    /// <summary>The report as an indented SARIF 2.1.0 log with one run.</summary>
+    public static string Write(ReviewReport report) => Write(report, MaxResults);
+
+    internal static string Write(ReviewReport report, int maxResults)
     {
         ArgumentNullException.ThrowIfNull(report);
 
-        var findings = new ReportView(report).Findings;
+        var all = new ReportView(report).Findings;
+        var findings = all.Take(maxResults).ToList();
+        var leftOut = all.Count - findings.Count;
         var rules = findings
             .GroupBy(f => f.Rule, StringComparer.Ordinal)
             .Select(g => (id: g.Key, first: g.First(), severity: g.Max(f => f.Severity)))
@@ -61,7 +72,7 @@ public static class SarifWriter
             json.WriteEndObject();
             json.WriteEndObject();
 
-            WriteInvocation(json, report);
+            WriteInvocation(json, report, leftOut);
 
             json.WriteStartArray("results");
             foreach (var finding in findings)
@@ -76,6 +87,8 @@ public static class SarifWriter
             json.WriteBoolean("incomplete", report.Incomplete);
             json.WriteString("title", report.Title);
             json.WriteString("failOn", report.FailOn.ToText());
+            json.WriteNumber("findings", all.Count);
+            json.WriteNumber("findingsLeftOut", leftOut);
             json.WriteEndObject();
 
             json.WriteEndObject();
@@ -132,13 +145,12 @@ public static class SarifWriter
         json.WriteString("uri", MarkdownText.EscapePath(finding.File));
         json.WriteString("uriBaseId", "%SRCROOT%");
         json.WriteEndObject();
-        if (finding.Line is { } line && line > 0)
-        {
-            json.WriteStartObject("region");
-            json.WriteNumber("startLine", line);
-            json.WriteNumber("endLine", finding.EndLine is { } end && end >= line ? end : line);
-            json.WriteEndObject();
-        }
+        // Code scanning needs a start line on every result; a finding about the whole file points at line 1.
+        var line = finding.Line is { } l && l > 0 ? l : 1;
+        json.WriteStartObject("region");
+        json.WriteNumber("startLine", line);
+        json.WriteNumber("endLine", finding.EndLine is { } end && end >= line ? end : line);
+        json.WriteEndObject();
 
         json.WriteEndObject();
         json.WriteEndObject();
@@ -157,19 +169,30 @@ public static class SarifWriter
         json.WriteString("severity", finding.Severity.ToText());
         json.WriteString("title", finding.Title);
         json.WriteBoolean("blocking", blocking);
+        json.WriteBoolean("wholeFile", finding.Line is null or <= 0);
         json.WriteEndObject();
         json.WriteEndObject();
     }
 
-    private static void WriteInvocation(Utf8JsonWriter json, ReviewReport report)
+    private static void WriteInvocation(Utf8JsonWriter json, ReviewReport report, int leftOut)
     {
         json.WriteStartArray("invocations");
         json.WriteStartObject();
         json.WriteBoolean("executionSuccessful", !report.Incomplete);
         var notable = report.Agents.Where(a => a.Status != "completed").ToList();
-        if (notable.Count > 0)
+        if (notable.Count > 0 || leftOut > 0)
         {
             json.WriteStartArray("toolExecutionNotifications");
+            if (leftOut > 0)
+            {
+                json.WriteStartObject();
+                json.WriteString("level", "warning");
+                json.WriteStartObject("message");
+                json.WriteString("text", $"{leftOut} lower-severity findings are not in this file: code scanning accepts at most {MaxResults} results per run. The JSON report has every finding.");
+                json.WriteEndObject();
+                json.WriteEndObject();
+            }
+
             foreach (var agent in notable)
             {
                 var failedRequired = ReportSections.IsRequired(agent.Policy) && agent.Status is not "degraded";

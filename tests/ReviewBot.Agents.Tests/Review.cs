@@ -29,7 +29,7 @@ internal static class Review
         return (path, text.Replace(find, replace, StringComparison.Ordinal));
     }
 
-    public static async Task<RunResult> RunAsync(ChangeSet change, ReviewConfig? config = null, ILanguageModel? llm = null, LlmPass.IAgentLlmPass? pass = null)
+    public static async Task<RunResult> RunAsync(ChangeSet change, ReviewConfig? config = null, ILanguageModel? llm = null, global::ReviewBot.Agents.LlmPass.IAgentLlmPass? pass = null)
     {
         config ??= ReviewConfig.Default;
         var resources = new ResourceStore();

@@ -287,3 +287,46 @@ public sealed partial class CommentRendererTests
     [GeneratedRegex("<tr>")]
     private static partial Regex TableRow();
 }
+
+public sealed class CommentRendererNotesTests
+{
+    [Fact]
+    public void Render_SameNoteFromSeveralAgents_IsWrittenOnce()
+    {
+        var report = ReportSamples.Green() with
+        {
+            Agents =
+            [
+                ReportSamples.Agent("governance", "critical", "required", "completed", 1, 0, notes: ["rules only (no LLM configured)"]),
+                ReportSamples.Agent("quality", "high", "best_effort", "completed", 1, 0, notes: ["rules only (no LLM configured)", "2 files not parsed"]),
+                ReportSamples.Agent("docs", "low", "best_effort", "completed", 1, 0, notes: ["rules only\n(no LLM configured)"]),
+            ],
+        };
+
+        var comment = CommentRenderer.Render(report);
+
+        Assert.Contains("#### Notes\n\n- **governance, quality, docs**: rules only (no LLM configured)\n- **quality**: 2 files not parsed\n\n", comment);
+    }
+}
+
+public sealed class CommentRendererLeanFrameTests
+{
+    [Fact]
+    public void Render_LeanestFrame_SaysWhatItLeftOut()
+    {
+        var report = ReportSamples.Oversized(1_500) with
+        {
+            Agents =
+            [
+                ReportSamples.Agent("lineage", "high", "best_effort", "completed", 1, 0, notes: [ReportSamples.LineageGraph],
+                    timeline: [new ReviewBot.Core.Reports.TimelineEntry("alerted", 24_000, null)]),
+            ],
+        };
+
+        var comment = CommentRenderer.Render(report, maxLength: 20_000);
+
+        Assert.DoesNotContain("#### Timeouts and retries", comment);
+        Assert.Contains("> 1 agent note (including 1 graph) and the timeouts and retries left out to make room for findings; the JSON report has them.", comment);
+        Assert.Contains("- …and 40 more (40 clipped: the change has more than 300 files), all listed in the check run and the JSON/SARIF report", comment);
+    }
+}

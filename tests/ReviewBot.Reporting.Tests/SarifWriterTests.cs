@@ -63,17 +63,11 @@ public sealed class SarifWriterTests
             var uri = location.GetProperty("artifactLocation").GetProperty("uri").GetString()!;
             Assert.True(Uri.IsWellFormedUriString(uri, UriKind.Relative), uri);
             Assert.Equal(finding.File, Uri.UnescapeDataString(uri));
-            if (finding.Line is { } line)
-            {
-                var region = location.GetProperty("region");
-                Assert.Equal(line, region.GetProperty("startLine").GetInt32());
-                Assert.True(region.GetProperty("endLine").GetInt32() >= line);
-                Assert.Equal(finding.EndLine ?? line, region.GetProperty("endLine").GetInt32());
-            }
-            else
-            {
-                Assert.False(location.TryGetProperty("region", out _));
-            }
+            var region = location.GetProperty("region");
+            var line = finding.Line ?? 1;
+            Assert.Equal(line, region.GetProperty("startLine").GetInt32());
+            Assert.Equal(finding.EndLine ?? line, region.GetProperty("endLine").GetInt32());
+            Assert.Equal(finding.Line is null, result.GetProperty("properties").GetProperty("wholeFile").GetBoolean());
         }
     }
 
@@ -127,6 +121,38 @@ public sealed class SarifWriterTests
 
         Assert.Equal(0, Run(sarif).GetProperty("results").GetArrayLength());
         Assert.Equal(0, Run(sarif).GetProperty("tool").GetProperty("driver").GetProperty("rules").GetArrayLength());
+    }
+
+    [Fact]
+    public void Write_MoreFindingsThanCodeScanningAccepts_KeepsTheMostSevereAndSaysHowManyAreLeftOut()
+    {
+        var report = ReportSamples.Oversized(300);
+
+        using var sarif = JsonDocument.Parse(SarifWriter.Write(report, maxResults: 100));
+
+        var run = Run(sarif);
+        var results = run.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(100, results.Count);
+        Assert.Equal("error", results[0].GetProperty("level").GetString());
+        Assert.Equal(200, run.GetProperty("properties").GetProperty("findingsLeftOut").GetInt32());
+        var notice = run.GetProperty("invocations")[0].GetProperty("toolExecutionNotifications")[0].GetProperty("message").GetProperty("text").GetString();
+        Assert.StartsWith("200 lower-severity findings are not in this file", notice);
+        var lowestWritten = results.Min(r => Enum.Parse<Severity>(r.GetProperty("properties").GetProperty("severity").GetString()!, ignoreCase: true));
+        Assert.All(report.Findings.OrderByDescending(f => f.Severity).Skip(100), f => Assert.True(f.Severity <= lowestWritten));
+    }
+
+    [Fact]
+    public void Write_EndLineBeforeStartLine_IsClampedToTheStartLine()
+    {
+        var report = ReportSamples.Green() with
+        {
+            Findings = [ReportSamples.Finding("quality", "select-star", Severity.Low, "a.sql", 9, "t", "m", endLine: 3)],
+        };
+
+        using var sarif = JsonDocument.Parse(SarifWriter.Write(report));
+
+        var region = Run(sarif).GetProperty("results")[0].GetProperty("locations")[0].GetProperty("physicalLocation").GetProperty("region");
+        Assert.Equal(9, region.GetProperty("endLine").GetInt32());
     }
 
     private static JsonElement Run(JsonDocument sarif) => sarif.RootElement.GetProperty("runs")[0];

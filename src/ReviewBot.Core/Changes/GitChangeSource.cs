@@ -45,7 +45,11 @@ public static class GitChangeSource
     /// unknown, or the two commits share no history.</exception>
     public static async Task<ChangeSet> FromRangeAsync(string repo, string @base, string? head, CancellationToken ct)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(@base);
+        if (string.IsNullOrWhiteSpace(@base))
+        {
+            throw new InvalidInputException("the base ref is empty: name a branch, tag or commit");
+        }
+
         head = string.IsNullOrWhiteSpace(head) ? "HEAD" : head;
         var root = await RepositoryRootAsync(repo, ct).ConfigureAwait(false)
             ?? throw new InvalidInputException($"'{repo}' is not a git repository");

@@ -675,7 +675,7 @@ public static class UnifiedDiffParser
         private static int Unquote(ReadOnlySpan<byte> quoted, out string value)
         {
             value = "";
-            var bytes = new List<byte>(quoted.Length);
+            var bytes = new List<byte>(Math.Min(quoted.Length, 256));
             for (var i = 1; i < quoted.Length; i++)
             {
                 var c = quoted[i];

@@ -222,13 +222,13 @@ internal static class ReportSections
 
         if (coverage.Skipped.Count > 0)
         {
-            text.Append("Not reviewed:\n\n");
+            text.Append("Skipped files:\n\n");
             AppendCapped(text, coverage.Skipped, listCap, s => $"- {MarkdownText.Code(s.File)} — {MarkdownText.Text(s.Reason, 200)}\n", s => s.Reason, where);
         }
 
         if (coverage.NotAnalysed.Count > 0)
         {
-            text.Append("Not analysed by every agent:\n\n");
+            text.Append("Not analysed by some agents:\n\n");
             AppendCapped(text, coverage.NotAnalysed, listCap, s => $"- **{MarkdownText.Text(s.Agent)}** {MarkdownText.Code(s.File)} — {MarkdownText.Text(s.Reason, 200)}\n", s => $"{s.Agent}: {s.Reason}", where);
         }
 
@@ -278,11 +278,14 @@ internal static class ReportSections
         return lines.Count == 0 ? "" : "#### Timeouts and retries\n\n" + string.Concat(lines) + "\n";
     }
 
-    /// <summary>Agent notes: fenced Mermaid graphs as graphs, everything else as escaped bullets.</summary>
+    /// <summary>
+    /// Agent notes: fenced Mermaid graphs as graphs, everything else as escaped bullets. A note several
+    /// agents share ("rules only (no LLM configured)") is written once with all their names.
+    /// </summary>
     public static string Notes(ReviewReport report, bool includeGraphs)
     {
         var text = new StringBuilder();
-        var bullets = new List<string>();
+        var bullets = new List<(string Note, List<string> Agents)>();
         foreach (var agent in report.Agents)
         {
             foreach (var note in agent.Notes)
@@ -300,14 +303,23 @@ internal static class ReportSections
 
                 if (!string.IsNullOrWhiteSpace(note))
                 {
-                    bullets.Add($"- **{MarkdownText.Text(agent.Name)}**: {MarkdownText.Text(note, 500)}\n");
+                    var normalized = MarkdownText.Normalize(note);
+                    if (bullets.FirstOrDefault(b => b.Note == normalized) is { Agents: { } agents })
+                    {
+                        agents.Add(agent.Name);
+                    }
+                    else
+                    {
+                        bullets.Add((normalized, [agent.Name]));
+                    }
                 }
             }
         }
 
         if (bullets.Count > 0)
         {
-            text.Insert(0, "#### Notes\n\n" + string.Concat(bullets) + "\n");
+            var lines = bullets.Select(b => $"- **{MarkdownText.Text(string.Join(", ", b.Agents.Distinct(StringComparer.Ordinal)))}**: {MarkdownText.Text(b.Note, 500)}\n");
+            text.Insert(0, "#### Notes\n\n" + string.Concat(lines) + "\n");
         }
 
         return text.ToString();

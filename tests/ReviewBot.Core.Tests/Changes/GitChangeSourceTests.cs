@@ -176,6 +176,16 @@ public sealed class GitChangeSourceTests : IDisposable
         Assert.DoesNotContain('\n', e.Message);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public async Task FromRangeAsync_EmptyBase_ThrowsInvalidInput(string @base)
+    {
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => GitChangeSource.FromRangeAsync(_repo.Root, @base, null, CancellationToken.None));
+
+        Assert.Equal("the base ref is empty: name a branch, tag or commit", e.Message);
+    }
+
     [Fact]
     public async Task FromRangeAsync_EmptyRepositoryWithoutCommits_ThrowsUnknownRef()
     {

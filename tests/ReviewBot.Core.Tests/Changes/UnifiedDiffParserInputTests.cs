@@ -347,6 +347,20 @@ public sealed class UnifiedDiffParserInputTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
     }
 
+    [Fact]
+    public void Parse_HugeHeaderLineFullOfQuotes_IsLinear()
+    {
+        // An unquoted old name followed by many quoted-looking tokens: every ' "' is a candidate split.
+        var line = "diff --git a/x" + string.Concat(Enumerable.Repeat(" \"q", 500_000)) + "\"\n";
+
+        var watch = Stopwatch.StartNew();
+        var e = Record.Exception(() => UnifiedDiffParser.Parse(Encoding.UTF8.GetBytes(line)));
+        watch.Stop();
+
+        Assert.True(e is null or InvalidInputException, e?.ToString());
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
+    }
+
     private static int IndexOfFileStart(byte[] bytes, int fileNumber)
     {
         var seen = 0;
