@@ -42,6 +42,9 @@ public sealed class FakeFault
 
     /// <summary>Only requests whose body contains this text.</summary>
     public string? BodyContains { get; init; }
+
+    /// <summary>The request takes effect, then the fault is answered (a write that happened but whose response was lost).</summary>
+    public bool AfterApplying { get; init; }
 }
 
 /// <summary>
@@ -237,6 +240,11 @@ public sealed class FakeGitHub : IDisposable
                     if (fault.Times > 0)
                     {
                         fault.Times--;
+                    }
+
+                    if (fault.AfterApplying)
+                    {
+                        Route(request.Method, local, Query(request), body, path);
                     }
 
                     var response = Json(fault.Status, fault.Body);
