@@ -71,7 +71,9 @@ internal sealed partial class GitHubPullRequestReviewer(
             }
 
             await publisher.StartCheckAsync("Reviewing", $"ReviewBot is reviewing {request.HeadSha}.", cancellationToken).ConfigureAwait(false);
-            var model = LanguageModelFactory.Create(config.Llm, settings.Environment, httpClients.CreateClient(LlmHttpClient), time);
+            var model = HasAppEndpoint(config.Llm.Provider)
+                ? LanguageModelFactory.Create(config.Llm, settings.Environment, httpClients.CreateClient(LlmHttpClient), time)
+                : null;
             var change = await source.AcquireAsync(pullRequest, config, workspace: null, cancellationToken).ConfigureAwait(false);
             var progress = new CheckProgress(publisher, cancellationToken);
             var report = await new ReviewPipeline(time, model).RunAsync(change, config, progress, cancellationToken).ConfigureAwait(false);
@@ -80,7 +82,7 @@ internal sealed partial class GitHubPullRequestReviewer(
             var text = CheckRunRenderer.Text(report);
             if (config.Llm.Provider != LlmProvider.None && model is null)
             {
-                text = "> The LLM pass did not run: the App has no LLM settings (AZURE_OPENAI_* or OPENAI_*). Deterministic rules ran as usual.\n\n" + text;
+                text = "> The LLM pass did not run: the ReviewBot App has no endpoint for this repository's llm.provider (AZURE_OPENAI_ENDPOINT or OPENAI_BASE_URL). Deterministic rules ran as usual.\n\n" + text;
             }
 
             var outcome = await publisher.PublishAsync(
@@ -124,6 +126,21 @@ internal sealed partial class GitHubPullRequestReviewer(
             await NotReviewedAsync(publisher, request, "Not reviewed: ReviewBot failed", $"The review failed ({e.GetType().Name}: {e.Message}). Re-run the check to try again.", giveUp.Token).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// The App serves many repositories, so only an endpoint from its own environment is used: a repository's
+    /// <c>llm.endpoint</c> alone must not receive the App's key or its Entra ID token.
+    /// </summary>
+    private bool HasAppEndpoint(LlmProvider provider)
+    {
+        var variable = provider switch
+        {
+            LlmProvider.AzureOpenAI => "AZURE_OPENAI_ENDPOINT",
+            LlmProvider.OpenAICompatible => "OPENAI_BASE_URL",
+            _ => null,
+        };
+        return variable is not null && settings.Environment.TryGetValue(variable, out var value) && !string.IsNullOrWhiteSpace(value);
     }
 
     private async Task NotReviewedAsync(GitHubPublisher publisher, ReviewRequest request, string title, string detail, CancellationToken cancellationToken)

@@ -105,6 +105,23 @@ public sealed class GitHubReviewEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task Deliver_RepositoryConfigNamesItsOwnLlmEndpoint_RulesOnlyAndNothingSentThere()
+    {
+        // A repository must not be able to point the App's LLM credentials at a server of its choosing.
+        using var elsewhere = new FakeGitHub();
+        _github.Trees[_github.BaseSha][".github/reviewbot.yml"] =
+            $"llm:\n  provider: azure-openai\n  endpoint: {elsewhere.ApiUrl}/\n  deployment: gpt-4o\n";
+        await using var server = await StartAsync();
+
+        using var response = await server.SendAsync("pull_request", Fixtures.Bytes("pull_request/opened.payload.json"));
+        Assert.StartsWith("Review finished", await WaitForReviewAsync(server));
+
+        var run = Assert.Single(_github.CheckRuns);
+        Assert.Contains("The LLM pass did not run", run["output"]!["text"]!.GetValue<string>());
+        Assert.Empty(elsewhere.Requests);
+    }
+
+    [Fact]
     public async Task Deliver_PullRequestClosedSinceDelivery_PublishesNothing()
     {
         _github.PullRequest["state"] = "closed";
