@@ -64,7 +64,8 @@ public sealed class AgentLlmPass : IAgentLlmPass
         var known = KnownFindings(ruleFindings);
         var overhead = system.Length + PromptLibrary.FindingsSchema.Length + UserPrompt(boundary, 1, 1, known, "").Length;
         var available = Math.Max(1_000, (_options.MaxPromptTokensPerCall * 4) - overhead);
-        var plan = SlicePlanner.Plan(slice, ruleFindings, available, _options);
+        var focus = _options.Focus ?? LlmFocus.Includes;
+        var plan = SlicePlanner.Plan(slice.Where(f => focus(agent, f)).ToList(), ruleFindings, available, _options);
 
         var findings = new List<Finding>();
         var notSeen = new List<SkippedFile>(plan.NotSeen);
@@ -218,6 +219,11 @@ public sealed class AgentLlmPass : IAgentLlmPass
         {
             return new CallOutcome(null, Reason(ex));
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The LLM is advisory: a broken model wrapper must not fail an agent whose rules completed.
+            return new CallOutcome(null, Unexpected(ex));
+        }
 
         var repair = request with
         {
@@ -242,7 +248,13 @@ public sealed class AgentLlmPass : IAgentLlmPass
         {
             return new CallOutcome(null, Reason(ex));
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new CallOutcome(null, Unexpected(ex));
+        }
     }
+
+    private static string Unexpected(Exception ex) => $"failed: {ex.GetType().Name}: {ex.Message}";
 
     /// <summary>The degraded reason for a failed call; 401/404 messages from the adapter already name the fix.</summary>
     private static string Reason(LlmException ex) => ex.Kind switch
