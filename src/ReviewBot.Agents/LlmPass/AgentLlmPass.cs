@@ -84,7 +84,7 @@ public sealed class AgentLlmPass : IAgentLlmPass
                 continue;
             }
 
-            degraded = outcome.Failure;
+            degraded = i == 0 ? outcome.Failure : $"{outcome.Failure} ({findings.Count} LLM finding(s) kept from earlier calls)";
             var seenBefore = plan.Calls.Take(i).SelectMany(c => c.Files).Select(f => f.File.Path).ToHashSet(StringComparer.Ordinal);
             foreach (var path in plan.Calls.Skip(i).SelectMany(c => c.Files).Select(f => f.File.Path).Distinct(StringComparer.Ordinal))
             {
@@ -97,11 +97,6 @@ public sealed class AgentLlmPass : IAgentLlmPass
             }
 
             break;
-        }
-
-        if (degraded is not null && plan.Calls.Count > 1)
-        {
-            degraded = $"{degraded} ({findings.Count} LLM finding(s) kept from earlier calls)";
         }
 
         return new LlmPassResult(findings)
