@@ -66,14 +66,17 @@ public static class GitHubClientFactory
         {
             InnerHandler = new GitHubResilienceHandler(options)
             {
-                InnerHandler = new RequestCountingHandler(log)
+                InnerHandler = new ResponseSizeLimitHandler(options.MaxArchiveBytes)
                 {
-                    // Octokit follows redirects itself (and drops the token when the host changes).
-                    InnerHandler = new SocketsHttpHandler
+                    InnerHandler = new RequestCountingHandler(log)
                     {
-                        AllowAutoRedirect = false,
-                        AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-                        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                        // Octokit follows redirects itself (and drops the token when the host changes).
+                        InnerHandler = new SocketsHttpHandler
+                        {
+                            AllowAutoRedirect = false,
+                            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+                        },
                     },
                 },
             },

@@ -30,6 +30,9 @@ public sealed class GitHubOptions
     /// <summary>Timeout of one HTTP request (archives included). Default 100 s.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(100);
 
+    /// <summary>Largest repository archive accepted (tarball/zipball). Default 200 MiB.</summary>
+    public long MaxArchiveBytes { get; init; } = 200L * 1024 * 1024;
+
     /// <summary>Receives one line per retry or notable event (the host prints it). Default: nothing.</summary>
     public Action<string>? Log { get; init; }
 }

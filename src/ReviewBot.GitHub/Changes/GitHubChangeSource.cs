@@ -3,6 +3,7 @@ using Octokit;
 using ReviewBot.Core;
 using ReviewBot.Core.Changes;
 using ReviewBot.Core.Configuration;
+using ReviewBot.GitHub.Http;
 
 namespace ReviewBot.GitHub.Changes;
 
@@ -216,17 +217,34 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
 
     private async Task<TarballSnapshot.Result> ArchiveAsync(RepositoryId repo, string sha, ReviewConfig config, CancellationToken cancellationToken)
     {
-        var bytes = await api.CallAsync(
-            c => c.Repository.Content.GetArchive(repo.Owner, repo.Name, ArchiveFormat.Tarball, sha, _options.ArchiveTimeout),
-            cancellationToken).ConfigureAwait(false);
-        if (bytes.LongLength > _options.MaxArchiveBytes)
+        byte[] bytes;
+        try
+        {
+            bytes = await api.CallAsync(
+                c => c.Repository.Content.GetArchive(repo.Owner, repo.Name, ArchiveFormat.Tarball, sha, _options.ArchiveTimeout),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (FindTooLarge(e) is { } tooLarge)
         {
             throw new InvalidInputException(
-                $"{repo}@{Short(sha)}: the repository archive is {bytes.LongLength / (1024 * 1024):N0} MiB, above the {_options.MaxArchiveBytes / (1024 * 1024):N0} MiB limit; check out the repository (actions/checkout with fetch-depth: 0) so ReviewBot reads it locally.");
+                $"{repo}@{Short(sha)}: {tooLarge.Message}; check out the repository (actions/checkout with fetch-depth: 0) so ReviewBot reads it locally.", e);
         }
 
         using var stream = new MemoryStream(bytes, writable: false);
         return await TarballSnapshot.ReadAsync(stream, sha, config.Limits.MaxFileBytes, _options.MaxSnapshotBytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static ResponseTooLargeException? FindTooLarge(Exception? e)
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is ResponseTooLargeException tooLarge)
+            {
+                return tooLarge;
+            }
+        }
+
+        return null;
     }
 
     private static ChangeKind Kind(string status) => status switch

@@ -1,11 +1,8 @@
 namespace ReviewBot.GitHub.Changes;
 
-/// <summary>Bounds of change acquisition through the API.</summary>
+/// <summary>Bounds of change acquisition through the API (the archive size limit is <see cref="GitHubOptions.MaxArchiveBytes"/>).</summary>
 public sealed class GitHubChangeSourceOptions
 {
-    /// <summary>Largest repository archive downloaded per side. Default 200 MiB.</summary>
-    public long MaxArchiveBytes { get; init; } = 200L * 1024 * 1024;
-
     /// <summary>Most text kept in memory per side from an archive. Default 512 MiB.</summary>
     public long MaxSnapshotBytes { get; init; } = 512L * 1024 * 1024;
 

@@ -307,6 +307,23 @@ public sealed class ActionEndToEndTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Action_LlmConfiguredButNoSecretsAndSarifRequested_RulesOnlySaidPlainlySarifWritten()
+    {
+        using var h = ActionHarness.Create(config: ActionHarness.Config + "\nllm:\n  provider: azure-openai\n");
+        h.Environment["INPUT_SARIF"] = "out/reviewbot.sarif";
+
+        var result = await h.RunAsync();
+        output.WriteLine(result.ToString());
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("The LLM pass did not run", result.Summary, StringComparison.Ordinal);
+        Assert.Contains("The LLM pass did not run", h.GitHub.CheckRuns.Single()["output"]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal("out/reviewbot.sarif", result.Outputs["sarif"]);
+        var sarif = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(h.Workspace, "out", "reviewbot.sarif")))!;
+        Assert.Equal("2.1.0", sarif["version"]!.GetValue<string>());
+    }
+
+    [Fact]
     public async Task Action_BadCredentials_FailsWithAnErrorNotACrash()
     {
         using var h = ActionHarness.Create("workflow_dispatch/payload.json");

@@ -40,13 +40,13 @@ internal sealed class ActionHarness : IDisposable
     private readonly string _dir;
     private readonly TempGitRepo _repo;
 
-    private ActionHarness(string payload, bool withFinding, int extraFiles)
+    private ActionHarness(string payload, bool withFinding, int extraFiles, string config)
     {
         _dir = Path.Combine(Path.GetTempPath(), "reviewbot-action", Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(_dir);
         EmptyWorkspace = Directory.CreateDirectory(Path.Combine(_dir, "empty-workspace")).FullName;
         _repo = TempGitRepo.Create();
-        _repo.WriteFile(".github/reviewbot.yml", Config);
+        _repo.WriteFile(".github/reviewbot.yml", config);
         _repo.WriteFile("models/customers.sql", "select id,\n  name\nfrom raw.customers\n");
         BaseSha = _repo.Commit("base");
         _repo.Branch("feature", checkout: true);
@@ -120,8 +120,8 @@ internal sealed class ActionHarness : IDisposable
         return this;
     }
 
-    public static ActionHarness Create(string payload = "pull_request/opened.payload.json", bool withFinding = true, int extraFiles = 0) =>
-        new(payload, withFinding, extraFiles);
+    public static ActionHarness Create(string payload = "pull_request/opened.payload.json", bool withFinding = true, int extraFiles = 0, string config = Config) =>
+        new(payload, withFinding, extraFiles, config);
 
     public async Task<ActionResult> RunAsync()
     {

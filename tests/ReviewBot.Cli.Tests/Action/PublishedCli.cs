@@ -28,7 +28,9 @@ internal static class PublishedCli
                 return _path;
             }
 
-            var output = Path.Combine(Path.GetTempPath(), "reviewbot-published", Guid.NewGuid().ToString("N")[..12]);
+            // One folder per checkout and configuration, overwritten by each run: no copies pile up in temp.
+            var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(WebhookFixtures.RepositoryRoot + Configuration)))[..12];
+            var output = Path.Combine(Path.GetTempPath(), "reviewbot-published", key);
             var project = Path.Combine(WebhookFixtures.RepositoryRoot, "src", "ReviewBot.Cli", "ReviewBot.Cli.csproj");
             var start = new ProcessStartInfo("dotnet")
             {

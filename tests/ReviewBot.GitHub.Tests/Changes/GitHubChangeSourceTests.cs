@@ -107,6 +107,26 @@ public sealed class GitHubChangeSourceTests
         Assert.Equal(2, fake.Requests.Count(r => r.Path.StartsWith("/codeload/", StringComparison.Ordinal)));
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Acquire_ArchiveOverTheLimit_RefusedWithAdviceToCheckOut(bool redirect)
+    {
+        using var fake = new FakeGitHub { RedirectArchives = redirect };
+        fake.AddFile("a.sql", patch: "@@ -1 +1 @@\n-a\n+b");
+        var noise = string.Concat(Enumerable.Range(0, 4000).Select(i => (i * 2654435761u).ToString("x8", System.Globalization.CultureInfo.InvariantCulture)));
+        fake.Trees[fake.BaseSha] = new() { ["a.sql"] = "a\n", ["blob.txt"] = noise };
+        fake.Trees[fake.HeadSha] = new() { ["a.sql"] = "b\n", ["blob.txt"] = noise };
+        using var api = GitHubClientFactory.Create(new GitHubOptions { ApiUrl = new Uri(fake.ApiUrl), Token = "t", MaxArchiveBytes = 4_000 });
+        var source = new GitHubChangeSource(api);
+        var pr = await source.GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
+
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => source.AcquireAsync(pr, ReviewConfig.Default, null, CancellationToken.None));
+
+        Assert.Contains("the 4 KiB limit", e.Message, StringComparison.Ordinal);
+        Assert.Contains("fetch-depth: 0", e.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Acquire_350Files_PaginatedByHundreds()
     {

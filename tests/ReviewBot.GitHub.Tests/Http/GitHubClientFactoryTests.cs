@@ -19,6 +19,7 @@ public sealed class GitHubClientFactoryTests
         var pr = await api.CallAsync(c => c.PullRequest.Get(fake.Owner, fake.Name, fake.Number), CancellationToken.None);
 
         Assert.Equal(fake.HeadSha, pr.Head.Sha);
+        Assert.StartsWith("http://127.0.0.1:", fake.ApiUrl, StringComparison.Ordinal);
         var request = Assert.Single(fake.Requests);
         Assert.Equal($"{prefix}/repos/Codertocat/Hello-World/pulls/2", request.Path);
         Assert.DoesNotContain("/api/v3/api/v3", request.Path, StringComparison.Ordinal);
@@ -67,7 +68,8 @@ public sealed class GitHubClientFactoryTests
     [Fact]
     public async Task CallAsync_CancelledWhileWaitingForGitHub_AbortsTheRequest()
     {
-        using var server = WireMockServer.Start();
+        var url = $"http://127.0.0.1:{FreePort()}";
+        using var server = WireMockServer.Start(new WireMock.Settings.WireMockServerSettings { Urls = [url], StartAdminInterface = false });
         var arrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var release = new CancellationTokenSource();
         server.Given(Request.Create().WithPath("/repos/o/r/pulls/1").UsingGet())
@@ -77,7 +79,7 @@ public sealed class GitHubClientFactoryTests
                 await Task.Delay(Timeout.Infinite, release.Token).ContinueWith(_ => { }, TaskScheduler.Default);
                 return new WireMock.ResponseMessage { StatusCode = 500 };
             }));
-        using var api = GitHubClientFactory.Create(new GitHubOptions { ApiUrl = new Uri(server.Url!), Token = "t" });
+        using var api = GitHubClientFactory.Create(new GitHubOptions { ApiUrl = new Uri(url), Token = "t" });
         using var cts = new CancellationTokenSource();
 
         var call = api.CallAsync(c => c.PullRequest.Get("o", "r", 1), cts.Token);
@@ -86,5 +88,12 @@ public sealed class GitHubClientFactoryTests
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call.WaitAsync(TimeSpan.FromSeconds(30)));
         await release.CancelAsync();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -57,6 +57,7 @@ public sealed class FakeGitHub : IDisposable
 {
     private readonly object _gate = new();
     private readonly WireMockServer _server;
+    private readonly string _baseUrl;
     private readonly List<FakeRequest> _requests = [];
     private readonly List<FakeComment> _comments = [];
     private readonly Dictionary<long, JsonObject> _checkRuns = [];
@@ -71,7 +72,8 @@ public sealed class FakeGitHub : IDisposable
         Owner = root["repository"]!["owner"]!["login"]!.GetValue<string>();
         Name = root["repository"]!["name"]!.GetValue<string>();
         Number = PullRequest["number"]!.GetValue<int>();
-        _server = WireMockServer.Start();
+        _baseUrl = $"http://127.0.0.1:{FreePort()}";
+        _server = WireMockServer.Start(new WireMock.Settings.WireMockServerSettings { Urls = [_baseUrl], StartAdminInterface = false });
         _server.Given(Request.Create().WithPath(new WireMock.Matchers.RegexMatcher(".*")).UsingAnyMethod())
             .RespondWith(Response.Create().WithCallback(Handle));
     }
@@ -90,7 +92,7 @@ public sealed class FakeGitHub : IDisposable
     public JsonObject PullRequest { get; }
 
     /// <summary>The API URL as GITHUB_API_URL would carry it (no trailing slash).</summary>
-    public string ApiUrl => _server.Url! + Prefix;
+    public string ApiUrl => _baseUrl + Prefix;
 
     public string HeadSha
     {
@@ -321,7 +323,7 @@ public sealed class FakeGitHub : IDisposable
                 if (RedirectArchives)
                 {
                     var redirect = Raw(302, [], "text/plain");
-                    redirect.Headers!["Location"] = new WireMockList<string>($"{_server.Url}/codeload/{sha}");
+                    redirect.Headers!["Location"] = new WireMockList<string>($"{_baseUrl}/codeload/{sha}");
                     return redirect;
                 }
 
@@ -442,7 +444,7 @@ public sealed class FakeGitHub : IDisposable
         var last = Math.Max(1, (items.Count + perPage - 1) / perPage);
         if (page < last)
         {
-            var url = $"{_server.Url}{fullPath}";
+            var url = $"{_baseUrl}{fullPath}";
             response.Headers!["Link"] = new WireMockList<string>(
                 $"<{url}?per_page={perPage}&page={page + 1}>; rel=\"next\", <{url}?per_page={perPage}&page={last}>; rel=\"last\"");
         }
@@ -480,6 +482,13 @@ public sealed class FakeGitHub : IDisposable
         }
 
         return output.ToArray();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static Dictionary<string, string> Query(IRequestMessage request) =>
