@@ -279,20 +279,21 @@ internal static class GovernanceRules
             {
                 var s = added.Statement;
                 var target = s.ObjectName ?? "the target";
+                var origin = Origin(added);
                 (string Title, string Message, Severity Severity)? problem = s.Kind switch
                 {
                     StatementKind.Drop when s.ObjectType is "table" or "schema" or "database" or "dataset" =>
-                        ($"DROP {s.ObjectType!.ToUpperInvariant()} `{target}`", $"This {added.Origin} drops the {s.ObjectType} `{target}` and all its data. Make sure nothing reads it any more, take a backup (or rely on time travel you have verified), and run it as a reviewed, one-off migration rather than on every run.", Severity.High),
+                        ($"DROP {s.ObjectType!.ToUpperInvariant()} `{target}`", $"This {origin} drops the {s.ObjectType} `{target}` and all its data. Make sure nothing reads it any more, take a backup (or rely on time travel you have verified), and run it as a reviewed, one-off migration rather than on every run.", Severity.High),
                     StatementKind.Drop when s.ObjectType is "view" =>
-                        ($"DROP VIEW `{target}`", $"This {added.Origin} drops the view `{target}`; anything reading it breaks until it is recreated. Check its consumers first.", Severity.Low),
+                        ($"DROP VIEW `{target}`", $"This {origin} drops the view `{target}`; anything reading it breaks until it is recreated. Check its consumers first.", Severity.Low),
                     StatementKind.Alter when s.DroppedColumn is not null =>
-                        ($"DROP COLUMN `{s.DroppedColumn}`", $"This {added.Origin} drops column `{s.DroppedColumn}` from `{target}`; its data is lost and readers of the column break. Deprecate it first (stop writing, check readers), back up the data, then drop.", Severity.High),
+                        ($"DROP COLUMN `{s.DroppedColumn}`", $"This {origin} drops column `{s.DroppedColumn}` from `{target}`; its data is lost and readers of the column break. Deprecate it first (stop writing, check readers), back up the data, then drop.", Severity.High),
                     StatementKind.Truncate =>
-                        ($"TRUNCATE `{target}`", $"This {added.Origin} deletes every row of `{target}`. If it is meant to reload the table, do it in a transaction with the load, or use a swap; otherwise remove it.", Severity.High),
+                        ($"TRUNCATE `{target}`", $"This {origin} deletes every row of `{target}`. If it is meant to reload the table, do it in a transaction with the load, or use a swap; otherwise remove it.", Severity.High),
                     StatementKind.Delete when !s.HasWhere =>
-                        ($"DELETE without WHERE on `{target}`", $"This {added.Origin} deletes every row of `{target}` because it has no WHERE clause. Add the condition that limits it to the intended rows.", Severity.High),
+                        ($"DELETE without WHERE on `{target}`", $"This {origin} deletes every row of `{target}` because it has no WHERE clause. Add the condition that limits it to the intended rows.", Severity.High),
                     StatementKind.Update when !s.HasWhere =>
-                        ($"UPDATE without WHERE on `{target}`", $"This {added.Origin} rewrites every row of `{target}` because it has no WHERE clause. Add the condition that limits it to the intended rows.", Severity.High),
+                        ($"UPDATE without WHERE on `{target}`", $"This {origin} rewrites every row of `{target}` because it has no WHERE clause. Add the condition that limits it to the intended rows.", Severity.High),
                     _ => null,
                 };
                 if (problem is { } p)
@@ -515,6 +516,14 @@ internal static class GovernanceRules
             }
         }
     }
+
+    /// <summary>What the statement is part of, for messages: "migration", "SQL script", "post_hook of orders"...</summary>
+    internal static string Origin(AddedStatement added) => added.Origin switch
+    {
+        "sql" => SharedContext.IsMigration(added.File) ? "migration" : "SQL script",
+        "alembic" => "Alembic migration",
+        _ => added.Origin,
+    };
 
     private static string Clip(string text) => text.Length <= 60 ? text : text[..57] + "...";
 }

@@ -421,18 +421,19 @@ public static class SqlAnalyzer
                         }
                     }
 
+                    var to = FindDepth0(s, e, t => t.IsWord(word == "grant" ? "to" : "from"));
                     if (on >= 0)
                     {
                         var n = on + 1;
-                        while (n < e && _t[n].Kind == SqlTokenKind.Word && _t[n].Text.ToLowerInvariant() is "table" or "view" or "schema" or "database" or "all" or "tables" or "future" or "in" or "warehouse")
+                        while (n < e && _t[n].Kind == SqlTokenKind.Word && _t[n].Text.ToLowerInvariant() is "table" or "view" or "schema" or "database" or "warehouse")
                         {
                             n++;
                         }
 
-                        objectName = ReadName(n, e, out _);
+                        // "all tables in schema x" is kept whole: it says how wide the grant is.
+                        objectName = n < e && _t[n].IsWord("all") || n < e && _t[n].IsWord("future") ? Join(n, to < 0 ? e : to) : ReadName(n, e, out _);
                     }
 
-                    var to = FindDepth0(s, e, t => t.IsWord(word == "grant" ? "to" : "from"));
                     for (var g = to + 1; to >= 0 && g < e; g++)
                     {
                         if (_t[g].IsWord("with") || _t[g].IsWord("granted") || _t[g].IsWord("cascade") || _t[g].IsWord("restrict"))
