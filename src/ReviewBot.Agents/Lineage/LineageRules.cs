@@ -26,7 +26,7 @@ internal static class LineageRules
             var findings = new List<Finding>();
             foreach (var (node, file) in context.ChangedNodes())
             {
-                if (context.IsNew(node) || node.Kind == DbtNodeKind.Seed)
+                if (context.IsNew(node))
                 {
                     continue;
                 }

@@ -226,6 +226,13 @@ public static class SqlAnalyzer
                 {
                     _cteNames.Add(name);
                 }
+                else if (_t[i].Identifier is { } withColumns && _t[i + 1].IsSymbol("(") && _match[i + 1] > i + 1 && _match[i + 1] + 2 < _t.Count
+                    && _t[_match[i + 1] + 1].IsWord("as") && _t[_match[i + 1] + 2].IsSymbol("(")
+                    && (_t[i - 1].IsWord("with") || _t[i - 1].IsWord("recursive") || _t[i - 1].IsSymbol(",")))
+                {
+                    // "with recursive t (n) as (...)": a CTE with a column list.
+                    _cteNames.Add(withColumns);
+                }
                 else if (_t[i].Identifier is { } name2 && _t[i + 1].IsWord("as") && i + 3 < _t.Count && _t[i + 3].IsSymbol("(")
                     && (_t[i + 2].IsWord("materialized") || _t[i + 2].IsWord("not"))
                     && (_t[i - 1].IsWord("with") || _t[i - 1].IsSymbol(",")))
@@ -712,7 +719,7 @@ public static class SqlAnalyzer
             var select = new SqlSelect
             {
                 Columns = columns, From = from, Joins = joins, HasWhere = clauses.ContainsKey("where") || clauses.ContainsKey("qualify"),
-                HasLimit = clauses.ContainsKey("limit") || (s + 1 < e && _t[s + 1].IsWord("top")), HasOrderBy = clauses.ContainsKey("order"),
+                HasLimit = (clauses.TryGetValue("limit", out var limitAt) && !_t[limitAt].TargetConditional) || (s + 1 < e && _t[s + 1].IsWord("top")), HasOrderBy = clauses.ContainsKey("order"),
                 HasGroupBy = clauses.ContainsKey("group"), Line = _t[s].Line, LimitLine = clauses.TryGetValue("limit", out var l) ? _t[l].Line : _t[s].Line,
                 WhereText = whereText,
             };
