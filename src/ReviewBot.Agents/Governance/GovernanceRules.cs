@@ -11,7 +11,7 @@ internal static class GovernanceRules
     public static IReadOnlyList<Rule> All { get; } =
     [
         new SecretInCode(), new PiiColumnUntagged(), new PiiProtectionRemoved(), new DestructiveDdl(), new CreateOrReplaceExisting(),
-        new FullRefreshEnabled(), new GrantToPublic(), new GrantsWidened(), new TestsRemoved(),
+        new FullRefreshEnabled(), new GrantToPublic(), new GrantsWidened(), new TestsRemoved(), new AccessWidened(),
     ];
 
     internal static readonly HashSet<string> PublicGrantees = new(StringComparer.OrdinalIgnoreCase)
@@ -512,6 +512,42 @@ internal static class GovernanceRules
                         yield return context.Report(this, file.Path, node.Properties!.Line, $"Model tests removed from `{node.Name}`",
                             $"The model-level test{(modelRemoved.Count == 1 ? "" : "s")} {string.Join(", ", modelRemoved.Select(r => $"`{r}`"))} of `{node.Name}` {(modelRemoved.Count == 1 ? "was" : "were")} removed. Keep {(modelRemoved.Count == 1 ? "it" : "them")}, or say in the PR why the guarantee no longer holds.");
                     }
+                }
+            }
+        }
+    }
+
+    private sealed class AccessWidened : Rule
+    {
+        public override string Id => "access-widened";
+
+        public override Severity DefaultSeverity => Severity.Medium;
+
+        public override string Rationale => "Making a private or protected model public lets any project ref it, freezing its shape as an interface.";
+
+        private static int Rank(string? access) => access?.ToLowerInvariant() switch
+        {
+            "private" => 0,
+            "protected" => 1,
+            "public" => 2,
+            _ => 1,
+        };
+
+        public override IEnumerable<Finding> Evaluate(RuleContext context)
+        {
+            foreach (var file in context.ChangedWith(".yml", ".yaml"))
+            {
+                foreach (var node in context.Dbt.Head.DocumentedIn(file.Path))
+                {
+                    var before = context.BaseOf(node)?.Properties;
+                    var now = node.Properties!.Access;
+                    if (before is null || now is null || Rank(now) <= Rank(before.Access))
+                    {
+                        continue;
+                    }
+
+                    yield return context.Report(this, file.Path, node.Properties.Line, $"`{node.Name}` is now `access: {now}`",
+                        $"`{node.Name}` goes from `{before.Access ?? "protected"}` to `{now}`: every project can ref it, so its columns become an interface other teams depend on. Add a contract (`contract: {{enforced: true}}`) and an owner (`group`) before publishing it, or keep it {before.Access ?? "protected"}.");
                 }
             }
         }
