@@ -16,12 +16,16 @@ public sealed class EngineOptions
         RateLimits = RateLimitOptions.From(config.Llm);
     }
 
+    /// <summary>Parallel slots (<c>max_parallel</c>).</summary>
     public LaneOptions Lanes { get; }
 
+    /// <summary>Warning and alert thresholds of the agents' timeout budgets.</summary>
     public TimeoutOptions Timeouts { get; } = new();
 
+    /// <summary>The shared LLM rate limiter of each deployment (<c>llm</c> rate keys).</summary>
     public RateLimitOptions RateLimits { get; }
 
+    /// <summary>The per-run compute budget (<c>budget</c>).</summary>
     public BudgetOptions Budget { get; }
 
     internal void Validate()

@@ -29,7 +29,8 @@ internal sealed class RunCoordinator
     private readonly TimeProvider _time;
     private readonly ComputeBudget _budget;
     private readonly DeploymentRateLimiter? _limiter;
-    private readonly LaneScheduler<int> _scheduler;
+    private readonly LaneScheduler<SlotRequest> _scheduler;
+    private readonly bool[] _holdsSlot;
     private readonly FanInCollector _fanIn;
     private readonly Lock _gate = new();
     private readonly int[] _remaining;
@@ -60,7 +61,8 @@ internal sealed class RunCoordinator
         _time = engine.Time;
         _budget = new ComputeBudget(engine.Options.Budget);
         _limiter = engine.Limiter;
-        _scheduler = new LaneScheduler<int>(engine.Options.Lanes.MaxParallel);
+        _scheduler = new LaneScheduler<SlotRequest>(engine.Options.Lanes.MaxParallel);
+        _holdsSlot = new bool[agents.Count];
         _fanIn = new FanInCollector(agents.Count, observer);
         _remaining = new int[agents.Count];
         _blockedBy = new string?[agents.Count];
@@ -142,21 +144,29 @@ internal sealed class RunCoordinator
     {
         if (_cancellationToken.IsCancellationRequested)
         {
-            Finish(agent, NotRun(agent, AgentStatus.Failed, "cancelled"), heldSlot: false);
+            Finish(agent, NotRun(agent, AgentStatus.Failed, "cancelled"));
             return;
         }
 
         Record(agent, AgentEvent.Queued);
-        _scheduler.Enqueue(agent, _descriptors[agent].Lane, agent);
+        _scheduler.Enqueue(new SlotRequest(agent, null), _descriptors[agent].Lane, agent);
     }
 
     private void Pump()
     {
-        while (_scheduler.TryStartNext(out var agent))
+        while (_scheduler.TryStartNext(out var request))
         {
+            var agent = request.Agent;
+            Volatile.Write(ref _holdsSlot[agent], true);
+            if (request.Resume is { } resume)
+            {
+                resume.TrySetResult(true); // a retry got its slot back; it checks for cancellation itself
+                continue;
+            }
+
             if (_cancellationToken.IsCancellationRequested)
             {
-                Finish(agent, NotRun(agent, AgentStatus.Failed, "cancelled"), heldSlot: true);
+                Finish(agent, NotRun(agent, AgentStatus.Failed, "cancelled"));
                 continue;
             }
 
@@ -166,10 +176,36 @@ internal sealed class RunCoordinator
 
     private void OnCancelled()
     {
-        foreach (var agent in _scheduler.DrainWaiting())
+        foreach (var request in _scheduler.DrainWaiting())
         {
-            Finish(agent, NotRun(agent, AgentStatus.Failed, "cancelled"), heldSlot: false);
+            if (request.Resume is { } resume)
+            {
+                resume.TrySetResult(false); // the retry ends as cancelled without a slot
+            }
+            else
+            {
+                Finish(request.Agent, NotRun(request.Agent, AgentStatus.Failed, "cancelled"));
+            }
         }
+    }
+
+    /// <summary>
+    /// Gives the slot back between attempts and queues the retry by lane, so that a retrying lower-lane agent
+    /// never keeps a higher-lane agent waiting. False when the run was cancelled while the retry waited.
+    /// </summary>
+    private async Task<bool> RequeueForRetryAsync(int agent)
+    {
+        var resume = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _holdsSlot[agent], false);
+        _scheduler.Release();
+        _scheduler.Enqueue(new SlotRequest(agent, resume), _descriptors[agent].Lane, agent);
+        if (_cancellationToken.IsCancellationRequested)
+        {
+            OnCancelled();
+        }
+
+        Pump();
+        return await resume.Task.ConfigureAwait(false);
     }
 
     private AgentResult NotRun(int agent, AgentStatus status, string reason)
@@ -191,7 +227,7 @@ internal sealed class RunCoordinator
             result = NotRun(agent, AgentStatus.Failed, $"orchestrator error: {ex.Message}");
         }
 
-        Finish(agent, result, heldSlot: true);
+        Finish(agent, result);
     }
 
     private async Task<AgentResult> ExecuteAsync(int index)
@@ -199,7 +235,10 @@ internal sealed class RunCoordinator
         var descriptor = _descriptors[index];
         var agent = _agents[index];
         var started = _time.GetTimestamp();
-        Observe.Safely(_observer, o => o.AgentStarted(descriptor));
+        if (_observer is not null)
+        {
+            Observe.Safely(_observer, o => o.AgentStarted(descriptor));
+        }
 
         var meter = new UsageMeter();
         var llm = _limiter is null
@@ -221,6 +260,7 @@ internal sealed class RunCoordinator
             Record(index, AgentEvent.Started, attempt == 0 ? null : $"attempt {attempt + 1}");
             var context = new AgentContext
             {
+                Agent = descriptor.Name,
                 Change = _change,
                 Resources = _resources,
                 Settings = settings,
@@ -237,6 +277,11 @@ internal sealed class RunCoordinator
 
             attempt++;
             Record(index, AgentEvent.Retried, $"attempt {attempt} {(outcome.End == AttemptEnd.TimedOut ? "timed out" : "failed")}: {outcome.Reason}");
+            if (!await RequeueForRetryAsync(index).ConfigureAwait(false) || _cancellationToken.IsCancellationRequested)
+            {
+                outcome = new AttemptOutcome(AttemptEnd.Cancelled, null, "cancelled");
+                break;
+            }
         }
 
         var (status, reason) = PolicyDecision.Conclude(outcome);
@@ -328,7 +373,7 @@ internal sealed class RunCoordinator
         }
     }
 
-    private void Finish(int agent, AgentResult result, bool heldSlot)
+    private void Finish(int agent, AgentResult result)
     {
         if (!_fanIn.Add(agent, result))
         {
@@ -354,8 +399,9 @@ internal sealed class RunCoordinator
             }
         }
 
-        if (heldSlot)
+        if (Volatile.Read(ref _holdsSlot[agent]))
         {
+            Volatile.Write(ref _holdsSlot[agent], false);
             _scheduler.Release();
         }
 
@@ -364,7 +410,7 @@ internal sealed class RunCoordinator
             var skipped = _cancellationToken.IsCancellationRequested
                 ? NotRun(reader, AgentStatus.Failed, "cancelled")
                 : NotRun(reader, AgentStatus.Skipped, _blockedBy[reader]!);
-            Finish(reader, skipped, heldSlot: false);
+            Finish(reader, skipped);
         }
 
         foreach (var reader in ready ?? [])
@@ -422,4 +468,7 @@ internal sealed class RunCoordinator
         AgentStatus.TimedOut => "timed_out",
         _ => status.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>A request for a parallel slot: a first start, or (with <see cref="Resume"/>) a retry waiting for its slot back.</summary>
+    private readonly record struct SlotRequest(int Agent, TaskCompletionSource<bool>? Resume);
 }

@@ -1,26 +1,12 @@
 using System.Text.Json.Nodes;
+using ReviewBot.TestUtils.GitHub;
 
 namespace ReviewBot.App.Tests;
 
-/// <summary>The recorded GitHub webhook payloads in <c>shared/fixtures/github-webhooks</c>, found by walking up from the test binaries.</summary>
+/// <summary>The recorded GitHub webhook payloads (<see cref="WebhookFixtures"/>), as bytes to sign or as JSON to edit.</summary>
 internal static class Fixtures
 {
-    private static readonly Lazy<string> Root = new(() =>
-    {
-        // ../shared beside the checkout that holds ReviewBot.sln (CI and /work/main), or any ancestor's shared/ (worktrees).
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "fixtures", "github-webhooks");
-            if (Directory.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException($"shared/fixtures/github-webhooks not found above {AppContext.BaseDirectory}");
-    });
-
-    public static byte[] Bytes(string relativePath) => File.ReadAllBytes(Path.Combine(Root.Value, relativePath));
+    public static byte[] Bytes(string relativePath) => File.ReadAllBytes(WebhookFixtures.PathOf(relativePath));
 
     public static JsonNode Load(string relativePath) => JsonNode.Parse(Bytes(relativePath))!;
 

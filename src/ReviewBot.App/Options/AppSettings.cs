@@ -117,15 +117,28 @@ public sealed class AppSettings
             errors.Add($"REVIEWBOT_LOG_FORMAT must be 'json' or 'simple' (got '{logFormat}')");
         }
 
-        // The LLM settings of the environment (endpoint, deployment, key): a partial set is an error now,
-        // not on the first review. A repository's llm: section may still choose the provider.
-        try
+        // The LLM settings of the environment (endpoint, deployment, key), for the repositories whose llm: section
+        // selects a provider: a partial set is an error now, not on the first review of such a repository.
+        // The App serves many repositories: a key must come with its endpoint, or a repository's llm.endpoint
+        // would receive the App's key.
+        foreach (var (key, endpoint) in (ReadOnlySpan<(string, string)>)[("AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT"), ("OPENAI_API_KEY", "OPENAI_BASE_URL")])
         {
-            _ = LanguageModelFactory.ResolveSettings(new LlmConfig(), env);
+            if (Get(key) is not null && Get(endpoint) is null)
+            {
+                errors.Add($"{key} is set without {endpoint}: set the endpoint too, so that a repository's llm.endpoint cannot receive the App's key");
+            }
         }
-        catch (InvalidInputException e)
+
+        foreach (var provider in (LlmProvider[])[LlmProvider.AzureOpenAI, LlmProvider.OpenAICompatible])
         {
-            errors.Add(e.Message);
+            try
+            {
+                _ = LanguageModelFactory.ResolveSettings(new LlmConfig { Provider = provider }, env);
+            }
+            catch (InvalidInputException e)
+            {
+                errors.Add(e.Message);
+            }
         }
 
         var settings = new AppSettings

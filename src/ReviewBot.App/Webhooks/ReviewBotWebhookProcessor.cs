@@ -1,8 +1,10 @@
 using Octokit.Webhooks;
 using Octokit.Webhooks.Events;
 using Octokit.Webhooks.Events.CheckRun;
+using Octokit.Webhooks.Events.CheckSuite;
 using Octokit.Webhooks.Events.PullRequest;
 using Octokit.Webhooks.Models;
+using Octokit.Webhooks.Models.CheckRunEvent;
 using ReviewBot.App.Options;
 using ReviewBot.App.Queue;
 
@@ -88,22 +90,43 @@ internal sealed partial class ReviewBotWebhookProcessor(
             return ValueTask.CompletedTask;
         }
 
-        var pullRequests = run.PullRequests ?? [];
-        if (pullRequests.Count == 0)
+        Rerun(headers, checkRunEvent, run.HeadSha ?? throw Malformed("check_run.head_sha"), run.PullRequests, "check_run.rerequested");
+        return ValueTask.CompletedTask;
+    }
+
+    protected override ValueTask ProcessCheckSuiteWebhookAsync(WebhookHeaders headers, CheckSuiteEvent checkSuiteEvent, CheckSuiteAction action, CancellationToken cancellationToken = default)
+    {
+        // "Re-run all checks" on ReviewBot's suite.
+        if (action != CheckSuiteAction.Rerequested)
         {
-            // GitHub lists no pull request for checks on fork heads; the PR's next push reviews it.
-            Answer(headers.Delivery!, "ignored: the check run names no pull request of this repository");
-            LogNoPullRequest(logger, headers.Delivery!, run.HeadSha);
             return ValueTask.CompletedTask;
         }
 
-        var head = run.HeadSha ?? throw Malformed("check_run.head_sha");
-        foreach (var pr in pullRequests)
+        var suite = checkSuiteEvent.CheckSuite ?? throw Malformed("check_suite");
+        if (suite.App?.Id != settings.AppId)
         {
-            Enqueue(NewRequest(headers, checkRunEvent, (int)pr.Number, head, "check_run.rerequested"));
+            Answer(headers.Delivery!, "ignored: the check suite is not ReviewBot's");
+            return ValueTask.CompletedTask;
         }
 
+        Rerun(headers, checkSuiteEvent, suite.HeadSha ?? throw Malformed("check_suite.head_sha"), suite.PullRequests, "check_suite.rerequested");
         return ValueTask.CompletedTask;
+    }
+
+    private void Rerun(WebhookHeaders headers, WebhookEvent webhookEvent, string headSha, IReadOnlyList<CheckRunPullRequest>? pullRequests, string trigger)
+    {
+        if (pullRequests is not { Count: > 0 })
+        {
+            // GitHub lists no pull request for checks on fork heads; the PR's next push reviews it.
+            Answer(headers.Delivery!, "ignored: the check names no pull request of this repository");
+            LogNoPullRequest(logger, headers.Delivery!, headSha);
+            return;
+        }
+
+        foreach (var pr in pullRequests)
+        {
+            Enqueue(NewRequest(headers, webhookEvent, (int)pr.Number, headSha, trigger));
+        }
     }
 
     private static ReviewRequest NewRequest(WebhookHeaders headers, WebhookEvent webhookEvent, int number, string headSha, string trigger)
@@ -163,6 +186,6 @@ internal sealed partial class ReviewBotWebhookProcessor(
     [LoggerMessage(32, LogLevel.Information, "Review coalesced: {Request} replaces the waiting review at {SupersededSha}")]
     private static partial void LogCoalesced(ILogger logger, ReviewRequest request, string supersededSha);
 
-    [LoggerMessage(33, LogLevel.Information, "Check run rerequested on {HeadSha} without a pull request (delivery {Delivery}); nothing to review")]
+    [LoggerMessage(33, LogLevel.Information, "Rerun requested on {HeadSha} without a pull request (delivery {Delivery}); nothing to review")]
     private static partial void LogNoPullRequest(ILogger logger, string delivery, string? headSha);
 }

@@ -28,7 +28,11 @@ internal sealed class FanInCollector
             return false;
         }
 
-        Observe.Safely(_observer, o => o.AgentFinished(result));
+        if (_observer is not null)
+        {
+            Observe.Safely(_observer, o => o.AgentFinished(result));
+        }
+
         return true;
     }
 

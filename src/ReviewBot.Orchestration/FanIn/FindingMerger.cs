@@ -34,24 +34,31 @@ internal static class FindingMerger
         }
 
         // Fingerprints number identical anchors in one file by position, so assign them in a stable order.
-        var stable = best.Values
-            .OrderBy(c => c.Finding.File, StringComparer.Ordinal)
-            .ThenBy(c => c.Finding.Line ?? 0)
-            .ThenBy(c => c.Finding.Rule, StringComparer.Ordinal)
-            .ThenBy(c => c.Agent)
-            .ThenBy(c => c.Position)
-            .ToList();
+        var stable = new List<(Finding Finding, Lane Lane, int Agent, int Position)>(best.Values);
+        stable.Sort(static (x, y) =>
+        {
+            var c = string.CompareOrdinal(x.Finding.File, y.Finding.File);
+            if (c == 0) c = (x.Finding.Line ?? 0).CompareTo(y.Finding.Line ?? 0);
+            if (c == 0) c = string.CompareOrdinal(x.Finding.Rule, y.Finding.Rule);
+            if (c == 0) c = x.Agent.CompareTo(y.Agent);
+            return c != 0 ? c : x.Position.CompareTo(y.Position);
+        });
         var fingerprinted = Fingerprints.Assign(stable.Select(c => c.Finding));
 
-        return stable
-            .Select((c, i) => (Finding: fingerprinted[i], c.Lane))
-            .OrderByDescending(c => c.Finding.Severity)
-            .ThenBy(c => c.Lane)
-            .ThenBy(c => c.Finding.File, StringComparer.Ordinal)
-            .ThenBy(c => c.Finding.Line ?? 0)
-            .ThenBy(c => c.Finding.Rule, StringComparer.Ordinal)
-            .Select(c => c.Finding)
-            .ToList();
+        var ranked = new List<(Finding Finding, Lane Lane, int Stable)>(stable.Count);
+        for (var i = 0; i < stable.Count; i++)
+        {
+            ranked.Add((fingerprinted[i], stable[i].Lane, i));
+        }
+
+        // Severity first, then lane; the stable order (file, line, rule) breaks ties.
+        ranked.Sort(static (x, y) =>
+        {
+            var c = y.Finding.Severity.CompareTo(x.Finding.Severity);
+            if (c == 0) c = x.Lane.CompareTo(y.Lane);
+            return c != 0 ? c : x.Stable.CompareTo(y.Stable);
+        });
+        return ranked.ConvertAll(r => r.Finding);
     }
 
     private static bool IsBetter((Finding Finding, Lane Lane, int Agent, int Position) candidate, (Finding Finding, Lane Lane, int Agent, int Position) kept)

@@ -8,8 +8,8 @@ namespace ReviewBot.Orchestration.RateLimiting;
 /// The shared limiter of one LLM deployment: a request bucket and a token bucket refilled continuously on
 /// the <see cref="TimeProvider"/>, with one queue served by lane priority. (System.Threading.RateLimiting's
 /// TokenBucketRateLimiter measures replenishment on the system clock even when replenished by hand, and
-/// queues first-come first-served, so it can neither run on virtual time nor serve by lane.) Lanes below critical may not take the last
-/// <see cref="RateLimitOptions.CriticalReserve"/> of either bucket, so a critical call never waits
+/// queues first-come first-served, so it can neither run on virtual time nor serve by lane.) Lanes below
+/// critical may not take the last <see cref="RateLimitOptions.CriticalReserve"/> of either bucket, so a critical call never waits
 /// behind a lower lane's burst. A 429 with <c>Retry-After</c> pauses every caller (<see cref="PauseFor"/>).
 /// The run's compute budget is checked when a call reaches the head of the queue, so budget too is
 /// served in lane order: a call that cannot be afforded is shed there, without waiting for the rate.

@@ -100,4 +100,18 @@ public sealed class AppSettingsTests
 
         Assert.Contains("AZURE_OPENAI_DEPLOYMENT", error.Message);
     }
+
+    [Theory]
+    [InlineData("AZURE_OPENAI_API_KEY", "AZURE_OPENAI_ENDPOINT")]
+    [InlineData("OPENAI_API_KEY", "OPENAI_BASE_URL")]
+    public void FromEnvironment_LlmKeyWithoutEndpoint_RefusesSoNoRepositoryConfigCanRedirectTheKey(string key, string endpoint)
+    {
+        var env = TestServer.Environment();
+        env[key] = "sk-test";
+
+        var error = Assert.Throws<AppSettingsException>(() => AppSettings.FromEnvironment(env));
+
+        Assert.Contains($"{key} is set without {endpoint}", error.Message);
+        Assert.DoesNotContain("sk-test", error.Message);
+    }
 }

@@ -245,6 +245,38 @@ public sealed class WebhookEndpointTests
     }
 
     [Fact]
+    public async Task Deliver_CheckSuiteRerequestedForReviewBot_ReviewsItsPullRequests()
+    {
+        await using var server = await TestServer.StartAsync();
+        var payload = Fixtures.Load("check_suite/rerequested.payload.json");
+        payload["sender"]!["type"] = "User";
+        payload["check_suite"]!["app"]!["id"] = TestServer.AppId;
+
+        using var response = await server.SendAsync("check_suite", payload);
+
+        Assert.StartsWith("queued", Outcome(response));
+        var review = await server.Reviewer.WaitForAsync(_ => true);
+        Assert.Equal((957387L, 2, OpenedHead, "check_suite.rerequested"), (review.InstallationId, review.Number, review.HeadSha, review.Trigger));
+    }
+
+    [Fact]
+    public async Task Deliver_CheckSuiteRerequestedAsRecorded_IgnoresTheBotAndTheOtherApp()
+    {
+        await using var server = await TestServer.StartAsync();
+        var fromUser = Fixtures.Load("check_suite/rerequested.payload.json");
+        fromUser["sender"]!["type"] = "User";
+
+        // As recorded: sent by another App's bot, for that App's suite.
+        using var recorded = await server.SendAsync("check_suite", Fixtures.Bytes("check_suite/rerequested.payload.json"));
+        using var otherApp = await server.SendAsync("check_suite", fromUser);
+
+        Assert.StartsWith("ignored: sent by the bot", Outcome(recorded));
+        Assert.Equal("ignored: the check suite is not ReviewBot's", Outcome(otherApp));
+        await server.DrainAsync();
+        Assert.Single(server.Reviewer.Started);
+    }
+
+    [Fact]
     public async Task Deliver_UnsubscribedButKnownEvent_Returns200Ignored()
     {
         await using var server = await TestServer.StartAsync();

@@ -57,6 +57,56 @@ public sealed class LaneSchedulingTests
     }
 
     [Fact]
+    public async Task RunAsync_LowerLaneRetry_GivesItsSlotToAWaitingHigherLane()
+    {
+        var time = TestRun.Clock();
+        var order = new ConcurrentQueue<string>();
+        var gateW = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gateL = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var gateZ = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var afterW = new[] { Resources.FindingsOf(new AgentName("w")) };
+        var w = FakeAgent.Create("w", Lane.Critical, run: async (_, _) =>
+        {
+            await gateW.Task;
+            return AgentOutput.None;
+        });
+        var l = FakeAgent.Create("l", Lane.Low, FailurePolicy.RetryThenBestEffort(1), run: async (ctx, _) =>
+        {
+            order.Enqueue($"l#{ctx.Attempt}");
+            if (ctx.Attempt == 0)
+            {
+                await gateL.Task;
+                throw new InvalidOperationException("flaky");
+            }
+
+            return AgentOutput.None;
+        });
+        var z = FakeAgent.Create("z", Lane.Critical, reads: afterW, run: async (_, _) =>
+        {
+            await gateZ.Task;
+            return AgentOutput.None;
+        });
+        var h = FakeAgent.Create("h", Lane.High, reads: afterW, run: (_, _) =>
+        {
+            order.Enqueue("h");
+            return Task.FromResult(AgentOutput.None);
+        });
+        var engine = TestRun.Engine(time, new ReviewConfig { MaxParallel = 2 });
+
+        var runTask = TestRun.Run(engine, [w, l, z, h]);
+        await l.AttemptStarted().Within();
+        gateW.SetResult();
+        await z.AttemptStarted().Within();
+        gateL.SetResult();
+        await h.AttemptStarted().Within();
+        gateZ.SetResult();
+        var run = await runTask.Within();
+
+        Assert.Equal(["l#0", "h", "l#1"], order);
+        Assert.Equal((AgentStatus.Completed, 1), (run.Agents[1].Status, run.Agents[1].Retries));
+    }
+
+    [Fact]
     public async Task RunAsync_TwoSlots_NeverRunsMoreThanTwoAtOnce()
     {
         var time = TestRun.Clock();

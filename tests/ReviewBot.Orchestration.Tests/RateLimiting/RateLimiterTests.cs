@@ -193,6 +193,33 @@ public sealed class RateLimiterTests
     }
 
     [Fact]
+    public async Task RunAsync_TimeoutWhileWaitingForTheLimiter_CallLeavesTheQueueAndAgentTimesOut()
+    {
+        var time = TestRun.Clock();
+        var model = new FakeLanguageModel(time);
+        var engine = TestRun.Engine(time, new ReviewConfig { Llm = new LlmConfig { RequestsPerMinute = 6 } }, model);
+        var first = FakeAgent.Create("quality", Lane.High, run: async (ctx, ct) =>
+        {
+            await ctx.Llm!.CompleteAsync(Request, ct);
+            return AgentOutput.None;
+        });
+        var second = FakeAgent.Create("docs", Lane.Low, timeout: TimeSpan.FromSeconds(5), reads: [ReviewBot.Core.Agents.Resources.FindingsOf(AgentName.Quality)], run: async (ctx, ct) =>
+        {
+            await ctx.Llm!.CompleteAsync(Request, ct);
+            return AgentOutput.None;
+        });
+
+        var runTask = TestRun.Run(engine, [first, second]);
+        Bounded.Until(() => engine.Limiter!.Waiting == 1, "the second call waits for the next request permit (10 s away)");
+        time.Advance(TimeSpan.FromSeconds(5));
+        var run = await runTask.Within();
+
+        Assert.Equal(AgentStatus.TimedOut, run.Agents[1].Status);
+        Assert.Equal(0, engine.Limiter!.Waiting);
+        Assert.Equal(1, model.Calls);
+    }
+
+    [Fact]
     public async Task RunAsync_NoLanguageModel_AgentsSeeNoLlm()
     {
         var time = TestRun.Clock();
