@@ -189,10 +189,14 @@ public static class SharedContext
             return head.ContainsKey(path) ? null : files.Base(path) is { } text ? baseProps[path] = DbtYaml.ParseProperties(path, text) : null;
         }
 
-        var headState = headProjects.Count == 0 ? DbtState.Empty : DbtStateBuilder.Build(
-            headProjects, headList, p => headModels.TryGetValue(p, out var m) ? m : null, p => headProps.TryGetValue(p, out var x) ? x : null, files.Head);
+        // The two sides are independent (base only reads the head parses), so they are assembled at once.
+        var headTask = Task.Run(
+            () => headProjects.Count == 0 ? DbtState.Empty : DbtStateBuilder.Build(
+                headProjects, headList, p => headModels.TryGetValue(p, out var m) ? m : null, p => headProps.TryGetValue(p, out var x) ? x : null, files.Head),
+            ct);
         var baseState = baseProjects.Count == 0 ? DbtState.Empty : DbtStateBuilder.Build(
             baseProjects, baseSet.Order(StringComparer.Ordinal), BaseModel, BaseProps, files.Base);
+        var headState = await headTask.ConfigureAwait(false);
         var unparsed = headProps.Values.Where(p => p.Error is not null && changedHead.Contains(p.Path)).Select(p => new SkippedFile(p.Path, $"YAML does not parse: {p.Error}"))
             .Concat(headProjects.Where(p => p.Error is not null).Select(p => new SkippedFile(p.File, $"YAML does not parse: {p.Error}")))
             .ToList();

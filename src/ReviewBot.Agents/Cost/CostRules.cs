@@ -194,7 +194,8 @@ internal static partial class CostRules
                     var source = select.From.FirstOrDefault(r => r.Kind is RelationKind.Source or RelationKind.Table);
                     if (star is not null && source is not null && context.IsAdded(file.Path, star.Line))
                     {
-                        yield return context.Report(this, file.Path, star.Line, $"`select *` from a source into {node.Materialization} `{node.Name}`",
+                        var what = source.Kind == RelationKind.Source ? "a source" : $"`{source.Name}`";
+                        yield return context.Report(this, file.Path, star.Line, $"`select *` from {what} into {node.Materialization} `{node.Name}`",
                             $"`{node.Name}` copies every column of `{source.Name}` into a persisted `{node.Materialization}`: scan and storage grow with every column upstream adds (wide JSON/blob columns included). Select the columns you need.");
                         break;
                     }

@@ -36,8 +36,13 @@ internal static class DocsRules
                 }
 
                 var folder = node.Path.Contains('/', StringComparison.Ordinal) ? node.Path[..node.Path.LastIndexOf('/')] : "";
+                var candidates = context.Files.HeadPaths.Where(p => p.StartsWith(folder + "/", StringComparison.Ordinal) && p.IndexOf('/', folder.Length + 1) < 0
+                    && (p.EndsWith(".yml", StringComparison.Ordinal) || p.EndsWith(".yaml", StringComparison.Ordinal))).Order(StringComparer.Ordinal).ToList();
+                var existing = candidates.FirstOrDefault(p => context.Dbt.Head.DocumentedIn(p).Count > 0)
+                    ?? candidates.FirstOrDefault(p => !p.Contains("source", StringComparison.OrdinalIgnoreCase) && !p.Contains("exposure", StringComparison.OrdinalIgnoreCase));
+                var suggestion = existing is not null ? $"in `{existing}`" : $"in a YAML file next to it (e.g. `{folder}/_{LastFolder(folder)}__models.yml`)";
                 yield return context.Report(this, file.Path, null, $"New model `{node.Name}` has no properties entry",
-                    $"`{node.Name}` is not declared in any properties YAML, so it has no description, no column docs and no tests. Add an entry under `models:` in a YAML file next to it (e.g. `{folder}/_{LastFolder(folder)}__models.yml`) with a description, its columns and primary-key tests.");
+                    $"`{node.Name}` is not declared in any properties YAML, so it has no description, no column docs and no tests. Add an entry under `models:` {suggestion} with a description, its columns and primary-key tests.");
             }
         }
 
@@ -212,7 +217,7 @@ internal static class DocsRules
                     }
 
                     yield return context.Report(this, file.Path, line, $"Broken link `{Clip(url)}`",
-                        $"The relative link `{Clip(url)}` points to `{target}`, which does not exist in this revision. Fix the path (it is relative to `{Folder(file.Path)}`), or remove the link.");
+                        $"The relative link `{Clip(url)}` points to `{target}`, which does not exist in this revision. Fix the path (it is relative to {(file.Path.Contains('/', StringComparison.Ordinal) ? $"`{Folder(file.Path)}`" : "the repository root")}), or remove the link.");
                 }
             }
         }

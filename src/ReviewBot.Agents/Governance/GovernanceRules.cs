@@ -11,7 +11,7 @@ internal static class GovernanceRules
     public static IReadOnlyList<Rule> All { get; } =
     [
         new SecretInCode(), new PiiColumnUntagged(), new PiiProtectionRemoved(), new DestructiveDdl(), new CreateOrReplaceExisting(),
-        new FullRefreshEnabled(), new GrantToPublic(), new GrantsWidened(), new TestsRemoved(),
+        new FullRefreshEnabled(), new GrantToPublic(), new GrantsWidened(), new TestsRemoved(), new AccessWidened(),
     ];
 
     internal static readonly HashSet<string> PublicGrantees = new(StringComparer.OrdinalIgnoreCase)
@@ -279,20 +279,21 @@ internal static class GovernanceRules
             {
                 var s = added.Statement;
                 var target = s.ObjectName ?? "the target";
+                var origin = Origin(added);
                 (string Title, string Message, Severity Severity)? problem = s.Kind switch
                 {
                     StatementKind.Drop when s.ObjectType is "table" or "schema" or "database" or "dataset" =>
-                        ($"DROP {s.ObjectType!.ToUpperInvariant()} `{target}`", $"This {added.Origin} drops the {s.ObjectType} `{target}` and all its data. Make sure nothing reads it any more, take a backup (or rely on time travel you have verified), and run it as a reviewed, one-off migration rather than on every run.", Severity.High),
+                        ($"DROP {s.ObjectType!.ToUpperInvariant()} `{target}`", $"This {origin} drops the {s.ObjectType} `{target}` and all its data. Make sure nothing reads it any more, take a backup (or rely on time travel you have verified), and run it as a reviewed, one-off migration rather than on every run.", Severity.High),
                     StatementKind.Drop when s.ObjectType is "view" =>
-                        ($"DROP VIEW `{target}`", $"This {added.Origin} drops the view `{target}`; anything reading it breaks until it is recreated. Check its consumers first.", Severity.Low),
+                        ($"DROP VIEW `{target}`", $"This {origin} drops the view `{target}`; anything reading it breaks until it is recreated. Check its consumers first.", Severity.Low),
                     StatementKind.Alter when s.DroppedColumn is not null =>
-                        ($"DROP COLUMN `{s.DroppedColumn}`", $"This {added.Origin} drops column `{s.DroppedColumn}` from `{target}`; its data is lost and readers of the column break. Deprecate it first (stop writing, check readers), back up the data, then drop.", Severity.High),
+                        ($"DROP COLUMN `{s.DroppedColumn}`", $"This {origin} drops column `{s.DroppedColumn}` from `{target}`; its data is lost and readers of the column break. Deprecate it first (stop writing, check readers), back up the data, then drop.", Severity.High),
                     StatementKind.Truncate =>
-                        ($"TRUNCATE `{target}`", $"This {added.Origin} deletes every row of `{target}`. If it is meant to reload the table, do it in a transaction with the load, or use a swap; otherwise remove it.", Severity.High),
+                        ($"TRUNCATE `{target}`", $"This {origin} deletes every row of `{target}`. If it is meant to reload the table, do it in a transaction with the load, or use a swap; otherwise remove it.", Severity.High),
                     StatementKind.Delete when !s.HasWhere =>
-                        ($"DELETE without WHERE on `{target}`", $"This {added.Origin} deletes every row of `{target}` because it has no WHERE clause. Add the condition that limits it to the intended rows.", Severity.High),
+                        ($"DELETE without WHERE on `{target}`", $"This {origin} deletes every row of `{target}` because it has no WHERE clause. Add the condition that limits it to the intended rows.", Severity.High),
                     StatementKind.Update when !s.HasWhere =>
-                        ($"UPDATE without WHERE on `{target}`", $"This {added.Origin} rewrites every row of `{target}` because it has no WHERE clause. Add the condition that limits it to the intended rows.", Severity.High),
+                        ($"UPDATE without WHERE on `{target}`", $"This {origin} rewrites every row of `{target}` because it has no WHERE clause. Add the condition that limits it to the intended rows.", Severity.High),
                     _ => null,
                 };
                 if (problem is { } p)
@@ -515,6 +516,50 @@ internal static class GovernanceRules
             }
         }
     }
+
+    private sealed class AccessWidened : Rule
+    {
+        public override string Id => "access-widened";
+
+        public override Severity DefaultSeverity => Severity.Medium;
+
+        public override string Rationale => "Making a private or protected model public lets any project ref it, freezing its shape as an interface.";
+
+        private static int Rank(string? access) => access?.ToLowerInvariant() switch
+        {
+            "private" => 0,
+            "protected" => 1,
+            "public" => 2,
+            _ => 1,
+        };
+
+        public override IEnumerable<Finding> Evaluate(RuleContext context)
+        {
+            foreach (var file in context.ChangedWith(".yml", ".yaml"))
+            {
+                foreach (var node in context.Dbt.Head.DocumentedIn(file.Path))
+                {
+                    var before = context.BaseOf(node)?.Properties;
+                    var now = node.Properties!.Access;
+                    if (before is null || now is null || Rank(now) <= Rank(before.Access))
+                    {
+                        continue;
+                    }
+
+                    yield return context.Report(this, file.Path, node.Properties.Line, $"`{node.Name}` is now `access: {now}`",
+                        $"`{node.Name}` goes from `{before.Access ?? "protected"}` to `{now}`: every project can ref it, so its columns become an interface other teams depend on. Add a contract (`contract: {{enforced: true}}`) and an owner (`group`) before publishing it, or keep it {before.Access ?? "protected"}.");
+                }
+            }
+        }
+    }
+
+    /// <summary>What the statement is part of, for messages: "migration", "SQL script", "post_hook of orders"...</summary>
+    internal static string Origin(AddedStatement added) => added.Origin switch
+    {
+        "sql" => SharedContext.IsMigration(added.File) ? "migration" : "SQL script",
+        "alembic" => "Alembic migration",
+        _ => added.Origin,
+    };
 
     private static string Clip(string text) => text.Length <= 60 ? text : text[..57] + "...";
 }

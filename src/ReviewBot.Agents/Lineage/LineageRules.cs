@@ -26,7 +26,7 @@ internal static class LineageRules
             var findings = new List<Finding>();
             foreach (var (node, file) in context.ChangedNodes())
             {
-                if (context.IsNew(node) || node.Kind == DbtNodeKind.Seed)
+                if (context.IsNew(node))
                 {
                     continue;
                 }
@@ -55,7 +55,10 @@ internal static class LineageRules
                 }
 
                 text.Append(". Check that these still build and mean the same after this change (`dbt build -s ").Append(node.Name).Append("+`).");
-                findings.Add(context.Report(this, file.Path, null, $"`{node.Name}` has {Count(downstream.Count, "downstream dependant")}", text.ToString(),
+                var title = exposures.Count == 0 ? $"`{node.Name}` feeds {Count(models.Count, "downstream model")}"
+                    : models.Count == 0 ? $"`{node.Name}` feeds {Count(exposures.Count, "exposure")}"
+                    : $"`{node.Name}` feeds {Count(models.Count, "model")} and {Count(exposures.Count, "exposure")}";
+                findings.Add(context.Report(this, file.Path, null, title, text.ToString(),
                     exposures.Count > 0 ? Severity.Low : null));
             }
 

@@ -107,3 +107,22 @@ public sealed class SqlAnalyzerTests
         Assert.Equal([1, 2], facts.EqualsNullLines.ToArray());
     }
 }
+
+public sealed class SqlAnalyzerEdgeCaseTests
+{
+    [Fact]
+    public void Analyze_RecursiveCteWithColumnList_IsACteNotATable()
+    {
+        var facts = SqlAnalyzer.Analyze("with recursive spine (n) as (select 1 union all select n + 1 from spine where n < 10)\nselect n from spine");
+
+        Assert.DoesNotContain(facts.Selects.SelectMany(s => s.From), r => r.Kind == RelationKind.Table);
+    }
+
+    [Fact]
+    public void Analyze_DevOnlyLimitInsideTargetIf_NotALimit()
+    {
+        var facts = SqlAnalyzer.Analyze("select id from {{ ref('a') }}\n{% if target.name == 'dev' %}\nlimit 100\n{% endif %}");
+
+        Assert.False(facts.Final!.HasLimit);
+    }
+}

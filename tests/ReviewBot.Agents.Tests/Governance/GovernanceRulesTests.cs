@@ -229,3 +229,26 @@ public sealed class GovernanceRulesTests
         result.None("tests-removed");
     }
 }
+
+public sealed class AccessWidenedTests
+{
+    [Fact]
+    public async Task AccessWidened_PrivateToPublic_Medium()
+    {
+        var result = await Review.RunAsync(
+            ("models/marts/_marts__models.yml", Review.Fixture("shop")["models/marts/_marts__models.yml"].Replace("  - name: fct_orders\n", "  - name: fct_orders\n    access: public\n", StringComparison.Ordinal)));
+
+        var finding = result.Single("access-widened");
+        Assert.Equal(Core.Findings.Severity.Medium, finding.Severity);
+        Assert.Contains("contract", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AccessWidened_MadePrivate_NoFinding()
+    {
+        var result = await Review.RunAsync(
+            ("models/marts/_marts__models.yml", Review.Fixture("shop")["models/marts/_marts__models.yml"].Replace("  - name: fct_orders\n", "  - name: fct_orders\n    access: private\n", StringComparison.Ordinal)));
+
+        result.None("access-widened");
+    }
+}

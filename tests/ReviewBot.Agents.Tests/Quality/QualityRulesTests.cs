@@ -227,3 +227,43 @@ public sealed class QualityRulesTests
         result.None("unparseable-sql");
     }
 }
+
+public sealed class PythonRulesTests
+{
+    [Fact]
+    public async Task PythonSqlFromStrings_FStringQuery_High()
+    {
+        var result = await Review.RunAsync(("orchestration/airflow/dags/export.py",
+            "def export(cursor, day):\n    cursor.execute(f\"select * from analytics.orders where order_date = '{day}'\")\n"));
+
+        var finding = result.Single("python-sql-from-strings");
+        Assert.Equal((Severity.High, 2), (finding.Severity, finding.Line));
+    }
+
+    [Fact]
+    public async Task PythonSqlFromStrings_ParametersPassedSeparately_NoFinding()
+    {
+        var result = await Review.RunAsync(("orchestration/airflow/dags/export.py",
+            "def export(cursor, day):\n    cursor.execute(\"select * from analytics.orders where order_date = %s\", (day,))\n"));
+
+        result.None("python-sql-from-strings");
+    }
+
+    [Fact]
+    public async Task PythonSwallowedException_BareExceptAndPassHandler_Found()
+    {
+        var result = await Review.RunAsync(("orchestration/dagster/ops.py",
+            "def load():\n    try:\n        run()\n    except:\n        log()\n\ndef other():\n    try:\n        run()\n    except Exception:\n        pass\n"));
+
+        Assert.Equal([4, 10], result.Of("python-swallowed-exception").Select(f => f.Line!.Value).ToArray());
+    }
+
+    [Fact]
+    public async Task PythonSwallowedException_SpecificOrReraised_NoFinding()
+    {
+        var result = await Review.RunAsync(("orchestration/dagster/ops.py",
+            "def load():\n    try:\n        run()\n    except KeyError:\n        pass\n    except Exception as error:\n        logger.error(error)\n        raise\n"));
+
+        result.None("python-swallowed-exception");
+    }
+}

@@ -6,6 +6,7 @@ using ReviewBot.Agents;
 using ReviewBot.Core.Agents;
 using ReviewBot.Core.Changes;
 using ReviewBot.Core.Configuration;
+using ReviewBot.Pipeline;
 using ReviewBot.TestUtils;
 
 namespace ReviewBot.Benchmarks.Analysis;
@@ -13,7 +14,8 @@ namespace ReviewBot.Benchmarks.Analysis;
 /// <summary>
 /// The <c>analysis</c> scenario: synthetic dbt projects (staging/intermediate/marts with properties
 /// YAML, sources, exposures, incremental models) and changes to them, reviewed rules-only by the shared
-/// context and all agents. Measures wall time and peak working set per run.
+/// context and all agents, through the real <see cref="ReviewPipeline"/> (scope, context, engine, report and
+/// comment). Measures wall time, CPU time and peak working set per run.
 /// Targets (2 cores): 7,500 models + 500 changed files ≤ 1,500 ms and ≤ 400 MB; 100,000 changed lines
 /// ≤ 1,000 ms; time linear from 1,000 to 20,000 models.
 /// </summary>
@@ -96,17 +98,14 @@ public static class AnalysisBenchmark
         var config = ReviewConfig.Default;
         var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         var stopwatch = Stopwatch.StartNew();
-        var resources = new ResourceStore();
-        await SharedContext.BuildAsync(input.Change, resources, ct);
-        var agents = AgentCatalog.Create(config);
-        var outputs = await Task.WhenAll(agents.Select(a => Task.Run(() => a.RunAsync(
-            new AgentContext { Change = input.Change, Resources = resources, Settings = config.AgentSettings(a.Descriptor.Name), Config = config }, ct), ct)));
+        var report = await new ReviewPipeline(TimeProvider.System).RunAsync(input.Change, config, null, ct);
         stopwatch.Stop();
         var cpuMs = (long)(Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds;
         if (Environment.GetEnvironmentVariable("REVIEWBOT_BENCH_DETAIL") == "1")
         {
             var detail = Stopwatch.StartNew();
             var fresh = new ResourceStore();
+            var agents = AgentCatalog.Create(config);
             await SharedContext.BuildAsync(input.Change, fresh, ct);
             Console.Write($"  [{scenario} {input.Models}] context {detail.ElapsedMilliseconds} ms");
             foreach (var agent in agents)
@@ -122,7 +121,7 @@ public static class AnalysisBenchmark
         using var process = Process.GetCurrentProcess();
         process.Refresh();
         var changedLines = input.Change.Files.Sum(f => f.Hunks.Sum(h => h.Lines.Count(l => l.Kind != DiffLineKind.Context)));
-        return new Run(scenario, input.Models, input.Change.Files.Count, changedLines, stopwatch.ElapsedMilliseconds, process.PeakWorkingSet64 / (1024 * 1024), outputs.Sum(o => o.Findings.Count)) { CpuMs = cpuMs };
+        return new Run(scenario, input.Models, input.Change.Files.Count, changedLines, stopwatch.ElapsedMilliseconds, process.PeakWorkingSet64 / (1024 * 1024), report.Findings.Count) { CpuMs = cpuMs };
     }
 
     /// <summary>

@@ -235,7 +235,25 @@ public sealed record DbtNode(string Name, DbtNodeKind Kind, string Path, DbtProj
             return yaml;
         }
 
-        return FolderConfig.TryGetValue(key, out var folder) ? folder.Value : null;
+        if (Properties is not null && Nested(Properties.Config.Select(kv => (kv.Key, kv.Value)), key) is { } nestedYaml)
+        {
+            return nestedYaml;
+        }
+
+        if (FolderConfig.TryGetValue(key, out var folder))
+        {
+            return folder.Value;
+        }
+
+        return Nested(FolderConfig.Select(kv => (kv.Key, kv.Value.Value)), key);
+    }
+
+    // YAML mappings are flattened to dotted keys ("partition_by.field"); rebuild a dict-like value for the parent key.
+    private static string? Nested(IEnumerable<(string Key, string Value)> entries, string key)
+    {
+        var parts = entries.Where(e => e.Key.StartsWith(key + ".", StringComparison.OrdinalIgnoreCase))
+            .Select(e => $"'{e.Key[(key.Length + 1)..]}': '{e.Value}'").ToList();
+        return parts.Count == 0 ? null : "{" + string.Join(", ", parts) + "}";
     }
 }
 

@@ -226,6 +226,13 @@ public static class SqlAnalyzer
                 {
                     _cteNames.Add(name);
                 }
+                else if (_t[i].Identifier is { } withColumns && _t[i + 1].IsSymbol("(") && _match[i + 1] > i + 1 && _match[i + 1] + 2 < _t.Count
+                    && _t[_match[i + 1] + 1].IsWord("as") && _t[_match[i + 1] + 2].IsSymbol("(")
+                    && (_t[i - 1].IsWord("with") || _t[i - 1].IsWord("recursive") || _t[i - 1].IsSymbol(",")))
+                {
+                    // "with recursive t (n) as (...)": a CTE with a column list.
+                    _cteNames.Add(withColumns);
+                }
                 else if (_t[i].Identifier is { } name2 && _t[i + 1].IsWord("as") && i + 3 < _t.Count && _t[i + 3].IsSymbol("(")
                     && (_t[i + 2].IsWord("materialized") || _t[i + 2].IsWord("not"))
                     && (_t[i - 1].IsWord("with") || _t[i - 1].IsSymbol(",")))
@@ -421,18 +428,19 @@ public static class SqlAnalyzer
                         }
                     }
 
+                    var to = FindDepth0(s, e, t => t.IsWord(word == "grant" ? "to" : "from"));
                     if (on >= 0)
                     {
                         var n = on + 1;
-                        while (n < e && _t[n].Kind == SqlTokenKind.Word && _t[n].Text.ToLowerInvariant() is "table" or "view" or "schema" or "database" or "all" or "tables" or "future" or "in" or "warehouse")
+                        while (n < e && _t[n].Kind == SqlTokenKind.Word && _t[n].Text.ToLowerInvariant() is "table" or "view" or "schema" or "database" or "warehouse")
                         {
                             n++;
                         }
 
-                        objectName = ReadName(n, e, out _);
+                        // "all tables in schema x" is kept whole: it says how wide the grant is.
+                        objectName = n < e && _t[n].IsWord("all") || n < e && _t[n].IsWord("future") ? Join(n, to < 0 ? e : to) : ReadName(n, e, out _);
                     }
 
-                    var to = FindDepth0(s, e, t => t.IsWord(word == "grant" ? "to" : "from"));
                     for (var g = to + 1; to >= 0 && g < e; g++)
                     {
                         if (_t[g].IsWord("with") || _t[g].IsWord("granted") || _t[g].IsWord("cascade") || _t[g].IsWord("restrict"))
@@ -711,7 +719,7 @@ public static class SqlAnalyzer
             var select = new SqlSelect
             {
                 Columns = columns, From = from, Joins = joins, HasWhere = clauses.ContainsKey("where") || clauses.ContainsKey("qualify"),
-                HasLimit = clauses.ContainsKey("limit") || (s + 1 < e && _t[s + 1].IsWord("top")), HasOrderBy = clauses.ContainsKey("order"),
+                HasLimit = (clauses.TryGetValue("limit", out var limitAt) && !_t[limitAt].TargetConditional) || (s + 1 < e && _t[s + 1].IsWord("top")), HasOrderBy = clauses.ContainsKey("order"),
                 HasGroupBy = clauses.ContainsKey("group"), Line = _t[s].Line, LimitLine = clauses.TryGetValue("limit", out var l) ? _t[l].Line : _t[s].Line,
                 WhereText = whereText,
             };

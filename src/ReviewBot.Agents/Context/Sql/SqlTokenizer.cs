@@ -27,6 +27,9 @@ public enum SqlTokenKind
 /// <summary>One token; <see cref="Line"/> is 1-based.</summary>
 public readonly record struct SqlToken(SqlTokenKind Kind, string Text, int Line)
 {
+    /// <summary>True inside an <c>{% if %}</c> on <c>target</c> (e.g. a dev-only <c>limit</c>): not part of the production query.</summary>
+    public bool TargetConditional { get; init; }
+
     public bool IsWord(string word) => Kind == SqlTokenKind.Word && Text.Equals(word, StringComparison.OrdinalIgnoreCase);
 
     public bool IsSymbol(string symbol) => Kind == SqlTokenKind.Symbol && Text == symbol;
@@ -261,11 +264,28 @@ public static class SqlTokenizer
         }
 
         var code = new List<SqlToken>(tokens.Count);
+        var ifs = new Stack<bool>();
+        var targetDepth = 0;
         foreach (var t in tokens)
         {
+            if (t.Kind == SqlTokenKind.JinjaStatement)
+            {
+                var tag = t.JinjaTag;
+                if (tag == "if")
+                {
+                    var onTarget = t.Text.Contains("target.", StringComparison.Ordinal);
+                    ifs.Push(onTarget);
+                    targetDepth += onTarget ? 1 : 0;
+                }
+                else if (tag == "endif" && ifs.Count > 0)
+                {
+                    targetDepth -= ifs.Pop() ? 1 : 0;
+                }
+            }
+
             if (t.Kind is not (SqlTokenKind.Comment or SqlTokenKind.JinjaComment or SqlTokenKind.JinjaStatement))
             {
-                code.Add(t);
+                code.Add(targetDepth > 0 ? t with { TargetConditional = true } : t);
             }
         }
 
