@@ -42,6 +42,9 @@ public sealed class FakeFault
 
     /// <summary>Only requests whose body contains this text.</summary>
     public string? BodyContains { get; init; }
+
+    /// <summary>A transport fault instead of an HTTP answer (an empty response, or a malformed chunk and a dropped connection).</summary>
+    public WireMock.ResponseBuilders.FaultType? Wire { get; init; }
 }
 
 /// <summary>
@@ -74,6 +77,9 @@ public sealed class FakeGitHub : IDisposable
     }
 
     public string Prefix { get; }
+
+    /// <summary>The underlying server, for mappings the fake does not model (e.g. a response that never completes).</summary>
+    public WireMockServer Server => _server;
 
     public string Owner { get; }
 
@@ -237,6 +243,12 @@ public sealed class FakeGitHub : IDisposable
                     }
 
                     var response = Json(fault.Status, fault.Body);
+                    if (fault.Wire is { } wire)
+                    {
+                        response.FaultType = wire;
+                        response.FaultPercentage = null;
+                    }
+
                     foreach (var (key, value) in fault.Headers)
                     {
                         response.Headers![key] = new WireMockList<string>(value);
