@@ -50,6 +50,12 @@ public sealed class GitHubPublisher
     {
         _title = title;
         var now = _time.GetUtcNow();
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // The create is not torn by the caller's cancellation: a run created but never known would stay
+        // in_progress forever next to the "Not reviewed: cancelled" one. It is bounded by the request timeout.
+        var callerToken = cancellationToken;
+        cancellationToken = CancellationToken.None;
         try
         {
             var run = await _api.CallAsync(
@@ -64,14 +70,15 @@ public sealed class GitHubPublisher
             _checkRunId = run.Id;
             _checkRunUrl = run.HtmlUrl;
             _lastProgress = now;
-            return true;
         }
         catch (Exception e) when (Failed(e, cancellationToken))
         {
             _checkForbidden = IsForbidden(e);
             _problems.Add($"The check run could not be created: {Describe(e)}.");
-            return false;
         }
+
+        callerToken.ThrowIfCancellationRequested();
+        return _checkRunId is not null;
     }
 
     /// <summary>Updates the running check's summary, at most once per <see cref="GitHubPublisherOptions.ProgressInterval"/>.</summary>
