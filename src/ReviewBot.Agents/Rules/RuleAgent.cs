@@ -19,8 +19,16 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
 
     public IReadOnlyList<Rule> Rules { get; } = rules;
 
+    /// <summary>
+    /// Share of the agent's timeout budget the LLM pass may use, counted from the agent's start: a model that never
+    /// answers degrades the agent before the engine's 80% alert and 100% cancel, so the rule findings are kept
+    /// instead of being lost with a timed-out agent.
+    /// </summary>
+    public const double LlmShareOfBudget = 0.7;
+
     public async Task<AgentOutput> RunAsync(AgentContext context, CancellationToken cancellationToken)
     {
+        var started = context.Time.GetTimestamp();
         var (graph, sql, pipeline) = await SharedContext.GetAsync(context.Change, context.Resources, cancellationToken).ConfigureAwait(false);
         var settings = context.Settings;
         var rules = new RuleContext(Descriptor.Name, context.Change, graph, sql, pipeline);
@@ -88,7 +96,7 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
                 Change = context.Change, Resources = context.Resources, Agent = Descriptor.Name, Settings = context.Settings, Config = context.Config,
                 Llm = context.Llm, Time = context.Time, Attempt = context.Attempt,
             };
-            var result = await llmPass.RunAsync(passContext, slice, findings, cancellationToken).ConfigureAwait(false);
+            var result = await RunLlmPassAsync(passContext, slice, findings, started, cancellationToken).ConfigureAwait(false);
             foreach (var finding in result.Findings)
             {
                 if (Keep(finding, settings, suppressed) is { } kept)
@@ -111,6 +119,33 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
 
         return new AgentOutput(Fingerprints.Assign(findings)) { DegradedReason = degraded, NotAnalysed = notAnalysed, Notes = notes.Concat(rules.Notes).ToList() };
     }
+
+    private async Task<LlmPassResult> RunLlmPassAsync(AgentContext context, List<FileChange> slice, List<Finding> findings, long started, CancellationToken cancellationToken)
+    {
+        var allowed = Descriptor.Timeout * LlmShareOfBudget;
+        var remaining = allowed - context.Time.GetElapsedTime(started);
+        var noAnswer = $"LLM pass: no answer within {Describe(allowed)} ({LlmShareOfBudget:P0} of the agent's {Describe(Descriptor.Timeout)} budget); rule findings kept";
+        if (remaining <= TimeSpan.Zero)
+        {
+            return NotInTime(slice, noAnswer);
+        }
+
+        using var deadline = new CancellationTokenSource(remaining, context.Time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return await llmPass!.RunAsync(context, slice, findings, linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            return NotInTime(slice, noAnswer);
+        }
+    }
+
+    private static LlmPassResult NotInTime(List<FileChange> slice, string reason) =>
+        new([]) { DegradedReason = reason, NotSeen = slice.Select(f => new SkippedFile(f.Path, "not reviewed by the LLM: no answer in time")).ToList() };
+
+    private static string Describe(TimeSpan span) => span.TotalSeconds < 120 ? $"{span.TotalSeconds:0.#}s" : $"{span.TotalMinutes:0.#}m";
 
     private static Finding? Keep(Finding finding, Core.Configuration.AgentConfig settings, Dictionary<(string, string, string), int> suppressed)
     {

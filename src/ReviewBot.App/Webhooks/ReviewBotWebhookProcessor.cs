@@ -31,6 +31,9 @@ internal sealed partial class ReviewBotWebhookProcessor(
     public override async ValueTask ProcessWebhookAsync(WebhookHeaders headers, WebhookEvent webhookEvent, CancellationToken cancellationToken = default)
     {
         var delivery = headers.Delivery ?? throw new WebhookRejectedException(StatusCodes.Status400BadRequest, "X-GitHub-Delivery is missing.");
+
+        // A signed body of JSON 'null' deserializes to no event at all.
+        _ = webhookEvent ?? throw new WebhookRejectedException(StatusCodes.Status400BadRequest, "The payload is JSON null: expected the event object.");
         if (webhookEvent.Sender is { } sender && sender.Type?.Value == UserType.Bot)
         {
             Answer(delivery, $"ignored: sent by the bot {sender.Login}");

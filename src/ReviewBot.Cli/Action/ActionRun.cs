@@ -94,6 +94,11 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
             await NotReviewedAsync(publisher, settings, "invalid config", e.Message).ConfigureAwait(false);
             throw;
         }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The base config could not be read (GitHub down, a dropped answer): never review without it, never pass.
+            return await ErrorAsync(publisher, settings, e).ConfigureAwait(false);
+        }
 
         if (pr.Info.IsDraft && !config.ReviewDrafts)
         {
@@ -101,9 +106,10 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
         }
 
         stderr.WriteLine($"reviewbot: reviewing {settings.Repository}#{pr.Info.Number} at {Short(pr.Info.HeadSha)} (base {Short(pr.Info.BaseSha)})");
-        await publisher.StartCheckAsync("Reviewing", $"Reviewing {pr.Info.HeadSha}.", cancellationToken).ConfigureAwait(false);
         try
         {
+            // Inside the try: a cancellation while the check is being created still completes it as "Not reviewed".
+            await publisher.StartCheckAsync("Reviewing", $"Reviewing {pr.Info.HeadSha}.", cancellationToken).ConfigureAwait(false);
             return await ReviewAsync(settings, source, publisher, pr, config, workspace, api, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -116,14 +122,25 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
             await NotReviewedAsync(publisher, settings, "bad input", e.Message).ConfigureAwait(false);
             throw;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
-            var message = e is Octokit.ApiException api1 ? $"GitHub API: {(int)api1.StatusCode} {api1.Message}" : e.Message;
-            _commands.Annotation("error", $"ReviewBot could not complete the review: {message}", title: "ReviewBot: not reviewed");
-            await NotReviewedAsync(publisher, settings, "error", message).ConfigureAwait(false);
-            WorkflowCommands.AppendOutput(settings.OutputFile, "conclusion", "failure");
-            return ExitCodes.Failed;
+            // Anything but our own cancellation, a request that timed out included, ends as "Not reviewed".
+            return await ErrorAsync(publisher, settings, e).ConfigureAwait(false);
         }
+    }
+
+    private async Task<int> ErrorAsync(GitHubPublisher publisher, ActionSettings settings, Exception e)
+    {
+        var message = e switch
+        {
+            Octokit.ApiException api => $"GitHub API: {(int)api.StatusCode} {api.Message}",
+            OperationCanceledException => "GitHub API: a request did not answer in time",
+            _ => e.Message,
+        };
+        _commands.Annotation("error", $"ReviewBot could not complete the review: {message}", title: "ReviewBot: not reviewed");
+        await NotReviewedAsync(publisher, settings, "error", message).ConfigureAwait(false);
+        WorkflowCommands.AppendOutput(settings.OutputFile, "conclusion", "failure");
+        return ExitCodes.Failed;
     }
 
     private async Task<int> ReviewAsync(

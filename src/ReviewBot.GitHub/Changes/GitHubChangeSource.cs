@@ -115,9 +115,7 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
     {
         var repo = pullRequest.Repository;
         var info = pullRequest.Info;
-        var listed = await api.CallAsync(
-            c => c.PullRequest.Files(repo.Owner, repo.Name, info.Number, new ApiOptions { PageSize = 100 }),
-            cancellationToken).ConfigureAwait(false);
+        var listed = await ListFilesAsync(pullRequest, cancellationToken).ConfigureAwait(false);
 
         var files = new List<FileChange>();
         var skipped = new List<SkippedFile>();
@@ -169,6 +167,31 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
             Skipped = skipped,
             BlobUrlPrefix = $"{pullRequest.RepositoryHtmlUrl}/blob/{info.HeadSha}/",
         };
+    }
+
+    /// <summary>
+    /// The files API's list, checked against the pull request's <c>changed_files</c>: a list shorter than GitHub's
+    /// own count (when that count is within its 3,000-file cap) is an incomplete answer (an empty or cut body), not a smaller change.
+    /// It is asked once more; still short, the run fails rather than pass a change it never saw.
+    /// </summary>
+    private async Task<IReadOnlyList<PullRequestFile>> ListFilesAsync(GitHubPullRequest pullRequest, CancellationToken cancellationToken)
+    {
+        var repo = pullRequest.Repository;
+        var expected = pullRequest.ChangedFiles <= GitHubFileListLimit ? pullRequest.ChangedFiles : 0;
+        IReadOnlyList<PullRequestFile> listed = [];
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            listed = await api.CallAsync(
+                c => c.PullRequest.Files(repo.Owner, repo.Name, pullRequest.Info.Number, new ApiOptions { PageSize = 100 }),
+                cancellationToken).ConfigureAwait(false);
+            if (listed.Count >= expected)
+            {
+                return listed;
+            }
+        }
+
+        throw new HttpRequestException(
+            $"GitHub listed {listed.Count:N0} of the {pullRequest.ChangedFiles:N0} files pull request #{pullRequest.Info.Number} changes (asked twice); an incomplete list cannot be reviewed.");
     }
 
     private async Task<(ISnapshot Base, ISnapshot Head)> SnapshotsAsync(

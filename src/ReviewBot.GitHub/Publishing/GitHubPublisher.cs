@@ -50,6 +50,12 @@ public sealed class GitHubPublisher
     {
         _title = title;
         var now = _time.GetUtcNow();
+        cancellationToken.ThrowIfCancellationRequested();
+
+        // The create is not torn by the caller's cancellation: a run created but never known would stay
+        // in_progress forever next to the "Not reviewed: cancelled" one. It is bounded by the request timeout.
+        var callerToken = cancellationToken;
+        cancellationToken = CancellationToken.None;
         try
         {
             var run = await _api.CallAsync(
@@ -64,14 +70,15 @@ public sealed class GitHubPublisher
             _checkRunId = run.Id;
             _checkRunUrl = run.HtmlUrl;
             _lastProgress = now;
-            return true;
         }
-        catch (Exception e) when (e is ApiException or HttpRequestException)
+        catch (Exception e) when (Failed(e, cancellationToken))
         {
             _checkForbidden = IsForbidden(e);
             _problems.Add($"The check run could not be created: {Describe(e)}.");
-            return false;
         }
+
+        callerToken.ThrowIfCancellationRequested();
+        return _checkRunId is not null;
     }
 
     /// <summary>Updates the running check's summary, at most once per <see cref="GitHubPublisherOptions.ProgressInterval"/>.</summary>
@@ -94,7 +101,7 @@ public sealed class GitHubPublisher
                 cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (Exception e) when (e is ApiException or HttpRequestException)
+        catch (Exception e) when (Failed(e, cancellationToken))
         {
             // Progress is a courtesy; the completion says what matters.
             return false;
@@ -151,7 +158,7 @@ public sealed class GitHubPublisher
             var head = pr.Head?.Sha;
             return (head is not null && !string.Equals(head, _headSha, StringComparison.OrdinalIgnoreCase), head);
         }
-        catch (Exception e) when (e is ApiException or HttpRequestException)
+        catch (Exception e) when (Failed(e, cancellationToken))
         {
             _problems.Add($"Could not re-read the pull request's head before publishing ({Describe(e)}); published as if it had not moved.");
             return (false, null);
@@ -203,7 +210,7 @@ public sealed class GitHubPublisher
                     cancellationToken).ConfigureAwait(false);
                 written += batch.Length;
             }
-            catch (Exception e) when (e is ApiException or HttpRequestException)
+            catch (Exception e) when (Failed(e, cancellationToken))
             {
                 rejected.Add(Describe(e));
                 rejectedCount += batch.Length;
@@ -223,7 +230,7 @@ public sealed class GitHubPublisher
                     }),
                     cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is ApiException or HttpRequestException)
+            catch (Exception e) when (Failed(e, cancellationToken))
             {
                 _problems.Add($"The note about rejected annotations could not be added to the check run: {Describe(e)}.");
             }
@@ -236,8 +243,27 @@ public sealed class GitHubPublisher
 
     private HttpStatusCode? LastStatus { get; set; }
 
-    /// <summary>Completes the run (or creates it completed when it was never created). Null on failure.</summary>
+    /// <summary>
+    /// Completes the run (or creates it completed when it was never created). Null on failure. Completing an
+    /// existing run is idempotent (a PATCH of the same id), so a 5xx or a dropped answer is retried twice: a check
+    /// left <c>in_progress</c> would hold the pull request pending with no result. Creating is never repeated.
+    /// </summary>
     private async Task<CheckRun?> TryCompleteAsync(PublishRequest request, string text, CheckAnnotation[] annotations, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var existing = _checkRunId is not null;
+            var run = await TryCompleteOnceAsync(request, text, annotations, cancellationToken).ConfigureAwait(false);
+            if (run is not null || !existing || attempt >= 2 || LastStatus is { } status && (int)status < 500)
+            {
+                return run;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1 << attempt), _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<CheckRun?> TryCompleteOnceAsync(PublishRequest request, string text, CheckAnnotation[] annotations, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var conclusion = request.Conclusion == Conclusion.Success ? CheckConclusion.Success : CheckConclusion.Failure;
@@ -274,7 +300,7 @@ public sealed class GitHubPublisher
 
             return run;
         }
-        catch (Exception e) when (e is ApiException or HttpRequestException)
+        catch (Exception e) when (Failed(e, cancellationToken))
         {
             LastError = Describe(e);
             LastStatus = (e as ApiException)?.StatusCode;
@@ -322,7 +348,7 @@ public sealed class GitHubPublisher
                     c => c.Issue.Comment.GetAllForIssue(_repository.Owner, _repository.Name, _number, new ApiOptions { PageSize = 100 }),
                     cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is ApiException or HttpRequestException)
+            catch (Exception e) when (Failed(e, cancellationToken))
             {
                 _problems.Add($"The comment was not written: listing the pull request's comments failed: {Describe(e)}.");
                 return (CommentAction.NotWritten, null, null, 0);
@@ -360,7 +386,7 @@ public sealed class GitHubPublisher
                             await _api.CallAsync(c => c.Issue.Comment.Delete(_repository.Owner, _repository.Name, duplicate.Id), cancellationToken).ConfigureAwait(false);
                             deleted++;
                         }
-                        catch (Exception e) when (e is ApiException or HttpRequestException)
+                        catch (Exception e) when (Failed(e, cancellationToken))
                         {
                             _problems.Add($"A duplicate ReviewBot comment ({duplicate.Id}) could not be deleted: {Describe(e)}.");
                         }
@@ -369,9 +395,21 @@ public sealed class GitHubPublisher
 
                 return (action, kept.Id, kept.HtmlUrl, deleted);
             }
-            catch (Exception e) when (e is ApiException or HttpRequestException)
+            catch (Exception e) when (Failed(e, cancellationToken))
             {
                 last = e;
+                if (RateLimitWait(e) is { } wait)
+                {
+                    // A secondary rate limit on a write: wait as asked (within the run's bound), then look the marker up again.
+                    if (attempt > 0 || wait > _api.Options.MaxRetryDelay)
+                    {
+                        break;
+                    }
+
+                    await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+
                 if (IsForbidden(e) || e is ApiException { StatusCode: HttpStatusCode.NotFound or HttpStatusCode.UnprocessableEntity or HttpStatusCode.Unauthorized })
                 {
                     break;
@@ -379,7 +417,7 @@ public sealed class GitHubPublisher
             }
         }
 
-        var hint = last is not null && IsForbidden(last) ? " (the token needs 'pull-requests: write'; pull requests from forks get a read-only token)" : "";
+        var hint = last is not null && IsForbidden(last) && RateLimitWait(last) is null ? " (the token needs 'pull-requests: write'; pull requests from forks get a read-only token)" : "";
         _problems.Add($"The comment was not written: {Describe(last!)}{hint}.");
         return (CommentAction.NotWritten, null, null, 0);
     }
@@ -391,10 +429,38 @@ public sealed class GitHubPublisher
 
     private static bool IsForbidden(Exception e) => e is ApiException { StatusCode: HttpStatusCode.Forbidden };
 
+    /// <summary>
+    /// Any failure of a GitHub call except the caller's own cancellation: API errors, dropped connections, request
+    /// timeouts, and answers that are empty or not JSON (Octokit then throws parse or null-reference errors).
+    /// </summary>
+    private static bool Failed(Exception e, CancellationToken cancellationToken) =>
+        !(e is OperationCanceledException && cancellationToken.IsCancellationRequested);
+
+    /// <summary>The wait a rate-limited answer (403/429 with <c>Retry-After</c> or a rate-limit message) asks for; null otherwise.</summary>
+    internal static TimeSpan? RateLimitWait(Exception e)
+    {
+        if (e is not ApiException { StatusCode: HttpStatusCode.Forbidden or HttpStatusCode.TooManyRequests } api)
+        {
+            return null;
+        }
+
+        var retryAfter = api.HttpResponse?.Headers?.FirstOrDefault(h => string.Equals(h.Key, "Retry-After", StringComparison.OrdinalIgnoreCase)).Value;
+        if (int.TryParse(retryAfter, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
+        {
+            return TimeSpan.FromSeconds(seconds);
+        }
+
+        return api.StatusCode == HttpStatusCode.TooManyRequests || (api.ApiError?.Message ?? api.Message).Contains("rate limit", StringComparison.OrdinalIgnoreCase)
+            ? TimeSpan.FromSeconds(60)
+            : null;
+    }
+
     internal static string Describe(Exception e) => e switch
     {
         ApiException api => $"{(int)api.StatusCode} {api.StatusCode}: {FirstLine(api.ApiError?.Message ?? api.Message)}",
-        _ => FirstLine(e.Message),
+        HttpRequestException => FirstLine(e.Message),
+        OperationCanceledException => "GitHub did not answer in time",
+        _ => $"GitHub sent an empty or unreadable answer ({e.GetType().Name}: {FirstLine(e.Message)})",
     };
 
     private static string FirstLine(string text)

@@ -45,6 +45,9 @@ public sealed class FakeFault
 
     /// <summary>The request takes effect, then the fault is answered (a write that happened but whose response was lost).</summary>
     public bool AfterApplying { get; init; }
+
+    /// <summary>A transport fault instead of an HTTP answer (an empty response, or a malformed chunk and a dropped connection).</summary>
+    public WireMock.ResponseBuilders.FaultType? Wire { get; init; }
 }
 
 /// <summary>
@@ -79,6 +82,9 @@ public sealed class FakeGitHub : IDisposable
     }
 
     public string Prefix { get; }
+
+    /// <summary>The underlying server, for mappings the fake does not model (e.g. a response that never completes).</summary>
+    public WireMockServer Server => _server;
 
     public string Owner { get; }
 
@@ -250,6 +256,12 @@ public sealed class FakeGitHub : IDisposable
                     }
 
                     var response = Json(fault.Status, fault.Body);
+                    if (fault.Wire is { } wire)
+                    {
+                        response.FaultType = wire;
+                        response.FaultPercentage = null;
+                    }
+
                     foreach (var (key, value) in fault.Headers)
                     {
                         response.Headers![key] = new WireMockList<string>(value);

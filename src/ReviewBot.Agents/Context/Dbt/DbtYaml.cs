@@ -421,11 +421,25 @@ public static partial class DbtYaml
         }
     }
 
+    /// <summary>Deeper than any real dbt file; beyond it a file is reported unparsed instead of loaded.</summary>
+    private const int MaxDepth = 64;
+
+    /// <summary>Nodes a document may expand to through aliases; a real properties file has far fewer.</summary>
+    private const long MaxExpandedNodes = 1_000_000;
+
     private static YamlMappingNode? Load(string text, out string? error)
     {
         error = null;
         try
         {
+            // YamlStream.Load recurses once per nesting level and a stack overflow cannot be caught (it kills the
+            // process): measure the depth with the iterative event parser first.
+            if (CheckShape(text) is { } refused)
+            {
+                error = refused;
+                return null;
+            }
+
             var stream = new YamlStream();
             stream.Load(new StringReader(text));
             if (stream.Documents.Count == 0)
@@ -440,6 +454,76 @@ public static partial class DbtYaml
             error = $"line {e.Start.Line}: {(e.InnerException ?? e).Message}";
             return null;
         }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        {
+            // e.g. a duplicate key, which the representation model rejects outside YamlException.
+            error = FirstLine(e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Why the document must not be loaded, or null: nested deeper than <see cref="MaxDepth"/>, or anchors and
+    /// aliases that expand beyond <see cref="MaxExpandedNodes"/> nodes (an alias bomb: the rules walk the tree, and
+    /// nine aliases of nine aliases of ... are billions of nodes). Counted on the event stream, iteratively.
+    /// </summary>
+    private static string? CheckShape(string text)
+    {
+        var parser = new Parser(new StringReader(text));
+        var depth = 0;
+        long expanded = 0;
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+        var open = new Stack<(string? Anchor, long Before)>();
+        while (parser.MoveNext())
+        {
+            var current = parser.Current!;
+            switch (current)
+            {
+                case YamlDotNet.Core.Events.MappingStart or YamlDotNet.Core.Events.SequenceStart:
+                    if (++depth > MaxDepth)
+                    {
+                        return $"line {current.Start.Line}: nested more than {MaxDepth} levels deep; not read";
+                    }
+
+                    var node = (YamlDotNet.Core.Events.NodeEvent)current;
+                    open.Push((node.Anchor.IsEmpty ? null : node.Anchor.Value, expanded));
+                    expanded++;
+                    break;
+                case YamlDotNet.Core.Events.MappingEnd or YamlDotNet.Core.Events.SequenceEnd:
+                    depth--;
+                    var (anchor, before) = open.Pop();
+                    if (anchor is not null)
+                    {
+                        sizes[anchor] = expanded - before;
+                    }
+
+                    break;
+                case YamlDotNet.Core.Events.Scalar scalar:
+                    expanded++;
+                    if (!scalar.Anchor.IsEmpty)
+                    {
+                        sizes[scalar.Anchor.Value] = 1;
+                    }
+
+                    break;
+                case YamlDotNet.Core.Events.AnchorAlias alias:
+                    expanded += sizes.GetValueOrDefault(alias.Value.Value, 1);
+                    break;
+            }
+
+            if (expanded > MaxExpandedNodes)
+            {
+                return $"line {current.Start.Line}: anchors and aliases expand to more than {MaxExpandedNodes:N0} nodes; not read";
+            }
+        }
+
+        return null;
+    }
+
+    private static string FirstLine(string text)
+    {
+        var line = text.Split('\n')[0].Trim();
+        return line.Length <= 200 ? line : line[..197] + "...";
     }
 
     private static IEnumerable<(string Key, YamlNode Value)> Entries(YamlMappingNode map)
