@@ -127,7 +127,10 @@ public sealed class ReviewPipelineTests
         public async Task<LlmCompletion> CompleteAsync(LlmRequest request, CancellationToken cancellationToken)
         {
             Called.TrySetResult();
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+
+            // Stuck beyond cancellation: a model that honours its token only degrades the agent (the LLM pass has
+            // its own deadline inside the budget), so only a call that never returns makes the agent time out.
+            await new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously).Task;
             throw new InvalidOperationException("unreachable");
         }
     }
