@@ -27,10 +27,18 @@ internal static class ChatCompletionCall
         }
 
         ChatCompletion completion;
+        ChatFinishReason finishReason;
+        string? refusal;
+        string text;
         try
         {
             ClientResult<ChatCompletion> result = await client.CompleteChatAsync(messages, options, cancellationToken).ConfigureAwait(false);
             completion = result.Value;
+
+            // A 200 body without choices (a proxy's or a broken deployment's) fails here, not with a typed error.
+            finishReason = completion.FinishReason;
+            refusal = completion.Refusal;
+            text = string.Concat(completion.Content.Where(p => p.Kind == ChatMessageContentPartKind.Text).Select(p => p.Text));
         }
         catch (ClientResultException ex)
         {
@@ -53,7 +61,7 @@ internal static class ChatCompletionCall
                 $"{Describe(settings)}: no Entra ID credential could be obtained ({ex.GetType().Name}): set {settings.KeyVariable}, or run where a managed identity, workload identity or `az login` is available.",
                 inner: ex);
         }
-        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
+        catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException or NullReferenceException or IndexOutOfRangeException)
         {
             throw new LlmException(LlmFailureKind.Malformed, $"{Describe(settings)} returned a response that is not a chat completion: {ex.GetType().Name}.", inner: ex);
         }
@@ -63,21 +71,20 @@ internal static class ChatCompletionCall
             throw new LlmException(LlmFailureKind.Other, $"{Describe(settings)} failed: {ex.GetType().Name}: {ex.Message}", inner: ex);
         }
 
-        if (completion.FinishReason == ChatFinishReason.ContentFilter)
+        if (finishReason == ChatFinishReason.ContentFilter)
         {
             throw new LlmException(LlmFailureKind.ContentFiltered, $"{Describe(settings)} stopped the answer: the content filter flagged it (finish_reason content_filter).");
         }
 
-        if (!string.IsNullOrEmpty(completion.Refusal))
+        if (!string.IsNullOrEmpty(refusal))
         {
             throw new LlmException(LlmFailureKind.ContentFiltered, $"{Describe(settings)} refused to answer.");
         }
 
-        var text = string.Concat(completion.Content.Where(p => p.Kind == ChatMessageContentPartKind.Text).Select(p => p.Text));
         var usage = completion.Usage;
         return new LlmCompletion(text, usage?.InputTokenCount ?? 0, usage?.OutputTokenCount ?? 0)
         {
-            FinishReason = FinishReasonText(completion.FinishReason),
+            FinishReason = FinishReasonText(finishReason),
         };
     }
 

@@ -88,6 +88,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
             a.WithAzureOpenAi().Fail(200, full[..(full.Length / 2)]);
         }, Expected.Reviewed),
         ["llm-answer-truncated-at-length"] = (a => a.WithAzureOpenAi().Answer("""{"findings":[{"file":"pipelines/load.py","line":4,"sev""", finishReason: "length"), Expected.Reviewed),
+        ["llm-200-without-choices"] = (a => a.WithAzureOpenAi().Fail(200, """{"id":"chatcmpl-x","object":"chat.completion","model":"gpt-4o"}"""), Expected.Reviewed),
         ["llm-answer-not-findings"] = (a => a.WithAzureOpenAi().Answer("Sure! Here is my review: looks good to me."), Expected.Reviewed),
         ["llm-empty-response-fault"] = (a => a.WithAzureOpenAi().Server.Given(Request.Create().UsingPost()).AtPriority(-10).RespondWith(Response.Create().WithFault(FaultType.EMPTY_RESPONSE)), Expected.Reviewed),
         ["llm-malformed-chunk-fault"] = (a => a.WithAzureOpenAi().Server.Given(Request.Create().UsingPost()).AtPriority(-10).RespondWith(Response.Create().WithFault(FaultType.MALFORMED_RESPONSE_CHUNK)), Expected.Reviewed),
