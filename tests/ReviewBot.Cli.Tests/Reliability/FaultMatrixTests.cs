@@ -128,7 +128,7 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
     [Fact]
     public async Task Action_LlmNeverAnswers_BoundedByTheAgentBudgetAndRuleFindingsKept()
     {
-        var config = InProcessAction.DefaultConfig.Replace("timeout: 60m", "timeout: 3m", StringComparison.Ordinal);
+        var config = InProcessAction.DefaultConfig.Replace("timeout: 60m", "timeout: 10m", StringComparison.Ordinal);
         using var action = InProcessAction.Create(config);
         action.WithAzureOpenAi().Answer("""{"findings":[]}""", delay: TimeSpan.FromMinutes(10));
 
@@ -137,6 +137,9 @@ public sealed class FaultMatrixTests(ITestOutputHelper output)
 
         Assert.True(result.Elapsed < TimeSpan.FromSeconds(60), $"took {result.Elapsed}");
         Invariants.Check(action, result, Expected.Reviewed);
+        var governance = result.Report!["agents"]!.AsArray().Single(a => a!["name"]!.GetValue<string>() == "governance")!;
+        Assert.Equal("degraded", governance["status"]!.GetValue<string>());
+        Assert.Contains("no answer within", governance["reason"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
