@@ -147,10 +147,7 @@ public sealed class ReviewPipelineTests
         public async Task<LlmCompletion> CompleteAsync(LlmRequest request, CancellationToken cancellationToken)
         {
             Called.TrySetResult();
-
-            // Stuck beyond cancellation: a model that honours its token only degrades the agent (the LLM pass has
-            // its own deadline inside the budget), so only a call that never returns makes the agent time out.
-            await new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously).Task;
+            await Task.Delay(Timeout.Infinite, cancellationToken);
             throw new InvalidOperationException("unreachable");
         }
     }
