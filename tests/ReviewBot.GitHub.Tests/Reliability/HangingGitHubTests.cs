@@ -17,18 +17,21 @@ namespace ReviewBot.GitHub.Tests.Reliability;
 /// </summary>
 public sealed class HangingGitHubTests
 {
-    private static GitHubApi Api(FakeGitHub fake) => GitHubClientFactory.Create(new GitHubOptions
+    /// <summary>The request timeout of the hang tests; the hanging answers take three times longer (not forever, so teardown is quick).</summary>
+    private static readonly TimeSpan ShortTimeout = TimeSpan.FromSeconds(2);
+
+    private static GitHubApi Api(FakeGitHub fake, TimeSpan? requestTimeout = null) => GitHubClientFactory.Create(new GitHubOptions
     {
         ApiUrl = new Uri(fake.ApiUrl),
         Token = "ghs_test",
         TimeProvider = new AutoAdvancingTimeProvider(),
-        RequestTimeout = TimeSpan.FromMilliseconds(500),
+        RequestTimeout = requestTimeout ?? TimeSpan.FromSeconds(30),
         MaxRetries = 1,
     });
 
     private static void Hang(FakeGitHub fake, string method, string path) =>
         fake.Server.Given(Request.Create().WithPath($"/repos/{fake.FullName}{path}").UsingMethod(method)).AtPriority(-10)
-            .RespondWith(Response.Create().WithStatusCode(200).WithBody("[]").WithDelay(TimeSpan.FromMinutes(5)));
+            .RespondWith(Response.Create().WithStatusCode(200).WithBody("[]").WithDelay(ShortTimeout * 3));
 
     [Fact]
     public async Task Acquire_FilesNeverAnswer_FailsWithinTheRequestTimeout()
@@ -36,7 +39,7 @@ public sealed class HangingGitHubTests
         using var fake = new FakeGitHub();
         fake.AddFile("models/a.sql", patch: "@@ -1 +1 @@\n-a\n+b");
         Hang(fake, "GET", "/pulls/2/files");
-        using var api = Api(fake);
+        using var api = Api(fake, ShortTimeout);
         var source = new GitHubChangeSource(api);
         var pr = GitHubChangeSource.FromEventPayload(RepositoryId.Parse(fake.FullName), fake.PullRequest.ToJsonString());
         var clock = Stopwatch.StartNew();
@@ -51,7 +54,7 @@ public sealed class HangingGitHubTests
     {
         using var fake = new FakeGitHub();
         Hang(fake, "GET", "/issues/2/comments");
-        using var api = Api(fake);
+        using var api = Api(fake, ShortTimeout);
         var publisher = new GitHubPublisher(api, RepositoryId.Parse(fake.FullName), 2, fake.HeadSha);
         await publisher.StartCheckAsync("Reviewing", "…", CancellationToken.None);
         var clock = Stopwatch.StartNew();
