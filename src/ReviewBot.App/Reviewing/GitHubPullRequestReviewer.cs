@@ -114,8 +114,9 @@ internal sealed partial class GitHubPullRequestReviewer(
             await NotReviewedAsync(publisher, request, "Not reviewed: ReviewBot stopped before finishing", "The ReviewBot App was shut down during this review. Re-run the check to review this commit.", giveUp.Token).ConfigureAwait(false);
             throw;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested)
         {
+            // Anything but our own shutdown, a GitHub request that timed out included, ends as "Not reviewed".
             if (e is Octokit.AuthorizationException)
             {
                 // The installation token was revoked (e.g. the App was reinstalled): the next review fetches a new one.
