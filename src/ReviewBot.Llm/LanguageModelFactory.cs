@@ -84,6 +84,11 @@ public static class LanguageModelFactory
         return provider == LlmProvider.AzureOpenAI ? ResolveAzure(config, environment) : ResolveOpenAiCompatible(config, environment);
     }
 
+    /// <summary>True when neither the environment nor the Action inputs carry any of the provider's variables.</summary>
+    private static bool NoSecretsIn(IReadOnlyDictionary<string, string?> environment, string prefix) =>
+        !environment.Any(e => Blank(e.Value) is not null
+            && (e.Key.StartsWith(prefix, StringComparison.Ordinal) || e.Key.StartsWith("INPUT_" + prefix, StringComparison.OrdinalIgnoreCase)));
+
     private static LlmSettings? ResolveAzure(LlmConfig config, IReadOnlyDictionary<string, string?> environment)
     {
         var endpoint = Lookup(environment, "AZURE_OPENAI_ENDPOINT") ?? Blank(config.Endpoint);
@@ -92,6 +97,13 @@ public static class LanguageModelFactory
         var apiVersion = Lookup(environment, "AZURE_OPENAI_API_VERSION") ?? Blank(config.ApiVersion);
         if (endpoint is null && deployment is null && key is null)
         {
+            return null;
+        }
+
+        if (endpoint is null && NoSecretsIn(environment, "AZURE_OPENAI_"))
+        {
+            // The committed config names the deployment, but this run has no endpoint or key (a fork PR, a
+            // developer without the secrets): rules only, not a failed run.
             return null;
         }
 
@@ -122,6 +134,11 @@ public static class LanguageModelFactory
         var model = Lookup(environment, "OPENAI_MODEL") ?? Blank(config.Deployment);
         var key = Lookup(environment, "OPENAI_API_KEY");
         if (endpoint is null && model is null && key is null)
+        {
+            return null;
+        }
+
+        if (endpoint is null && NoSecretsIn(environment, "OPENAI_"))
         {
             return null;
         }

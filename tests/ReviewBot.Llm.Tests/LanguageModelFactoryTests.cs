@@ -35,6 +35,15 @@ public sealed class LanguageModelFactoryTests
     }
 
     [Fact]
+    public void Create_CommittedDeploymentButNoSecretsInThisRun_RulesOnlyNotAnError()
+    {
+        // A fork PR: the base config names the deployment; the endpoint and key are secrets the run does not get.
+        var config = new LlmConfig { Provider = LlmProvider.AzureOpenAI, Deployment = "gpt-4o-mini" };
+
+        Assert.Null(LanguageModelFactory.Create(config, Env(("INPUT_AZURE_OPENAI_API_KEY", ""), ("GITHUB_TOKEN", "t"))));
+    }
+
+    [Fact]
     public void ResolveSettings_AzureFromEnvironment_AllValues()
     {
         var settings = LanguageModelFactory.ResolveSettings(Azure, Env(

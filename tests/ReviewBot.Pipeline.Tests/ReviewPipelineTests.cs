@@ -110,6 +110,15 @@ public sealed class ReviewPipelineTests
     private static ReviewConfig LlmConfig() => new() { Llm = new LlmConfig { Provider = LlmProvider.AzureOpenAI, Deployment = "d" } };
 
     [Fact]
+    public async Task RunAsync_LlmConfiguredButUnavailable_SaysSoInsteadOfNoLlmConfigured()
+    {
+        var report = await new ReviewPipeline(TimeProvider.System).RunAsync(CleanChange(), LlmConfig(), null, CancellationToken.None);
+
+        Assert.All(report.Agents, a => Assert.Contains(a.Notes, n => n.Contains("this run has no endpoint or credentials", StringComparison.Ordinal)));
+        Assert.Contains("no endpoint or credentials", report.Markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_LlmFinding_IsAdvisoryUnlessCanBlock()
     {
         var change = CleanChange();

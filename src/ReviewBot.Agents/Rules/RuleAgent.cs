@@ -1,5 +1,6 @@
 using ReviewBot.Agents.LlmPass;
 using ReviewBot.Core.Agents;
+using ReviewBot.Core.Configuration;
 using ReviewBot.Core.Changes;
 using ReviewBot.Core.Findings;
 
@@ -14,6 +15,9 @@ namespace ReviewBot.Agents.Rules;
 internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> rules, IAgentLlmPass? llmPass, Func<FileChange, bool> relevant) : IReviewAgent
 {
     public const string NoLlmNote = "rules only (no LLM configured)";
+
+    /// <summary>The config asks for an LLM but this run has no endpoint or credentials (a fork PR, a local run without the secrets).</summary>
+    public const string LlmUnavailableNote = "rules only (an LLM is configured, but this run has no endpoint or credentials for it)";
 
     public AgentDescriptor Descriptor { get; } = descriptor;
 
@@ -81,7 +85,7 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
         string? degraded = failedRules.Count > 0 ? $"rule failed: {string.Join("; ", failedRules)}" : null;
         if (context.Llm is null)
         {
-            notes.Add(NoLlmNote);
+            notes.Add(context.Config.Llm.Provider == LlmProvider.None ? NoLlmNote : LlmUnavailableNote);
         }
         else if (llmPass is null)
         {
