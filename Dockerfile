@@ -7,10 +7,9 @@ ENV DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/ src/
 COPY samples/ samples/
-RUN dotnet publish src/ReviewBot.Cli/ReviewBot.Cli.csproj \
-      -c Release -r linux-x64 --self-contained false \
-      -p:PublishReadyToRun=true -p:DebugType=none \
-      -o /app
+COPY action/publish.sh action/
+# The same script the end-to-end tests publish with (ReadyToRun, linux-x64), so CI runs this very binary.
+RUN bash action/publish.sh /app Release
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0 AS final
 # git reads the checkout in GITHUB_WORKSPACE when there is one (no checkout: the API is used instead).

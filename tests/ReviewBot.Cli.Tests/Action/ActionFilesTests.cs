@@ -46,8 +46,11 @@ public sealed class ActionFilesTests
         var dockerfile = File.ReadAllText(Path.Combine(Root, "Dockerfile"));
 
         Assert.Equal(2, Regex.Count(dockerfile, @"^FROM ", RegexOptions.Multiline));
-        Assert.Contains("src/ReviewBot.Cli/ReviewBot.Cli.csproj", dockerfile, StringComparison.Ordinal);
-        Assert.Contains("-p:PublishReadyToRun=true", dockerfile, StringComparison.Ordinal);
+        // The image publishes with the script the end-to-end tests run (see PublishedCli), ReadyToRun.
+        Assert.Contains("RUN bash action/publish.sh /app Release", dockerfile, StringComparison.Ordinal);
+        var publish = File.ReadAllText(Path.Combine(Root, "action", "publish.sh"));
+        Assert.Contains("src/ReviewBot.Cli/ReviewBot.Cli.csproj", publish, StringComparison.Ordinal);
+        Assert.Contains("-p:PublishReadyToRun=true", publish, StringComparison.Ordinal);
         Assert.Contains("ENTRYPOINT [\"/app/reviewbot\", \"action\"]", dockerfile, StringComparison.Ordinal);
         Assert.Contains("git", dockerfile, StringComparison.Ordinal);
     }

@@ -4,8 +4,8 @@ using ReviewBot.TestUtils.GitHub;
 namespace ReviewBot.Cli.Tests.Action;
 
 /// <summary>
-/// <c>dotnet publish</c> of src/ReviewBot.Cli into a temp folder, once per test run, so the end-to-end
-/// tests run the published <c>reviewbot</c> exactly as the Docker image's entrypoint does.
+/// <c>action/publish.sh</c> (the Dockerfile's publish: ReadyToRun, linux-x64) into a temp folder, once per test
+/// run, so the end-to-end tests run the very binary the Docker image's entrypoint runs.
 /// </summary>
 internal static class PublishedCli
 {
@@ -31,14 +31,14 @@ internal static class PublishedCli
             // One folder per checkout and configuration, overwritten by each run: no copies pile up in temp.
             var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(WebhookFixtures.RepositoryRoot + Configuration)))[..12];
             var output = Path.Combine(Path.GetTempPath(), "reviewbot-published", key);
-            var project = Path.Combine(WebhookFixtures.RepositoryRoot, "src", "ReviewBot.Cli", "ReviewBot.Cli.csproj");
-            var start = new ProcessStartInfo("dotnet")
+            var script = Path.Combine(WebhookFixtures.RepositoryRoot, "action", "publish.sh");
+            var start = new ProcessStartInfo("bash")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var arg in (string[])["publish", project, "-c", Configuration, "-o", output, "-nodeReuse:false", "-p:UseAppHost=true"])
+            foreach (var arg in (string[])[script, output, Configuration])
             {
                 start.ArgumentList.Add(arg);
             }
@@ -53,7 +53,7 @@ internal static class PublishedCli
             await process.WaitForExitAsync(timeout.Token);
             if (process.ExitCode != 0)
             {
-                throw new InvalidOperationException($"dotnet publish failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
+                throw new InvalidOperationException($"action/publish.sh failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
             }
 
             var exe = Path.Combine(output, OperatingSystem.IsWindows() ? "reviewbot.exe" : "reviewbot");
