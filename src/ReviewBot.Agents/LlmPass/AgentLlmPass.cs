@@ -150,7 +150,8 @@ public sealed class AgentLlmPass : IAgentLlmPass
     private static string UserPrompt(string boundary, int part, int parts, string known, string data)
     {
         var builder = new StringBuilder();
-        builder.Append(CultureInfo.InvariantCulture, $"Review part {part} of {parts} of your slice of the pull request. Report only what is new beyond the rules' findings.\n");
+        builder.Append(parts == 1 ? "Review your slice of the pull request" : string.Create(CultureInfo.InvariantCulture, $"Review part {part} of {parts} of your slice of the pull request"));
+        builder.Append("; report only what the rules did not.\n");
         builder.Append(CultureInfo.InvariantCulture, $"<<<BEGIN UNTRUSTED DATA {boundary}>>>\n");
         builder.Append(known);
         builder.Append(data);
@@ -159,7 +160,11 @@ public sealed class AgentLlmPass : IAgentLlmPass
         return builder.ToString();
     }
 
-    /// <summary>The rule findings as a list the model must not repeat (at most 50, redacted).</summary>
+    /// <summary>
+    /// The rule findings as a list the model must not repeat (at most 50), one line per file:
+    /// <c>- path: 13 rule-id; 20 other-rule</c>. The line and rule id identify a finding; only a finding without a
+    /// line keeps its (redacted) title, since nothing else says what it covers.
+    /// </summary>
     private static string KnownFindings(IReadOnlyList<Finding> ruleFindings)
     {
         if (ruleFindings.Count == 0)
@@ -168,10 +173,15 @@ public sealed class AgentLlmPass : IAgentLlmPass
         }
 
         var builder = new StringBuilder("### ALREADY REPORTED BY RULES\n");
-        foreach (var finding in ruleFindings.Take(50))
+        foreach (var file in ruleFindings.Take(50).GroupBy(f => f.File, StringComparer.Ordinal))
         {
-            var where = finding.Line is { } line ? $"{finding.File}:{line}" : finding.File;
-            builder.Append(CultureInfo.InvariantCulture, $"- {where} [{finding.Rule}] {SecretRedactor.Redact(finding.Title.ReplaceLineEndings(" "))}\n");
+            var items = file
+                .OrderBy(f => f.Line ?? 0)
+                .Select(f => f.Line is { } line
+                    ? string.Create(CultureInfo.InvariantCulture, $"{line} {f.Rule}")
+                    : $"{f.Rule} ({SecretRedactor.Redact(f.Title.ReplaceLineEndings(" "))})")
+                .Distinct(StringComparer.Ordinal);
+            builder.Append("- ").Append(file.Key).Append(": ").AppendJoin("; ", items).Append('\n');
         }
 
         if (ruleFindings.Count > 50)

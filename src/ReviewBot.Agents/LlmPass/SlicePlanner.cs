@@ -156,14 +156,16 @@ internal static class SlicePlanner
         foreach (var hunk in file.Hunks)
         {
             var section = hunk.Section.Trim();
-            var hunkHeader = $"@@ -{hunk.BaseStart},{hunk.BaseCount} +{hunk.HeadStart},{hunk.HeadCount} @@{(section.Length == 0 ? "" : " " + Clip(SecretRedactor.Redact(section), options.MaxLineLength))}\n";
+            // The lines carry their head numbers, so the hunk header only separates hunks and names the enclosing section.
+            var hunkHeader = $"@@{(section.Length == 0 ? "" : " " + Section(SecretRedactor.Redact(section)))}\n";
             var text = new StringBuilder(hunkHeader);
             var lines = new List<DiffLine>();
             var keep = ContextToKeep(hunk, options.ContextLines);
             for (var at = 0; at < hunk.Lines.Count; at++)
             {
                 var line = hunk.Lines[at];
-                if (!keep[at])
+                // Blank context lines tell the model nothing; the head numbers still show where lines are.
+                if (!keep[at] || (line.Kind == DiffLineKind.Context && string.IsNullOrWhiteSpace(line.Text)))
                 {
                     index++;
                     continue;
@@ -222,6 +224,9 @@ internal static class SlicePlanner
     private static bool IsSecretRule(string rule) =>
         rule.Contains("secret", StringComparison.OrdinalIgnoreCase) || rule.Contains("credential", StringComparison.OrdinalIgnoreCase)
         || rule.Contains("private-key", StringComparison.OrdinalIgnoreCase) || rule.Contains("token", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The hunk's enclosing section (function, CTE), cut to a short hint.</summary>
+    private static string Section(string text) => text.Length <= 60 ? text : string.Concat(text.AsSpan(0, 60), "…");
 
     private static string Clip(string text, int max) =>
         text.Length <= max ? text : string.Concat(text.AsSpan(0, max), $" …[clipped {text.Length - max} chars]");

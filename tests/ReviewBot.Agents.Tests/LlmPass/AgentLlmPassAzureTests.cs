@@ -68,7 +68,8 @@ public sealed class AgentLlmPassAzureTests : IDisposable
     {
         _stub.AnswerInOrder("I found nothing worth flagging.", "{\"findings\":[]}");
 
-        var result = await new AgentLlmPass(AgentName.Cost).RunAsync(Diffs.Context(Model(), [Orders]), [Orders], [], CancellationToken.None);
+        // Quality, not cost: the cost role is no longer shown a change that only adds columns to a select (LlmFocus).
+        var result = await new AgentLlmPass(AgentName.Quality).RunAsync(Diffs.Context(Model(), [Orders]), [Orders], [], CancellationToken.None);
 
         Assert.Null(result.DegradedReason);
         Assert.Equal(2, _stub.RequestCount);

@@ -222,8 +222,8 @@ public sealed partial class AgentLlmPassTests
         await Pass("governance").RunAsync(Diffs.Context(model, [Orders]), [Orders], [rule, other], CancellationToken.None);
 
         var prompt = model.Requests[0].UserPrompt;
-        Assert.Contains("### ALREADY REPORTED BY RULES\n- models/marts/orders.sql:13 [pii-column-untagged] Untagged PII column email", prompt, StringComparison.Ordinal);
-        Assert.DoesNotContain("another call", prompt, StringComparison.Ordinal);
+        Assert.Contains("### ALREADY REPORTED BY RULES\n- models/marts/orders.sql: 13 pii-column-untagged\n", prompt, StringComparison.Ordinal);
+        Assert.DoesNotContain("models/other.sql", prompt, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -487,6 +487,51 @@ public sealed partial class AgentLlmPassTests
         Assert.Contains($"### FILE {shown} ", prompt, StringComparison.Ordinal);
         Assert.DoesNotContain($"### FILE {hidden} ", prompt, StringComparison.Ordinal);
         Assert.Empty(result.NotSeen);
+    }
+
+    [Fact]
+    public async Task RunAsync_CostRole_SeesOnlyHunksThatTouchJoinsMaterialisationFiltersOrSchedules()
+    {
+        var columnsOnly = Diffs.File("models/staging/stg_customers.sql", Diffs.Hunk(9, "     select", "         id,", "+        email,", "     from source"));
+        var filterChanged = Diffs.File("models/marts/daily.sql", Diffs.Hunk(3, " select a", " from {{ ref('big') }}", "-where day = current_date", "+where true"));
+        var materialised = Diffs.File("models/marts/wide.sql", Diffs.Hunk(1, " {{ config(", "-    materialized='incremental',", "+    materialized='table',", " ) }}"));
+        var columnsToJoin = Diffs.File("models/marts/ltv.sql", Diffs.Hunk(4, "+    o.total,", " from {{ ref('customers') }} c", " join {{ ref('orders') }} o using (customer_id)"));
+        var files = new[] { columnsOnly, filterChanged, materialised, columnsToJoin };
+        var model = new FakeLanguageModel().Answer("{\"findings\":[]}");
+
+        await Pass("cost").RunAsync(Diffs.Context(model, files), files, [], CancellationToken.None);
+
+        var prompt = Assert.Single(model.Requests).UserPrompt;
+        Assert.DoesNotContain("### FILE models/staging/stg_customers.sql ", prompt, StringComparison.Ordinal);
+        Assert.Contains("### FILE models/marts/daily.sql ", prompt, StringComparison.Ordinal);
+        Assert.Contains("### FILE models/marts/wide.sql ", prompt, StringComparison.Ordinal);
+        Assert.Contains("### FILE models/marts/ltv.sql ", prompt, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_NothingInTheRolesFocus_NoCallAtAll()
+    {
+        var readme = Diffs.Added("README.md", "# Pipeline");
+        var model = new FakeLanguageModel().Answer("{\"findings\":[]}");
+
+        var result = await Pass("cost").RunAsync(Diffs.Context(model, [readme]), [readme], [], CancellationToken.None);
+
+        Assert.Empty(model.Requests);
+        Assert.Empty(result.Findings);
+        Assert.Null(result.DegradedReason);
+    }
+
+    [Fact]
+    public async Task RunAsync_BlankContextLinesAndRawHunkRanges_NotSent()
+    {
+        var file = Diffs.File("pipelines/job.py", Diffs.Hunk(4, " import os", " ", "+ROLE = os.environ['ROLE']", " ", " def run():"));
+        var model = new FakeLanguageModel().Answer("{\"findings\":[]}");
+
+        await Pass("quality").RunAsync(Diffs.Context(model, [file]), [file], [], CancellationToken.None);
+
+        var prompt = model.Requests[0].UserPrompt;
+        Assert.Contains(" 4 | import os\n+6 | ROLE = os.environ['ROLE']\n 8 | def run():\n", prompt, StringComparison.Ordinal);
+        Assert.DoesNotContain("@@ -", prompt, StringComparison.Ordinal);
     }
 
     [Fact]

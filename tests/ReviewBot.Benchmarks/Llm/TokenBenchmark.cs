@@ -43,6 +43,16 @@ public static partial class TokenBenchmark
         var report = await new ReviewPipeline(TimeProvider.System, LanguageModelFactory.Create(settings, http))
             .RunAsync(change, config, observer: null, CancellationToken.None).ConfigureAwait(false);
 
+        // REVIEWBOT_TOKENS_DUMP=DIR writes each request body, to read exactly what each agent was sent.
+        if (Environment.GetEnvironmentVariable("REVIEWBOT_TOKENS_DUMP") is { Length: > 0 } dump)
+        {
+            Directory.CreateDirectory(dump);
+            for (var i = 0; i < stub.RequestBodies.Count; i++)
+            {
+                await File.WriteAllTextAsync(Path.Combine(dump, $"request-{i + 1}.json"), stub.RequestBodies[i]).ConfigureAwait(false);
+            }
+        }
+
         var calls = stub.RequestBodies.Select(Measure).ToList();
         var agents = report.Agents.Select(a =>
         {
