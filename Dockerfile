@@ -9,7 +9,7 @@ COPY src/ src/
 COPY samples/ samples/
 COPY action/publish.sh action/
 # The same script the end-to-end tests publish with (ReadyToRun, linux-x64), so CI runs this very binary.
-RUN bash action/publish.sh /app Release
+RUN bash action/publish.sh /app
 
 FROM mcr.microsoft.com/dotnet/runtime:10.0 AS final
 # git reads the checkout in GITHUB_WORKSPACE when there is one (no checkout: the API is used instead).

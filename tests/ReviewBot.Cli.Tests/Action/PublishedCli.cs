@@ -12,12 +12,6 @@ internal static class PublishedCli
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static string? _path;
 
-#if DEBUG
-    private const string Configuration = "Debug";
-#else
-    private const string Configuration = "Release";
-#endif
-
     public static async Task<string> PathAsync()
     {
         await Gate.WaitAsync();
@@ -28,8 +22,8 @@ internal static class PublishedCli
                 return _path;
             }
 
-            // One folder per checkout and configuration, overwritten by each run: no copies pile up in temp.
-            var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(WebhookFixtures.RepositoryRoot + Configuration)))[..12];
+            // One folder per checkout, overwritten by each run: no copies pile up in temp.
+            var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(WebhookFixtures.RepositoryRoot)))[..12];
             var output = Path.Combine(Path.GetTempPath(), "reviewbot-published", key);
             var script = Path.Combine(WebhookFixtures.RepositoryRoot, "action", "publish.sh");
             var start = new ProcessStartInfo("bash")
@@ -38,7 +32,7 @@ internal static class PublishedCli
                 RedirectStandardError = true,
                 UseShellExecute = false,
             };
-            foreach (var arg in (string[])[script, output, Configuration])
+            foreach (var arg in (string[])[script, output])
             {
                 start.ArgumentList.Add(arg);
             }
