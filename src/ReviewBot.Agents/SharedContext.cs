@@ -102,16 +102,28 @@ public static class SharedContext
         var headModels = new ConcurrentDictionary<string, DbtModelFile>(StringComparer.Ordinal);
         var headProps = new ConcurrentDictionary<string, DbtPropertiesFile>(StringComparer.Ordinal);
         var headWork = head.Keys.Select(p => (Path: p, Role: DbtStateBuilder.Classify(p, headProjects).Role)).Where(x => x.Role is DbtFileRole.Model or DbtFileRole.Snapshot or DbtFileRole.Macro or DbtFileRole.Properties).ToList();
-        Parallel.ForEach(headWork, new ParallelOptions { CancellationToken = ct }, item =>
+        Parallel.ForEach(headWork.Where(w => w.Role != DbtFileRole.Properties), new ParallelOptions { CancellationToken = ct }, item =>
+            headModels[item.Path] = DbtFileScanner.Scan(item.Path, head[item.Path]));
+
+        // Properties YAML is the costly part to parse. Parse what a rule can need: changed files, files that
+        // declare sources or exposures (the graph needs them all), and files that document a changed model
+        // or a model the change refs. An unparsed file is unchanged, so it is equally absent at base and head.
+        var interesting = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var path in changedHead.Concat(changedBase))
+        {
+            interesting.Add(System.IO.Path.GetFileNameWithoutExtension(path));
+            if (headModels.TryGetValue(path, out var changedModel))
+            {
+                interesting.UnionWith(changedModel.Refs.Select(r => r.Name));
+            }
+        }
+
+        Parallel.ForEach(headWork.Where(w => w.Role == DbtFileRole.Properties), new ParallelOptions { CancellationToken = ct }, item =>
         {
             var text = head[item.Path];
-            if (item.Role == DbtFileRole.Properties)
+            if (changedHead.Contains(item.Path) || MayMatter(text, interesting))
             {
                 headProps[item.Path] = DbtYaml.ParseProperties(item.Path, text);
-            }
-            else
-            {
-                headModels[item.Path] = DbtFileScanner.Scan(item.Path, text);
             }
         });
 
@@ -168,7 +180,13 @@ public static class SharedContext
                 return null;
             }
 
-            return headProps.TryGetValue(path, out var h) ? h : files.Base(path) is { } text ? baseProps[path] = DbtYaml.ParseProperties(path, text) : null;
+            if (headProps.TryGetValue(path, out var h))
+            {
+                return h;
+            }
+
+            // Unchanged and skipped at head as irrelevant: skipped at base too, so both sides agree.
+            return head.ContainsKey(path) ? null : files.Base(path) is { } text ? baseProps[path] = DbtYaml.ParseProperties(path, text) : null;
         }
 
         var headState = headProjects.Count == 0 ? DbtState.Empty : DbtStateBuilder.Build(
@@ -227,6 +245,40 @@ public static class SharedContext
         });
 
         return (graph, sql, pipeline);
+    }
+
+    /// <summary>A cheap line scan of a properties file: does it declare sources/exposures or name an interesting node?</summary>
+    private static bool MayMatter(string yaml, HashSet<string> names)
+    {
+        foreach (var raw in yaml.AsSpan().EnumerateLines())
+        {
+            if (raw.StartsWith("sources:") || raw.StartsWith("exposures:") || raw.StartsWith("semantic_models:"))
+            {
+                return true;
+            }
+
+            var line = raw.Trim();
+            if (line.StartsWith("- name:"))
+            {
+                line = line[7..];
+            }
+            else if (line.StartsWith("name:"))
+            {
+                line = line[5..];
+            }
+            else
+            {
+                continue;
+            }
+
+            var name = line.Trim().Trim('\'').Trim('"').ToString();
+            if (names.Contains(name))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>True for SQL migration files (Flyway, Liquibase SQL, plain <c>migrations/</c> folders) and Alembic versions.</summary>

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging.Console;
 using Octokit.Webhooks;
 using Octokit.Webhooks.AspNetCore;
 using ReviewBot.App.Auth;
@@ -56,10 +55,11 @@ public static class ReviewBotApp
         });
 
         services.AddSingleton<AppJwt>();
-        services.AddHttpClient<InstallationTokens>();
+        services.AddHttpClient(nameof(InstallationTokens));
         services.AddSingleton<InstallationTokens>(sp => ActivatorUtilities.CreateInstance<InstallationTokens>(
             sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(InstallationTokens))));
-        services.AddSingleton<InstallationClients>();
+        services.AddHttpClient(GitHubPullRequestReviewer.LlmHttpClient, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        services.AddSingleton<IPullRequestReviewer, GitHubPullRequestReviewer>();
 
         services.AddSingleton<ReviewWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ReviewWorker>());

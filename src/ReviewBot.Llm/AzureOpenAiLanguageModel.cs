@@ -1,5 +1,6 @@
 using System.ClientModel;
 using Azure.AI.OpenAI;
+using Azure.Core;
 using Azure.Identity;
 using OpenAI.Chat;
 using ReviewBot.Core;
@@ -31,6 +32,12 @@ internal sealed class AzureOpenAiLanguageModel : ILanguageModel
     private readonly TimeProvider _time;
 
     public AzureOpenAiLanguageModel(LlmSettings settings, HttpClient? httpClient = null, TimeProvider? time = null)
+        : this(settings, httpClient, time, credential: null)
+    {
+    }
+
+    /// <summary>As the public constructor, with the Entra ID credential used when there is no API key (default <see cref="DefaultAzureCredential"/>).</summary>
+    internal AzureOpenAiLanguageModel(LlmSettings settings, HttpClient? httpClient, TimeProvider? time, TokenCredential? credential)
     {
         ArgumentNullException.ThrowIfNull(settings);
         _settings = settings;
@@ -39,7 +46,7 @@ internal sealed class AzureOpenAiLanguageModel : ILanguageModel
         ChatCompletionCall.ConfigurePipeline(options, settings, httpClient);
         var client = settings.ApiKey is { } key
             ? new AzureOpenAIClient(settings.Endpoint, new ApiKeyCredential(key), options)
-            : new AzureOpenAIClient(settings.Endpoint, new DefaultAzureCredential(), options);
+            : new AzureOpenAIClient(settings.Endpoint, credential ?? new DefaultAzureCredential(), options);
         _chat = client.GetChatClient(settings.Deployment);
     }
 

@@ -3,6 +3,7 @@ using System.ClientModel.Primitives;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using Azure.Identity;
 using OpenAI.Chat;
 using ReviewBot.Core.Llm;
 
@@ -44,9 +45,22 @@ internal static class ChatCompletionCall
         {
             throw new LlmException(LlmFailureKind.Other, $"could not reach {settings.Endpoint}: {ex.Message} (check {settings.EndpointVariable}).", inner: ex);
         }
+        catch (AuthenticationFailedException ex)
+        {
+            // Keyless (Entra ID) and no identity to use: neither a 401 nor a network failure, but the same fix.
+            throw new LlmException(
+                LlmFailureKind.Unauthorized,
+                $"{Describe(settings)}: no Entra ID credential could be obtained ({ex.GetType().Name}): set {settings.KeyVariable}, or run where a managed identity, workload identity or `az login` is available.",
+                inner: ex);
+        }
         catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or KeyNotFoundException or ArgumentException)
         {
             throw new LlmException(LlmFailureKind.Malformed, $"{Describe(settings)} returned a response that is not a chat completion: {ex.GetType().Name}.", inner: ex);
+        }
+        catch (Exception ex) when (ex is not LlmException and not OperationCanceledException)
+        {
+            // The contract: every failure is an LlmException, so the LLM pass degrades instead of failing its agent.
+            throw new LlmException(LlmFailureKind.Other, $"{Describe(settings)} failed: {ex.GetType().Name}: {ex.Message}", inner: ex);
         }
 
         if (completion.FinishReason == ChatFinishReason.ContentFilter)

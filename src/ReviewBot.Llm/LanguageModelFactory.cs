@@ -16,9 +16,10 @@ namespace ReviewBot.Llm;
 /// <para>Azure OpenAI: <c>AZURE_OPENAI_ENDPOINT</c>, <c>AZURE_OPENAI_DEPLOYMENT</c>, <c>AZURE_OPENAI_API_KEY</c>
 /// (optional: without it the client authenticates with Entra ID), <c>AZURE_OPENAI_API_VERSION</c> (optional).
 /// OpenAI-compatible: <c>OPENAI_BASE_URL</c>, <c>OPENAI_MODEL</c>, <c>OPENAI_API_KEY</c>.</para>
-/// <para>No model (rules only) when the provider is <c>none</c> and no <c>AZURE_OPENAI_ENDPOINT</c> is given
-/// (an endpoint given to the Action selects Azure OpenAI even without an <c>llm:</c> section), or when a provider
-/// is configured but none of its settings is set anywhere (e.g. a fork PR without secrets).
+/// <para>No model (rules only) when the provider is <c>none</c> (the default) — except that the Action input
+/// <c>azure_openai_endpoint</c> (<c>INPUT_AZURE_OPENAI_ENDPOINT</c>) selects Azure OpenAI even without an
+/// <c>llm:</c> section; a plain <c>AZURE_OPENAI_ENDPOINT</c> in the environment does not — or when a provider is
+/// configured but none of its settings is set anywhere (e.g. a fork PR without secrets).
 /// Some but not all settings: <see cref="InvalidInputException"/>.</para>
 /// </remarks>
 public static class LanguageModelFactory
@@ -70,7 +71,9 @@ public static class LanguageModelFactory
         var provider = config.Provider;
         if (provider == LlmProvider.None)
         {
-            if (Lookup(environment, "AZURE_OPENAI_ENDPOINT") is null)
+            // Only the Action input selects a provider on its own: the workflow author passed it to ReviewBot on
+            // purpose. An ambient AZURE_OPENAI_ENDPOINT in a developer's shell must not start sending code anywhere.
+            if (!environment.TryGetValue("INPUT_AZURE_OPENAI_ENDPOINT", out var input) || Blank(input) is null)
             {
                 return null;
             }

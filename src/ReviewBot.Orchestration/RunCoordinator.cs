@@ -260,6 +260,7 @@ internal sealed class RunCoordinator
             Record(index, AgentEvent.Started, attempt == 0 ? null : $"attempt {attempt + 1}");
             var context = new AgentContext
             {
+                Agent = descriptor.Name,
                 Change = _change,
                 Resources = _resources,
                 Settings = settings,

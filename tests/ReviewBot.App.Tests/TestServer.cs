@@ -204,27 +204,30 @@ internal sealed class RecordingReviewer : IPullRequestReviewer
 internal sealed class CapturingLoggerProvider : ILoggerProvider
 {
     private readonly Lock _gate = new();
-    private readonly List<(Func<string, bool> Match, TaskCompletionSource Seen)> _waiters = [];
+    private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Seen)> _waiters = [];
 
     public ConcurrentQueue<(LogLevel Level, string Category, string Message)> Entries { get; } = new();
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     /// <summary>Waits (at most 10 s) for a log message starting with <paramref name="prefix"/>.</summary>
-    public async Task WaitForAsync(string prefix)
+    public Task WaitForAsync(string prefix) => WaitForAsync(m => m.StartsWith(prefix, StringComparison.Ordinal), TimeSpan.FromSeconds(10));
+
+    /// <summary>Waits (at most <paramref name="timeout"/>) for a log message that <paramref name="match"/>es; returns it.</summary>
+    public async Task<string> WaitForAsync(Func<string, bool> match, TimeSpan timeout)
     {
-        var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
-            if (Entries.Any(e => e.Message.StartsWith(prefix, StringComparison.Ordinal)))
+            if (Entries.FirstOrDefault(e => match(e.Message)) is { Message: not null } found)
             {
-                return;
+                return found.Message;
             }
 
-            _waiters.Add((m => m.StartsWith(prefix, StringComparison.Ordinal), seen));
+            _waiters.Add((match, seen));
         }
 
-        await seen.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        return await seen.Task.WaitAsync(timeout);
     }
 
     public void Dispose()
@@ -238,7 +241,7 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
             Entries.Enqueue((level, category, message));
             foreach (var waiter in _waiters.Where(w => w.Match(message)).ToList())
             {
-                waiter.Seen.TrySetResult();
+                waiter.Seen.TrySetResult(message);
                 _waiters.Remove(waiter);
             }
         }

@@ -112,6 +112,19 @@ public sealed class AzureOpenAiLanguageModelTests : IDisposable
     }
 
     [Fact]
+    public async Task CompleteAsync_429WithRetryAfterHttpDate_WaitMeasuredOnTheTimeProvider()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 18, 0, 0, TimeSpan.Zero));
+        _stub.Fail(429, ChatCompletionsStub.ErrorJson("429", "rate limit"), new Dictionary<string, string> { ["Retry-After"] = "Mon, 23 Nov 2026 18:00:45 GMT" });
+        var model = LanguageModelFactory.Create(
+            new LlmSettings { Provider = LlmProvider.AzureOpenAI, Endpoint = new Uri(_stub.Endpoint), Deployment = "gpt-4o-review", ApiKey = "k" }, time: time);
+
+        var ex = await Assert.ThrowsAsync<LlmException>(() => model.CompleteAsync(Request, CancellationToken.None));
+
+        Assert.Equal(TimeSpan.FromSeconds(45), ex.RetryAfter);
+    }
+
+    [Fact]
     public async Task CompleteAsync_500_ServerErrorAfterExactlyOneRequest()
     {
         _stub.Fail(500, ChatCompletionsStub.ErrorJson("InternalServerError", "The server had an error while processing your request."));
@@ -256,4 +269,59 @@ public sealed class AzureOpenAiLanguageModelTests : IDisposable
             ApiVersion = apiVersion,
             NetworkTimeout = networkTimeout ?? TimeSpan.FromSeconds(20),
         });
+}
+
+/// <summary>Keyless (Entra ID) authentication through the real client, with hand-written credentials.</summary>
+public sealed class AzureOpenAiKeylessTests : IDisposable
+{
+    private readonly ChatCompletionsStub _stub = ChatCompletionsStub.StartAzure("gpt-4o-review");
+
+    public void Dispose() => _stub.Dispose();
+
+    [Fact]
+    public async Task CompleteAsync_NoKeyWithToken_SendsBearerToken()
+    {
+        _stub.Answer("ok");
+
+        var completion = await Model(new FixedCredential()).CompleteAsync(new LlmRequest("s", "u", 10), CancellationToken.None);
+
+        Assert.Equal("ok", completion.Text);
+        var headers = _stub.Server.LogEntries.Single().RequestMessage!.Headers!;
+        Assert.Equal("Bearer entra-token", headers["Authorization"].Single());
+        Assert.False(headers.ContainsKey("api-key"));
+    }
+
+    [Fact]
+    public async Task CompleteAsync_NoKeyAndNoIdentity_UnauthorizedNamingTheKeyVariable()
+    {
+        var ex = await Assert.ThrowsAsync<LlmException>(() => Model(new NoCredential()).CompleteAsync(new LlmRequest("s", "u", 10), CancellationToken.None));
+
+        Assert.Equal(LlmFailureKind.Unauthorized, ex.Kind);
+        Assert.Contains("set AZURE_OPENAI_API_KEY", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(0, _stub.RequestCount);
+    }
+
+    private AzureOpenAiLanguageModel Model(Azure.Core.TokenCredential credential) => new(
+        new LlmSettings { Provider = LlmProvider.AzureOpenAI, Endpoint = new Uri(_stub.Endpoint), Deployment = "gpt-4o-review" },
+        httpClient: null,
+        time: null,
+        credential);
+
+    private sealed class FixedCredential : Azure.Core.TokenCredential
+    {
+        public override Azure.Core.AccessToken GetToken(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            new("entra-token", DateTimeOffset.UtcNow.AddHours(1));
+
+        public override ValueTask<Azure.Core.AccessToken> GetTokenAsync(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
+    }
+
+    private sealed class NoCredential : Azure.Core.TokenCredential
+    {
+        public override Azure.Core.AccessToken GetToken(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new Azure.Identity.CredentialUnavailableException("DefaultAzureCredential failed to retrieve a token from the included credentials.");
+
+        public override ValueTask<Azure.Core.AccessToken> GetTokenAsync(Azure.Core.TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+            throw new Azure.Identity.CredentialUnavailableException("DefaultAzureCredential failed to retrieve a token from the included credentials.");
+    }
 }

@@ -22,6 +22,13 @@ public sealed class LanguageModelFactoryTests
     }
 
     [Fact]
+    public void Create_ProviderNoneWithAmbientAzureVariables_Null()
+    {
+        Assert.Null(LanguageModelFactory.Create(new LlmConfig(), Env(
+            ("AZURE_OPENAI_ENDPOINT", "https://a.openai.azure.com/"), ("AZURE_OPENAI_DEPLOYMENT", "gpt"), ("AZURE_OPENAI_API_KEY", "k"))));
+    }
+
+    [Fact]
     public void Create_AzureConfiguredButNothingSet_Null()
     {
         Assert.Null(LanguageModelFactory.Create(Azure, Env(("AZURE_OPENAI_ENDPOINT", ""), ("INPUT_AZURE_OPENAI_API_KEY", ""))));

@@ -20,6 +20,7 @@ public sealed class ReviewEngineTests
         var run = await TestRun.Run(TestRun.Engine(time, config, model), [agent], resources: resources).Within();
 
         var context = Assert.Single(agent.Contexts);
+        Assert.Equal(new AgentName("quality"), context.Agent);
         Assert.Same(settings, context.Settings);
         Assert.Same(config, context.Config);
         Assert.Same(time, context.Time);

@@ -13,6 +13,7 @@ public sealed class SourceFiles
     private readonly IReadOnlyDictionary<string, string> _base;
     private readonly ConcurrentDictionary<string, string[]> _headLines = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string[]> _baseLines = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int[]> _added = new(StringComparer.Ordinal);
 
     public SourceFiles(ChangeSet change, IReadOnlySet<string> headPaths, IReadOnlySet<string> basePaths, IReadOnlyDictionary<string, string> head, IReadOnlyDictionary<string, string> @base)
     {
@@ -52,6 +53,14 @@ public sealed class SourceFiles
 
         return ChangedBase.ContainsKey(path) || !BasePaths.Contains(path) || Changed.ContainsKey(path) ? null : Head(path);
     }
+
+    /// <summary>The head line numbers a changed file adds, sorted; empty for unchanged files.</summary>
+    public int[] AddedLines(string path) => _added.GetOrAdd(path, p => Changed.TryGetValue(p, out var change)
+        ? change.AddedLines.Select(l => l.HeadLine!.Value).Order().ToArray()
+        : []);
+
+    /// <summary>True when the change adds head line <paramref name="line"/> of <paramref name="path"/>.</summary>
+    public bool IsAdded(string path, int line) => Array.BinarySearch(AddedLines(path), line) >= 0;
 
     public string[] HeadLines(string path) => _headLines.GetOrAdd(path, p => Split(Head(p)));
 

@@ -172,7 +172,7 @@ internal static class GovernanceRules
                 }
             }
 
-            foreach (var added in ChangedSql.Find(context))
+            foreach (var added in context.AddedStatements)
             {
                 foreach (var column in added.Statement.DefinedColumns)
                 {
@@ -275,7 +275,7 @@ internal static class GovernanceRules
 
         public override IEnumerable<Finding> Evaluate(RuleContext context)
         {
-            foreach (var added in ChangedSql.Find(context))
+            foreach (var added in context.AddedStatements)
             {
                 var s = added.Statement;
                 var target = s.ObjectName ?? "the target";
@@ -313,7 +313,7 @@ internal static class GovernanceRules
 
         public override IEnumerable<Finding> Evaluate(RuleContext context)
         {
-            var statements = ChangedSql.Find(context).Where(a => a.Statement is { Kind: StatementKind.Create, OrReplace: true, ObjectType: "table" }).ToList();
+            var statements = context.AddedStatements.Where(a => a.Statement is { Kind: StatementKind.Create, OrReplace: true, ObjectType: "table" }).ToList();
             if (statements.Count == 0)
             {
                 yield break;
@@ -391,7 +391,7 @@ internal static class GovernanceRules
 
         public override IEnumerable<Finding> Evaluate(RuleContext context)
         {
-            foreach (var added in ChangedSql.Find(context))
+            foreach (var added in context.AddedStatements)
             {
                 if (added.Statement.Kind == StatementKind.Grant && added.Statement.Grantees.FirstOrDefault(PublicGrantees.Contains) is { } grantee)
                 {
@@ -439,7 +439,7 @@ internal static class GovernanceRules
 
         public override IEnumerable<Finding> Evaluate(RuleContext context)
         {
-            foreach (var added in ChangedSql.Find(context))
+            foreach (var added in context.AddedStatements)
             {
                 if (added.Statement.Kind == StatementKind.Grant && added.Statement.Privileges.Contains("all") && !added.Statement.Grantees.Any(PublicGrantees.Contains))
                 {

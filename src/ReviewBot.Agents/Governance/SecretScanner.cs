@@ -32,10 +32,28 @@ internal static partial class SecretScanner
     [GeneratedRegex("""(?i)\b([\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|private[_-]?key|client[_-]?secret|auth[_-]?key|credentials?)[\w.-]*)["']?\s*(?::|=|=>|:=)\s*(?:(["'])(.*?)\2|([^\s,;#'"}\]]+))""", RegexOptions.CultureInvariant)]
     private static partial Regex Assignment();
 
+    // Cheap literal pre-checks: most lines contain none of these, and skip every regex.
+    private static readonly System.Buffers.SearchValues<string> PatternMarkers = System.Buffers.SearchValues.Create(
+        ["AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_", "xox", "AIza", "_live_", "sk-", "PRIVATE KEY", "AccountKey=", "eyJ", "private_key_id"],
+        StringComparison.Ordinal);
+
+    private static readonly System.Buffers.SearchValues<string> KeyMarkers = System.Buffers.SearchValues.Create(
+        ["password", "passwd", "pwd", "secret", "token", "api_key", "api-key", "apikey", "access_key", "access-key", "private_key", "private-key", "auth_key", "auth-key", "credential"],
+        StringComparison.OrdinalIgnoreCase);
+
     public static IEnumerable<SecretMatch> Scan(string line, bool profilesFile, bool code)
     {
         var found = new List<SecretMatch>();
-        foreach (var (kind, regex) in Patterns)
+        var span = line.AsSpan();
+        var hasPattern = span.IndexOfAny(PatternMarkers) >= 0;
+        var hasUri = span.IndexOf("://", StringComparison.Ordinal) >= 0 && span.IndexOf('@') >= 0;
+        var hasKey = span.IndexOfAny(KeyMarkers) >= 0;
+        if (!hasPattern && !hasUri && !hasKey)
+        {
+            return found;
+        }
+
+        foreach (var (kind, regex) in hasPattern ? Patterns : [])
         {
             foreach (Match m in regex.Matches(line))
             {
@@ -43,7 +61,7 @@ internal static partial class SecretScanner
             }
         }
 
-        foreach (Match m in CredentialedUri().Matches(line))
+        foreach (Match m in hasUri ? CredentialedUri().Matches(line) : Enumerable.Empty<Match>())
         {
             var password = m.Groups[3];
             if (!IsPlaceholder(password.Value))
@@ -52,7 +70,7 @@ internal static partial class SecretScanner
             }
         }
 
-        foreach (Match m in Assignment().Matches(line))
+        foreach (Match m in hasKey ? Assignment().Matches(line) : Enumerable.Empty<Match>())
         {
             var value = m.Groups[3].Success ? m.Groups[3] : m.Groups[4];
             var key = m.Groups[1].Value;

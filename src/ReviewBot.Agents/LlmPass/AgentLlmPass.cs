@@ -64,7 +64,8 @@ public sealed class AgentLlmPass : IAgentLlmPass
         var known = KnownFindings(ruleFindings);
         var overhead = system.Length + PromptLibrary.FindingsSchema.Length + UserPrompt(boundary, 1, 1, known, "").Length;
         var available = Math.Max(1_000, (_options.MaxPromptTokensPerCall * 4) - overhead);
-        var plan = SlicePlanner.Plan(slice, ruleFindings, available, _options);
+        var focus = _options.Focus ?? LlmFocus.Includes;
+        var plan = SlicePlanner.Plan(slice.Where(f => focus(agent, f)).ToList(), ruleFindings, available, _options);
 
         var findings = new List<Finding>();
         var notSeen = new List<SkippedFile>(plan.NotSeen);
@@ -83,7 +84,7 @@ public sealed class AgentLlmPass : IAgentLlmPass
                 continue;
             }
 
-            degraded = outcome.Failure;
+            degraded = i == 0 ? outcome.Failure : $"{outcome.Failure} ({findings.Count} LLM finding(s) kept from earlier calls)";
             var seenBefore = plan.Calls.Take(i).SelectMany(c => c.Files).Select(f => f.File.Path).ToHashSet(StringComparer.Ordinal);
             foreach (var path in plan.Calls.Skip(i).SelectMany(c => c.Files).Select(f => f.File.Path).Distinct(StringComparer.Ordinal))
             {
@@ -96,11 +97,6 @@ public sealed class AgentLlmPass : IAgentLlmPass
             }
 
             break;
-        }
-
-        if (degraded is not null && plan.Calls.Count > 1)
-        {
-            degraded = $"{degraded} ({findings.Count} LLM finding(s) kept from earlier calls)";
         }
 
         return new LlmPassResult(findings)
@@ -218,6 +214,11 @@ public sealed class AgentLlmPass : IAgentLlmPass
         {
             return new CallOutcome(null, Reason(ex));
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The LLM is advisory: a broken model wrapper must not fail an agent whose rules completed.
+            return new CallOutcome(null, Unexpected(ex));
+        }
 
         var repair = request with
         {
@@ -242,7 +243,13 @@ public sealed class AgentLlmPass : IAgentLlmPass
         {
             return new CallOutcome(null, Reason(ex));
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return new CallOutcome(null, Unexpected(ex));
+        }
     }
+
+    private static string Unexpected(Exception ex) => $"failed: {ex.GetType().Name}: {ex.Message}";
 
     /// <summary>The degraded reason for a failed call; 401/404 messages from the adapter already name the fix.</summary>
     private static string Reason(LlmException ex) => ex.Kind switch

@@ -1,3 +1,4 @@
+using ReviewBot.Core.Agents;
 using ReviewBot.Core.Changes;
 
 namespace ReviewBot.Agents.LlmPass;
@@ -23,6 +24,18 @@ public sealed class AgentLlmPassOptions
     /// <summary>Findings the model is less sure of than this (0 to 1) are dropped. Default 0.5.</summary>
     public double MinConfidence { get; init; } = 0.5;
 
+    /// <summary>
+    /// Context lines kept on each side of a change inside a hunk (git gives three); the head line numbers keep the
+    /// gaps visible. Default 2.
+    /// </summary>
+    public int ContextLines { get; init; } = 2;
+
+    /// <summary>
+    /// Which files of the slice the agent's LLM role is shown (the agent's name, null when it cannot be told).
+    /// Default <see cref="LlmFocus.Includes"/>.
+    /// </summary>
+    public Func<AgentName?, FileChange, bool>? Focus { get; init; }
+
     /// <summary>Longer diff lines (minified SQL, JSON blobs) are clipped to this many characters. Default 400.</summary>
     public int MaxLineLength { get; init; } = 400;
 
@@ -44,9 +57,9 @@ public sealed class AgentLlmPassOptions
             throw new ArgumentOutOfRangeException(nameof(MaxCallsPerAgent), MaxCallsPerAgent, "At least one call.");
         }
 
-        if (ReanchorDistance < 0 || MinConfidence is < 0 or > 1 || MaxLineLength < 40)
+        if (ContextLines < 0 || ReanchorDistance < 0 || MinConfidence is < 0 or > 1 || MaxLineLength < 40)
         {
-            throw new ArgumentOutOfRangeException(nameof(ReanchorDistance), "ReanchorDistance >= 0, MinConfidence in [0, 1], MaxLineLength >= 40.");
+            throw new ArgumentOutOfRangeException(nameof(ReanchorDistance), "ContextLines >= 0, ReanchorDistance >= 0, MinConfidence in [0, 1], MaxLineLength >= 40.");
         }
     }
 }

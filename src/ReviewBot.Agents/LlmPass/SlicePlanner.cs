@@ -155,11 +155,20 @@ internal static class SlicePlanner
         var index = 0;
         foreach (var hunk in file.Hunks)
         {
-            var hunkHeader = $"@@ -{hunk.BaseStart},{hunk.BaseCount} +{hunk.HeadStart},{hunk.HeadCount} @@{Clip(SecretRedactor.Redact(hunk.Section), options.MaxLineLength)}\n";
+            var section = hunk.Section.Trim();
+            var hunkHeader = $"@@ -{hunk.BaseStart},{hunk.BaseCount} +{hunk.HeadStart},{hunk.HeadCount} @@{(section.Length == 0 ? "" : " " + Clip(SecretRedactor.Redact(section), options.MaxLineLength))}\n";
             var text = new StringBuilder(hunkHeader);
             var lines = new List<DiffLine>();
-            foreach (var line in hunk.Lines)
+            var keep = ContextToKeep(hunk, options.ContextLines);
+            for (var at = 0; at < hunk.Lines.Count; at++)
             {
+                var line = hunk.Lines[at];
+                if (!keep[at])
+                {
+                    index++;
+                    continue;
+                }
+
                 string content;
                 if (line.Kind != DiffLineKind.Removed && line.HeadLine is { } head && withheld.Contains(head))
                 {
@@ -188,6 +197,26 @@ internal static class SlicePlanner
         }
 
         return new RenderedFile(file, header, pieces);
+    }
+
+    /// <summary>Which lines of a hunk to show: every change, and context within <paramref name="context"/> lines of one.</summary>
+    private static bool[] ContextToKeep(DiffHunk hunk, int context)
+    {
+        var keep = new bool[hunk.Lines.Count];
+        for (var i = 0; i < hunk.Lines.Count; i++)
+        {
+            if (hunk.Lines[i].Kind == DiffLineKind.Context)
+            {
+                continue;
+            }
+
+            for (var j = Math.Max(0, i - context); j <= Math.Min(hunk.Lines.Count - 1, i + context); j++)
+            {
+                keep[j] = true;
+            }
+        }
+
+        return keep;
     }
 
     private static bool IsSecretRule(string rule) =>

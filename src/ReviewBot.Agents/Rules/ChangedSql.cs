@@ -128,14 +128,9 @@ internal static partial class ChangedSql
 
     public static int? FirstAdded(RuleContext ctx, string file, int from, int to)
     {
-        for (var l = from; l <= to; l++)
-        {
-            if (ctx.IsAdded(file, l))
-            {
-                return l;
-            }
-        }
-
-        return null;
+        var added = ctx.Files.AddedLines(file);
+        var index = Array.BinarySearch(added, from);
+        index = index >= 0 ? index : ~index;
+        return index < added.Length && added[index] <= to ? added[index] : null;
     }
 }

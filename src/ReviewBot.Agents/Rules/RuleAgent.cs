@@ -82,7 +82,13 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
         else
         {
             var slice = context.Change.Files.Where(f => !f.IsBinary && settings.Paths.Matches(f.Path) && relevant(f)).ToList();
-            var result = await llmPass.RunAsync(context, slice, findings, cancellationToken).ConfigureAwait(false);
+            // The pass picks the agent's role prompt from the context; make sure it knows whose it is.
+            var passContext = context.Agent is not null ? context : new AgentContext
+            {
+                Change = context.Change, Resources = context.Resources, Agent = Descriptor.Name, Settings = context.Settings, Config = context.Config,
+                Llm = context.Llm, Time = context.Time, Attempt = context.Attempt,
+            };
+            var result = await llmPass.RunAsync(passContext, slice, findings, cancellationToken).ConfigureAwait(false);
             foreach (var finding in result.Findings)
             {
                 if (Keep(finding, settings, suppressed) is { } kept)

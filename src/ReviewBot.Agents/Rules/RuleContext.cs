@@ -15,6 +15,7 @@ internal sealed class RuleContext
 {
     private readonly ConcurrentBag<SkippedFile> _notAnalysed = [];
     private List<(DbtNode Node, FileChange Change)>? _changedNodes;
+    private IReadOnlyList<AddedStatement>? _addedStatements;
 
     public RuleContext(AgentName agent, ChangeSet change, DbtGraph dbt, SqlFactsIndex sql, PipelineFactsIndex pipeline)
     {
@@ -79,33 +80,42 @@ internal sealed class RuleContext
     /// <summary>The line to point at: <paramref name="preferred"/> when it was added, else the nearest added line, else null (the file).</summary>
     public int? Locate(string file, int? preferred)
     {
-        if (!Files.Changed.TryGetValue(file, out var change))
+        var added = Files.AddedLines(file);
+        if (added.Length == 0)
         {
             return null;
         }
 
-        if (preferred is { } p && change.IsAddedLine(p))
+        if (preferred is not { } p)
+        {
+            return added[0];
+        }
+
+        var index = Array.BinarySearch(added, p);
+        if (index >= 0)
         {
             return p;
         }
 
-        int? best = null;
-        var bestDistance = int.MaxValue;
-        foreach (var line in change.AddedLines)
+        index = ~index;
+        if (index == 0)
         {
-            var distance = preferred is { } q ? Math.Abs(line.HeadLine!.Value - q) : line.HeadLine!.Value;
-            if (distance < bestDistance)
-            {
-                best = line.HeadLine;
-                bestDistance = distance;
-            }
+            return added[0];
         }
 
-        return best;
+        if (index == added.Length)
+        {
+            return added[^1];
+        }
+
+        return p - added[index - 1] <= added[index] - p ? added[index - 1] : added[index];
     }
 
     /// <summary>True when the head line was added by the change.</summary>
-    public bool IsAdded(string file, int line) => Files.Changed.TryGetValue(file, out var change) && change.IsAddedLine(line);
+    public bool IsAdded(string file, int line) => Files.IsAdded(file, line);
+
+    /// <summary>The added SQL statements of the change (computed once per agent run).</summary>
+    public IReadOnlyList<AddedStatement> AddedStatements => _addedStatements ??= ChangedSql.Find(this);
 
     /// <summary>The head line of the diff closest to where base line <paramref name="baseLine"/> was removed.</summary>
     public int? HeadLineNearRemoved(string file, int baseLine)

@@ -42,7 +42,7 @@ internal sealed partial class WebhookGate(RequestDelegate next, AppSettings sett
             return;
         }
 
-        byte[] body;
+        ArraySegment<byte> body;
         try
         {
             body = await ReadBodyAsync(context).ConfigureAwait(false);
@@ -78,8 +78,8 @@ internal sealed partial class WebhookGate(RequestDelegate next, AppSettings sett
             return;
         }
 
-        request.Body = new MemoryStream(body, writable: false);
-        request.ContentLength = body.Length;
+        request.Body = new MemoryStream(body.Array!, body.Offset, body.Count, writable: false);
+        request.ContentLength = body.Count;
         await next(context).ConfigureAwait(false);
     }
 
@@ -109,7 +109,7 @@ internal sealed partial class WebhookGate(RequestDelegate next, AppSettings sett
         }
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpContext context)
+    private static async Task<ArraySegment<byte>> ReadBodyAsync(HttpContext context)
     {
         // Kestrel enforces the body limit while reading (413), also for chunked bodies without a length.
         var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
@@ -118,9 +118,9 @@ internal sealed partial class WebhookGate(RequestDelegate next, AppSettings sett
             limit.MaxRequestBodySize = AppSettings.MaxBodyBytes;
         }
 
-        using var buffer = new MemoryStream(context.Request.ContentLength is { } length ? (int)length : 16 * 1024);
+        var buffer = new MemoryStream(context.Request.ContentLength is { } length ? (int)length : 16 * 1024);
         await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        return buffer.ToArray();
+        return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     private static bool IsJson(string? contentType)

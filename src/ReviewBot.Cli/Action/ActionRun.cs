@@ -45,6 +45,23 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
 
         var settings = ActionSettings.Read(environment);
         TrustWorkspaceOwnership();
+        try
+        {
+            return await RunCoreAsync(settings, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Octokit.ApiException or HttpRequestException)
+        {
+            // Before a check run exists (resolving the pull request, reading the config): say so and fail.
+            var message = e is Octokit.ApiException api ? $"GitHub API: {(int)api.StatusCode} {api.Message}" : e.Message;
+            _commands.Annotation("error", $"ReviewBot could not start the review: {message}", title: "ReviewBot: not reviewed");
+            WorkflowCommands.AppendSummary(settings.StepSummary, $"## ReviewBot: not reviewed\n\n{message}\n");
+            WorkflowCommands.AppendOutput(settings.OutputFile, "conclusion", "failure");
+            return ExitCodes.Failed;
+        }
+    }
+
+    private async Task<int> RunCoreAsync(ActionSettings settings, CancellationToken cancellationToken)
+    {
         using var api = GitHubClientFactory.Create(new GitHubOptions
         {
             ApiUrl = settings.ApiUrl,
@@ -122,7 +139,7 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
             notes.Add("The LLM pass did not run: no LLM settings reached this run (pull requests from forks get no secrets). Deterministic rules ran as usual.");
         }
 
-        var observer = new ActionObserver(stderr, _commands, publisher, agentCount: 5, cancellationToken);
+        var observer = new ActionObserver(stderr, _commands, publisher, ReviewBot.Agents.AgentCatalog.Create(config).Count, cancellationToken);
         var report = await new ReviewPipeline(time, model).RunAsync(change, config, observer, cancellationToken).ConfigureAwait(false);
         await observer.DrainAsync().ConfigureAwait(false);
 

@@ -6,8 +6,9 @@ namespace ReviewBot.GitHub.Changes;
 
 /// <summary>
 /// Asks the Actions workspace checkout (<c>GITHUB_WORKSPACE</c>) which commits it has; contents are read
-/// with <see cref="GitSnapshot"/>. In a container action the checkout belongs to another user: these
-/// calls pass <c>safe.directory</c>, and the action host sets it for every git process it starts.
+/// with <see cref="GitSnapshot"/>. In a container action the checkout belongs to another user; the action
+/// host allows it (<c>safe.directory</c>) for every git process. Without that, git refuses the checkout,
+/// <see cref="HasCommitAsync"/> answers false, and the contents come through the API instead.
 /// </summary>
 internal sealed class WorkspaceGit(string directory)
 {
@@ -42,8 +43,6 @@ internal sealed class WorkspaceGit(string directory)
             UseShellExecute = false,
             WorkingDirectory = Directory,
         };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add("safe.directory=*");
         start.ArgumentList.Add("-C");
         start.ArgumentList.Add(Directory);
         foreach (var arg in args)

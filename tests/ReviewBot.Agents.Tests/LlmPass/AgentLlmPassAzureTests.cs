@@ -80,7 +80,7 @@ public sealed class AgentLlmPassAzureTests : IDisposable
     {
         _stub.Answer(null, finishReason: "content_filter");
 
-        var result = await new AgentLlmPass(AgentName.Docs).RunAsync(Diffs.Context(Model(), [Orders]), [Orders], [], CancellationToken.None);
+        var result = await new AgentLlmPass(AgentName.Quality).RunAsync(Diffs.Context(Model(), [Orders]), [Orders], [], CancellationToken.None);
 
         Assert.StartsWith("LLM pass: refused by the content filter", result.DegradedReason, StringComparison.Ordinal);
     }

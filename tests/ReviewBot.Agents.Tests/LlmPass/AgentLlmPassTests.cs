@@ -21,6 +21,8 @@ public sealed partial class AgentLlmPassTests
 
     private static readonly FileChange Readme = Diffs.Added("README.md", "# Project", "Run dbt build.");
 
+    private static readonly FileChange Schema = Diffs.File("models/marts/_marts.yml", Diffs.Hunk(3, "   - name: orders", "     columns:", "+      - name: email"));
+
     [Fact]
     public async Task RunAsync_NoLanguageModel_NoFindingsNotDegraded()
     {
@@ -63,7 +65,7 @@ public sealed partial class AgentLlmPassTests
     {
         var model = new FakeLanguageModel().Answer("{\"findings\":[]}");
 
-        await Pass(agent).RunAsync(Diffs.Context(model, [Orders]), [Orders], [], CancellationToken.None);
+        await Pass(agent).RunAsync(Diffs.Context(model, [Orders, Schema]), [Orders, Schema], [], CancellationToken.None);
 
         Assert.Contains($"Your role: {agent}.", model.Requests[0].SystemPrompt, StringComparison.Ordinal);
         Assert.Contains($"You are the {agent} reviewer", model.Requests[0].SystemPrompt, StringComparison.Ordinal);
@@ -114,7 +116,7 @@ public sealed partial class AgentLlmPassTests
         var rule = new Finding { Agent = AgentName.Docs, Rule = "model-undocumented", Severity = Severity.Low, File = Orders.Path, Title = "t", Message = "m" };
         var model = new FakeLanguageModel().Answer("{\"findings\":[]}");
 
-        await new AgentLlmPass().RunAsync(Diffs.Context(model, [Orders]), [Orders], [rule], CancellationToken.None);
+        await new AgentLlmPass().RunAsync(Diffs.Context(model, [Orders, Readme]), [Orders, Readme], [rule], CancellationToken.None);
 
         Assert.Contains("Your role: docs.", model.Requests[0].SystemPrompt, StringComparison.Ordinal);
     }
@@ -377,6 +379,16 @@ public sealed partial class AgentLlmPassTests
     }
 
     [Fact]
+    public async Task RunAsync_ModelThrowsUnexpectedException_DegradedNotFailed()
+    {
+        var model = new FakeLanguageModel().Then(_ => throw new InvalidOperationException("wrapper bug"));
+
+        var result = await Pass("governance").RunAsync(Diffs.Context(model, [Orders]), [Orders], [], CancellationToken.None);
+
+        Assert.Equal("LLM pass: failed: InvalidOperationException: wrapper bug", result.DegradedReason);
+    }
+
+    [Fact]
     public async Task RunAsync_Cancelled_Throws()
     {
         var model = new FakeLanguageModel().Answer("{\"findings\":[]}");
@@ -413,7 +425,7 @@ public sealed partial class AgentLlmPassTests
         var big = Diffs.Added("models/big.sql", Enumerable.Range(0, 400).Select(n => $"select col_{n}, other_{n}, third_{n} from t").ToArray());
         var doc = Diffs.Added("docs/notes.md", "some notes");
         var model = new FakeLanguageModel().Answer("{\"findings\":[]}");
-        var options = new AgentLlmPassOptions { MaxPromptTokensPerCall = 1_500, MaxCallsPerAgent = 2 };
+        var options = new AgentLlmPassOptions { MaxPromptTokensPerCall = 1_500, MaxCallsPerAgent = 2, Focus = (_, _) => true };
 
         var result = await new AgentLlmPass(AgentName.Quality, options).RunAsync(Diffs.Context(model, [doc, big, small]), [doc, big, small], [], CancellationToken.None);
 
@@ -457,13 +469,59 @@ public sealed partial class AgentLlmPassTests
         Assert.All(result.NotSeen, s => Assert.Contains("shed by budget", s.Reason, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("quality", "models/marts/orders.sql", "README.md")]
+    [InlineData("docs", "README.md", "models/marts/orders.sql")]
+    [InlineData("lineage", "models/marts/_marts.yml", "profiles.yml")]
+    [InlineData("cost", "pipelines/job.py", "models/marts/_marts.yml")]
+    [InlineData("cost", "models/marts/orders.sql", "migrations/V3__drop.sql")]
+    [InlineData("governance", "migrations/V3__drop.sql", "README.md")]
+    public async Task RunAsync_RoleFocus_ShowsOnlyFilesTheRoleCanJudge(string agent, string shown, string hidden)
+    {
+        var files = new[] { Orders, Readme, Schema, Diffs.Added("profiles.yml", "target: dev"), Diffs.Added("pipelines/job.py", "schedule = '*/5 * * * *'"), Diffs.Added("migrations/V3__drop.sql", "drop table x;") };
+        var model = new FakeLanguageModel().Answer("{\"findings\":[]}");
+
+        var result = await Pass(agent).RunAsync(Diffs.Context(model, files), files, [], CancellationToken.None);
+
+        var prompt = Assert.Single(model.Requests).UserPrompt;
+        Assert.Contains($"### FILE {shown} ", prompt, StringComparison.Ordinal);
+        Assert.DoesNotContain($"### FILE {hidden} ", prompt, StringComparison.Ordinal);
+        Assert.Empty(result.NotSeen);
+    }
+
+    [Fact]
+    public async Task RunAsync_LongContextRuns_TrimmedToTwoLinesAroundEachChange()
+    {
+        var file = Diffs.File("models/wide.sql", Diffs.Hunk(1, " c1,", " c2,", " c3,", " c4,", "+c5_new,", " c6,", " c7,", " c8,", " c9"));
+        var model = new FakeLanguageModel().Answer("{\"findings\":[]}");
+
+        await Pass("quality").RunAsync(Diffs.Context(model, [file]), [file], [], CancellationToken.None);
+
+        var prompt = model.Requests[0].UserPrompt;
+        Assert.Contains(" 3 | c3,\n 4 | c4,\n+5 | c5_new,\n 6 | c6,\n 7 | c7,\n", prompt, StringComparison.Ordinal);
+        Assert.DoesNotContain("c2,", prompt, StringComparison.Ordinal);
+        Assert.DoesNotContain("c8,", prompt, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_FindingOnATrimmedContextLine_ReanchoredOnlyWhenClose()
+    {
+        var file = Diffs.File("models/wide.sql", Diffs.Hunk(1, " c1,", " c2,", " c3,", " c4,", "+c5_new,", " c6,", " c7,", " c8,", " c9"));
+        var model = new FakeLanguageModel().Answer(Diffs.Json(("models/wide.sql", 8, "low", "close", 0.9), ("models/wide.sql", 9, "low", "far", 0.9)));
+
+        var result = await Pass("quality").RunAsync(Diffs.Context(model, [file]), [file], [], CancellationToken.None);
+
+        Assert.Equal(5, Assert.Single(result.Findings).Line);
+        Assert.Equal(1, result.Dropped);
+    }
+
     [Fact]
     public async Task RunAsync_BinaryFile_NotSeenAndNotSent()
     {
         var binary = new FileChange("assets/logo.png", ChangeKind.Added, []) { IsBinary = true };
         var model = new FakeLanguageModel().Answer("{\"findings\":[]}");
 
-        var result = await Pass("docs").RunAsync(Diffs.Context(model, [binary, Orders]), [binary, Orders], [], CancellationToken.None);
+        var result = await Pass("governance").RunAsync(Diffs.Context(model, [binary, Orders]), [binary, Orders], [], CancellationToken.None);
 
         Assert.DoesNotContain("logo.png", model.Requests.Single().UserPrompt, StringComparison.Ordinal);
         Assert.Equal("binary: not sent to the LLM", Assert.Single(result.NotSeen).Reason);

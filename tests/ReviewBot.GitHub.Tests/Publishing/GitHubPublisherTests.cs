@@ -265,6 +265,20 @@ public sealed class GitHubPublisherTests
     }
 
     [Fact]
+    public async Task Publish_CommentCreatedButResponseLost_FoundAgainNotDuplicated()
+    {
+        using var fake = new FakeGitHub();
+        fake.Faults.Add(new FakeFault { Method = "POST", PathPattern = "/issues/2/comments$", Status = 502, AfterApplying = true });
+        using var api = TestApi.For(fake);
+
+        var outcome = await Publisher(fake, api).PublishAsync(Request(), CancellationToken.None);
+
+        Assert.Equal(CommentAction.Unchanged, outcome.Comment);
+        Assert.Equal(Body, Assert.Single(fake.Comments).Body);
+        Assert.Equal(1, fake.CountRequests("POST", "/issues/2/comments"));
+    }
+
+    [Fact]
     public async Task Publish_LongTexts_ClippedToGitHubLimits()
     {
         using var fake = new FakeGitHub();

@@ -42,6 +42,9 @@ public sealed class FakeFault
 
     /// <summary>Only requests whose body contains this text.</summary>
     public string? BodyContains { get; init; }
+
+    /// <summary>The request takes effect, then the fault is answered (a write that happened but whose response was lost).</summary>
+    public bool AfterApplying { get; init; }
 }
 
 /// <summary>
@@ -108,6 +111,9 @@ public sealed class FakeGitHub : IDisposable
     public Dictionary<string, Dictionary<string, string>> Trees { get; } = new(StringComparer.Ordinal);
 
     public List<FakeFault> Faults { get; } = [];
+
+    /// <summary>The token POST /app/installations/{id}/access_tokens hands out (GitHub App mode).</summary>
+    public string InstallationToken { get; set; } = "ghs_fakeInstallationToken0123456789";
 
     /// <summary>When set, GET tarball answers 302 to a codeload-like URL on the same server (as github.com does).</summary>
     public bool RedirectArchives { get; set; }
@@ -236,6 +242,11 @@ public sealed class FakeGitHub : IDisposable
                         fault.Times--;
                     }
 
+                    if (fault.AfterApplying)
+                    {
+                        Route(request.Method, local, Query(request), body, path);
+                    }
+
                     var response = Json(fault.Status, fault.Body);
                     foreach (var (key, value) in fault.Headers)
                     {
@@ -255,6 +266,18 @@ public sealed class FakeGitHub : IDisposable
         var repo = $"/repos/{Owner}/{Name}";
         if (!local.StartsWith(repo, StringComparison.Ordinal))
         {
+            if (method == "POST" && Regex.IsMatch(local, "^/app/installations/[0-9]+/access_tokens$"))
+            {
+                // A GitHub App exchanging its JWT for an installation token (valid one hour).
+                return Json(201, new JsonObject
+                {
+                    ["token"] = InstallationToken,
+                    ["expires_at"] = DateTimeOffset.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+                    ["permissions"] = new JsonObject { ["checks"] = "write", ["pull_requests"] = "write", ["contents"] = "read", ["metadata"] = "read" },
+                    ["repository_selection"] = "all",
+                }.ToJsonString());
+            }
+
             return local == "/user" && method == "GET"
                 ? Json(200, """{"login":"reviewbot-user","id":1,"type":"User"}""")
                 : Json(404, """{"message":"Not Found"}""");

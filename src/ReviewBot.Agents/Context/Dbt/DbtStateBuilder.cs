@@ -11,16 +11,24 @@ namespace ReviewBot.Agents.Context.Dbt;
 internal static class DbtStateBuilder
 {
     private static readonly string[] Ignored = ["dbt_packages/", "dbt_modules/", "target/", "node_modules/", ".venv/", "venv/", "logs/"];
+    private static readonly string[] IgnoredInside = Ignored.Select(i => "/" + i).ToArray();
 
     public static bool IsProjectFile(string path) =>
         (path == "dbt_project.yml" || path.EndsWith("/dbt_project.yml", StringComparison.Ordinal)) && !IsIgnored(path);
 
     public static bool IsIgnored(string path) =>
-        Ignored.Any(i => path.StartsWith(i, StringComparison.Ordinal) || path.Contains("/" + i, StringComparison.Ordinal));
+        Ignored.Any(i => path.StartsWith(i, StringComparison.Ordinal)) || IgnoredInside.Any(i => path.Contains(i, StringComparison.Ordinal));
 
     /// <summary>The role a path plays in one of the projects, or <see cref="DbtFileRole.None"/>.</summary>
     public static (DbtFileRole Role, DbtProject? Project) Classify(string path, IReadOnlyList<DbtProject> projects)
     {
+        if (path.EndsWith("target/manifest.json", StringComparison.Ordinal))
+        {
+            var root = path.Length == "target/manifest.json".Length ? "" : path[..^"/target/manifest.json".Length];
+            var project = projects.FirstOrDefault(p => p.Root == root);
+            return project is null ? (DbtFileRole.None, null) : (DbtFileRole.Manifest, project);
+        }
+
         if (IsIgnored(path))
         {
             return (DbtFileRole.None, null);
@@ -241,8 +249,21 @@ internal static class DbtStateBuilder
         }
     }
 
-    private static bool Under(string path, DbtProject project, IReadOnlyList<string> folders) =>
-        folders.Any(f => path.StartsWith(project.Under(f) + "/", StringComparison.Ordinal));
+    private static bool Under(string path, DbtProject project, IReadOnlyList<string> folders)
+    {
+        foreach (var folder in folders)
+        {
+            var rootLength = project.Root.Length == 0 ? 0 : project.Root.Length + 1;
+            if (path.Length > rootLength + folder.Length + 1
+                && (rootLength == 0 || path.StartsWith(project.Root, StringComparison.Ordinal) && path[project.Root.Length] == '/')
+                && string.CompareOrdinal(path, rootLength, folder, 0, folder.Length) == 0 && path[rootLength + folder.Length] == '/')
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public static string Relative(string path, DbtProject project) => project.Root.Length == 0 ? path : path[(project.Root.Length + 1)..];
 }

@@ -289,6 +289,19 @@ public static partial class PipelineScanner
             return null;
         }
 
+        // A decorator (@schedule(...)) names the function that follows it.
+        if (lines[index].TrimStart().StartsWith('@'))
+        {
+            for (var j = index + 1; j < Math.Min(lines.Length, index + 4); j++)
+            {
+                var m = Regex.Match(lines[j], @"def\s+(\w+)\s*\(", RegexOptions.None, TimeSpan.FromSeconds(1));
+                if (m.Success)
+                {
+                    return m.Groups[1].Value;
+                }
+            }
+        }
+
         for (var j = index; j >= Math.Max(0, index - 8); j--)
         {
             var m = NameHint().Match(lines[j]);

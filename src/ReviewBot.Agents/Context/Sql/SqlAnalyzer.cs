@@ -75,14 +75,14 @@ public static class SqlAnalyzer
                 }
             }
 
-            var identifiers = new HashSet<string>(StringComparer.Ordinal);
+            var identifiers = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             var equalsNull = new List<int>();
             for (var i = 0; i < _t.Count; i++)
             {
                 var id = _t[i].Identifier;
                 if (id is not null)
                 {
-                    identifiers.Add(id.ToLowerInvariant());
+                    identifiers.Add(id);
                 }
 
                 if (_t[i].IsWord("null") && i > 0 && _t[i - 1].Kind == SqlTokenKind.Symbol && _t[i - 1].Text is "=" or "!=" or "<>"

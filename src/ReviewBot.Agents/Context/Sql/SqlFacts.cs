@@ -145,7 +145,7 @@ public sealed record SqlFileFacts
 
     public required IReadOnlyList<SqlSyntaxIssue> Issues { get; init; }
 
-    /// <summary>All identifiers (lower case) used in the code: for "is this column referenced" checks.</summary>
+    /// <summary>All identifiers used in the code (case-insensitive set): for "is this column referenced" checks.</summary>
     public required IReadOnlySet<string> Identifiers { get; init; }
 
     public bool Parsed => Issues.Count == 0;

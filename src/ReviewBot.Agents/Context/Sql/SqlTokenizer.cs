@@ -83,7 +83,7 @@ public static class SqlTokenizer
     private static readonly Dictionary<string, string> BlockTags = new(StringComparer.Ordinal)
     {
         ["if"] = "endif", ["for"] = "endfor", ["macro"] = "endmacro", ["call"] = "endcall", ["filter"] = "endfilter",
-        ["snapshot"] = "endsnapshot", ["materialization"] = "endmaterialization", ["test"] = "endtest", ["raw"] = "endraw",
+        ["snapshot"] = "endsnapshot", ["materialization"] = "endmaterialization", ["test"] = "endtest",
         ["docs"] = "enddocs", ["block"] = "endblock", ["with"] = "endwith", ["data_test"] = "enddata_test", ["set"] = "endset",
     };
 
@@ -248,15 +248,15 @@ public static class SqlTokenizer
                 }
             }
 
-            var two = i + 1 < n ? text.Substring(i, 2) : "";
-            if (two is "<>" or "!=" or "<=" or ">=" or "::" or "||" or "=>" or "->")
+            var next = i + 1 < n ? text[i + 1] : '\0';
+            if ((c, next) is ('<', '>') or ('!', '=') or ('<', '=') or ('>', '=') or (':', ':') or ('|', '|') or ('=', '>') or ('-', '>'))
             {
-                tokens.Add(new SqlToken(SqlTokenKind.Symbol, two, startLine));
+                tokens.Add(new SqlToken(SqlTokenKind.Symbol, text.Substring(i, 2), startLine));
                 i += 2;
                 continue;
             }
 
-            tokens.Add(new SqlToken(SqlTokenKind.Symbol, c.ToString(), startLine));
+            tokens.Add(new SqlToken(SqlTokenKind.Symbol, Symbol(c), startLine));
             i++;
         }
 
@@ -344,6 +344,10 @@ public static class SqlTokenizer
             issues.Add(new SqlSyntaxIssue(parens.Last(), $"{parens.Count} '(' never closed"));
         }
     }
+
+    private static readonly string[] AsciiSymbols = Enumerable.Range(0, 128).Select(i => ((char)i).ToString()).ToArray();
+
+    private static string Symbol(char c) => c < 128 ? AsciiSymbols[c] : c.ToString();
 
     private static int FindJinjaEnd(string text, int from, string close)
     {

@@ -1,0 +1,158 @@
+using ReviewBot.App.Auth;
+using ReviewBot.App.Options;
+using ReviewBot.App.Queue;
+using ReviewBot.Core;
+using ReviewBot.Core.Configuration;
+using ReviewBot.Core.Reports;
+using ReviewBot.GitHub;
+using ReviewBot.GitHub.Changes;
+using ReviewBot.GitHub.Publishing;
+using ReviewBot.Llm;
+using ReviewBot.Pipeline;
+using ReviewBot.Reporting;
+
+namespace ReviewBot.App.Reviewing;
+
+/// <summary>
+/// The review of one pull request as the App installation: the pull request and its config at the base
+/// commit, the change set through the API, the pipeline, then the check run and the one comment. A review
+/// that cannot be done (bad config, bad LLM settings, a failure, a shutdown) still completes the check run
+/// as "Not reviewed: ..." so it never stays pending or passes.
+/// </summary>
+internal sealed partial class GitHubPullRequestReviewer(
+    InstallationTokens tokens,
+    AppSettings settings,
+    TimeProvider time,
+    IHttpClientFactory httpClients,
+    ILogger<GitHubPullRequestReviewer> logger) : IPullRequestReviewer
+{
+    /// <summary>The repository's config file, read at the base commit.</summary>
+    public const string ConfigPath = ".github/reviewbot.yml";
+
+    /// <summary>The named HTTP client the LLM calls go through (its own timeouts apply).</summary>
+    public const string LlmHttpClient = "llm";
+
+    private static readonly TimeSpan GiveUpBudget = TimeSpan.FromSeconds(10);
+
+    public async Task ReviewAsync(ReviewRequest request, CancellationToken cancellationToken)
+    {
+        var token = await tokens.GetAsync(request.InstallationId, cancellationToken).ConfigureAwait(false);
+        using var api = GitHubClientFactory.Create(new GitHubOptions
+        {
+            ApiUrl = settings.ApiUrl,
+            Token = token,
+            TimeProvider = time,
+            Log = line => LogGitHub(logger, request.Key, line),
+        });
+        var repository = new RepositoryId(request.Owner, request.Repository);
+        var source = new GitHubChangeSource(api);
+
+        var pullRequest = await source.GetPullRequestAsync(repository, request.Number, cancellationToken).ConfigureAwait(false);
+        if (!pullRequest.IsOpen)
+        {
+            LogSkipped(logger, request, "the pull request is closed");
+            return;
+        }
+
+        if (!string.Equals(pullRequest.Info.HeadSha, request.HeadSha, StringComparison.OrdinalIgnoreCase))
+        {
+            LogSkipped(logger, request, $"its head moved to {pullRequest.Info.HeadSha}, whose push brings its own review");
+            return;
+        }
+
+        var publisher = new GitHubPublisher(api, repository, request.Number, request.HeadSha);
+        try
+        {
+            var config = await source.ReadBaseConfigAsync(repository, pullRequest.Info.BaseSha, ConfigPath, workspace: null, cancellationToken).ConfigureAwait(false);
+            if (pullRequest.Info.IsDraft && !config.ReviewDrafts)
+            {
+                LogSkipped(logger, request, "it is a draft (review_drafts is off); it is reviewed when marked ready");
+                return;
+            }
+
+            await publisher.StartCheckAsync("Reviewing", $"ReviewBot is reviewing {request.HeadSha}.", cancellationToken).ConfigureAwait(false);
+            var model = LanguageModelFactory.Create(config.Llm, settings.Environment, httpClients.CreateClient(LlmHttpClient), time);
+            var change = await source.AcquireAsync(pullRequest, config, workspace: null, cancellationToken).ConfigureAwait(false);
+            var progress = new CheckProgress(publisher, cancellationToken);
+            var report = await new ReviewPipeline(time, model).RunAsync(change, config, progress, cancellationToken).ConfigureAwait(false);
+            await progress.DrainAsync().ConfigureAwait(false);
+
+            var text = CheckRunRenderer.Text(report);
+            if (config.Llm.Provider != LlmProvider.None && model is null)
+            {
+                text = "> The LLM pass did not run: the App has no LLM settings (AZURE_OPENAI_* or OPENAI_*). Deterministic rules ran as usual.\n\n" + text;
+            }
+
+            var outcome = await publisher.PublishAsync(
+                new PublishRequest
+                {
+                    Conclusion = report.Conclusion,
+                    Title = report.Title,
+                    Summary = CheckRunRenderer.Summary(report),
+                    Text = text,
+                    CommentBody = report.Markdown,
+                    Annotations = CheckAnnotations.From(report.Findings, change),
+                },
+                cancellationToken).ConfigureAwait(false);
+
+            LogPublished(logger, request, report.Conclusion, report.Title, outcome.Comment, outcome.AnnotationsWritten);
+            foreach (var problem in outcome.Problems)
+            {
+                LogPublishProblem(logger, request, problem);
+            }
+        }
+        catch (InvalidInputException e)
+        {
+            // Bad config or LLM settings of this repository: the check says so, the service goes on.
+            await NotReviewedAsync(publisher, request, "Not reviewed: invalid configuration", e.Message, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            using var giveUp = new CancellationTokenSource(GiveUpBudget);
+            await NotReviewedAsync(publisher, request, "Not reviewed: ReviewBot stopped before finishing", "The ReviewBot App was shut down during this review. Re-run the check to review this commit.", giveUp.Token).ConfigureAwait(false);
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            if (e is Octokit.AuthorizationException)
+            {
+                // The installation token was revoked (e.g. the App was reinstalled): the next review fetches a new one.
+                tokens.Invalidate(request.InstallationId);
+            }
+
+            using var giveUp = new CancellationTokenSource(GiveUpBudget);
+            await NotReviewedAsync(publisher, request, "Not reviewed: ReviewBot failed", $"The review failed ({e.GetType().Name}: {e.Message}). Re-run the check to try again.", giveUp.Token).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async Task NotReviewedAsync(GitHubPublisher publisher, ReviewRequest request, string title, string detail, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var outcome = await publisher.PublishAsync(
+                new PublishRequest { Conclusion = Conclusion.Failure, Title = title, Summary = detail },
+                cancellationToken).ConfigureAwait(false);
+            LogNotReviewed(logger, request, title, detail, outcome.CheckWritten);
+        }
+        catch (OperationCanceledException)
+        {
+            LogNotReviewed(logger, request, title, detail, checkWritten: false);
+        }
+    }
+
+    [LoggerMessage(40, LogLevel.Information, "Review skipped: {Request}: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, ReviewRequest request, string reason);
+
+    [LoggerMessage(41, LogLevel.Information, "Review published: {Request}: {Conclusion}, {Title}; comment {Comment}, {Annotations} annotation(s)")]
+    private static partial void LogPublished(ILogger logger, ReviewRequest request, Conclusion conclusion, string title, CommentAction comment, int annotations);
+
+    [LoggerMessage(42, LogLevel.Warning, "Publishing problem: {Request}: {Problem}")]
+    private static partial void LogPublishProblem(ILogger logger, ReviewRequest request, string problem);
+
+    [LoggerMessage(43, LogLevel.Warning, "Not reviewed: {Request}: {Title}: {Detail} (check run written: {CheckWritten})")]
+    private static partial void LogNotReviewed(ILogger logger, ReviewRequest request, string title, string detail, bool checkWritten);
+
+    [LoggerMessage(44, LogLevel.Information, "GitHub {PullRequest}: {Line}")]
+    private static partial void LogGitHub(ILogger logger, PullRequestKey pullRequest, string line);
+}

@@ -1,0 +1,126 @@
+using ReviewBot.Agents.Context.Dbt;
+
+namespace ReviewBot.Agents.Tests.Context;
+
+public sealed class DbtYamlTests
+{
+    [Fact]
+    public void ParseProperties_OldAndNewForms_TestsMetaConstraintsContractsVersions()
+    {
+        var file = DbtYaml.ParseProperties("models/schema.yml", """
+            version: 2
+            models:
+              - name: old_style
+                description: Old form.
+                meta: {owner: finance}
+                columns:
+                  - name: id
+                    tests: [unique, not_null]
+                  - name: email
+                    meta: {contains_pii: true}
+              - name: new_style
+                config:
+                  materialized: table
+                  contract: {enforced: true}
+                  meta: {tier: gold}
+                data_tests:
+                  - dbt_utils.unique_combination_of_columns:
+                      combination_of_columns: [a, b]
+                columns:
+                  - name: a
+                    data_type: int
+                    constraints: [{type: not_null}, {type: primary_key}]
+                    config:
+                      meta: {contains_pii: false}
+                    policy_tags: ['projects/p/taxonomies/t/policyTags/pii']
+              - name: versioned
+                latest_version: 2
+                versions:
+                  - v: 1
+                    columns: [{name: a}, {name: b}]
+                  - v: 2
+                    columns: [{name: a}]
+            """);
+
+        Assert.Null(file.Error);
+        var old = file.Nodes[0];
+        Assert.True(old.Column("id")!.HasTest("unique"));
+        Assert.Equal("true", old.Column("email")!.Meta["contains_pii"]);
+        Assert.Equal("finance", old.Meta["owner"]);
+        var modern = file.Nodes[1];
+        Assert.Equal("table", modern.Config["materialized"]);
+        Assert.True(modern.ContractEnforced);
+        Assert.Equal("gold", modern.Meta["tier"]);
+        Assert.Contains("dbt_utils.unique_combination_of_columns", modern.Tests);
+        Assert.True(modern.Column("a")!.HasTest("primary_key"));
+        Assert.Equal("int", modern.Column("a")!.DataType);
+        Assert.Single(modern.Column("a")!.PolicyTags);
+        var versioned = file.Nodes[2];
+        Assert.Equal("2", versioned.LatestVersion);
+        Assert.Equal(2, versioned.Versions[0].Columns.Count);
+    }
+
+    [Fact]
+    public void ParseProperties_SourcesAndExposures()
+    {
+        var file = DbtYaml.ParseProperties("models/x.yml", """
+            sources:
+              - name: raw
+                meta: {contains_pii: true}
+                tables:
+                  - name: users
+                    identifier: tbl_users
+            exposures:
+              - name: dash
+                type: dashboard
+                owner: {name: BI, email: bi@example.com}
+                depends_on: ["ref('a')", "ref('pkg', 'b')", "source('raw', 'users')"]
+            """);
+
+        var source = Assert.Single(file.Sources);
+        Assert.Equal("raw.users", source.Key);
+        Assert.Equal("tbl_users", source.Identifier);
+        Assert.Equal("true", source.Meta["contains_pii"]);
+        var exposure = Assert.Single(file.Exposures);
+        Assert.Equal(["a", "b"], exposure.DependsOn.ToArray());
+        Assert.Equal(["raw.users"], exposure.DependsOnSources.ToArray());
+        Assert.Equal("bi@example.com", exposure.OwnerEmail);
+    }
+
+    [Fact]
+    public void ParseProperties_BrokenYaml_ReturnsErrorNotException()
+    {
+        var file = DbtYaml.ParseProperties("models/x.yml", "models:\n  - name: a\n   bad: [");
+
+        Assert.NotNull(file.Error);
+        Assert.Empty(file.Nodes);
+    }
+
+    [Fact]
+    public void ParseProject_PathsFolderConfigsAndHooks()
+    {
+        var project = DbtYaml.ParseProject("analytics/dbt_project.yml", """
+            name: analytics
+            model-paths: ["transform"]
+            on-run-start: "create schema if not exists audit"
+            models:
+              analytics:
+                +materialized: view
+                marts:
+                  materialized: table
+                  +post-hook: ["grant select on {{ this }} to role bi"]
+                  finance:
+                    +materialized: incremental
+              other_package:
+                +enabled: false
+            """);
+
+        Assert.Equal("analytics", project.Root);
+        Assert.Equal(["transform"], project.ModelPaths.ToArray());
+        Assert.Contains(project.FolderConfigs, c => c.Segments.Count == 0 && c.Key == "materialized" && c.Value == "view");
+        Assert.Contains(project.FolderConfigs, c => c.Segments.SequenceEqual(["marts"]) && c.Key == "materialized" && c.Value == "table");
+        Assert.Contains(project.FolderConfigs, c => c.Segments.SequenceEqual(["marts", "finance"]) && c.Value == "incremental");
+        Assert.DoesNotContain(project.FolderConfigs, c => c.Key == "enabled");
+        Assert.Equal(2, project.Hooks.Count);
+    }
+}
