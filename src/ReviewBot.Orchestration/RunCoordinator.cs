@@ -279,6 +279,7 @@ internal sealed class RunCoordinator
             Record(index, AgentEvent.Retried, $"attempt {attempt} {(outcome.End == AttemptEnd.TimedOut ? "timed out" : "failed")}: {outcome.Reason}");
             if (!await RequeueForRetryAsync(index).ConfigureAwait(false) || _cancellationToken.IsCancellationRequested)
             {
+                attempt--; // the retry never ran
                 outcome = new AttemptOutcome(AttemptEnd.Cancelled, null, "cancelled");
                 break;
             }

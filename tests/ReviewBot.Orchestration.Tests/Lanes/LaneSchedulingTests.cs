@@ -126,7 +126,14 @@ public sealed class LaneSchedulingTests
         var runTask = TestRun.Run(engine, agents);
         for (var i = 0; i < 5; i++)
         {
+            // Release an agent only once the next one runs beside it, so two are known to overlap.
             await agents[i].AttemptStarted().Within();
+            if (i + 1 < 5)
+            {
+                await agents[i + 1].AttemptStarted().Within();
+                Assert.Equal(i + 2, agents.Sum(a => a.Attempts));
+            }
+
             gates[i].SetResult();
         }
 
