@@ -156,7 +156,7 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
             notes.Add("The LLM pass did not run: no LLM settings reached this run (pull requests from forks get no secrets). Deterministic rules ran as usual.");
         }
 
-        var observer = new ActionObserver(stderr, _commands, publisher, ReviewBot.Agents.AgentCatalog.Create(config).Count, cancellationToken);
+        var observer = new ActionObserver(stderr, _commands, publisher, cancellationToken);
         var report = await new ReviewPipeline(time, model).RunAsync(change, config, observer, cancellationToken).ConfigureAwait(false);
         await observer.DrainAsync().ConfigureAwait(false);
 

@@ -48,8 +48,7 @@ public sealed record ReviewReport
     public bool LlmCanBlock { get; init; }
 
     /// <summary>True when <paramref name="finding"/> is one the gate counted against this change.</summary>
-    public bool IsBlocking(Finding finding) =>
-        finding.Severity >= FailOn && (finding.Source == FindingSource.Rule || LlmCanBlock);
+    public bool IsBlocking(Finding finding) => Verdict.IsBlocking(finding, FailOn, LlmCanBlock);
 }
 
 /// <summary>One agent's line in the report.</summary>

@@ -48,8 +48,11 @@ public sealed record Verdict(Conclusion Conclusion, bool Incomplete, string Titl
         return new Verdict(Conclusion.Success, false, passTitle, blocking);
     }
 
-    public static bool IsBlocking(Finding finding, ReviewConfig config) =>
-        finding.Severity >= config.FailOn && (finding.Source == FindingSource.Rule || config.Llm.CanBlock);
+    public static bool IsBlocking(Finding finding, ReviewConfig config) => IsBlocking(finding, config.FailOn, config.Llm.CanBlock);
+
+    /// <summary>The one definition of a blocking finding, used by the gate and by readers of a report.</summary>
+    public static bool IsBlocking(Finding finding, Severity failOn, bool llmCanBlock) =>
+        finding.Severity >= failOn && (finding.Source == FindingSource.Rule || llmCanBlock);
 
     private static string Describe(AgentResult agent) => agent.Status switch
     {
