@@ -434,7 +434,7 @@ internal static class Builtins
             "boolean" => value is bool,
             "true" => value is true,
             "false" => value is false,
-            "mapping" => value is Dictionary<string, object?> or Namespace,
+            "mapping" => value is Dictionary<string, object?> or Namespace or IMapping,
             "iterable" => value is string or List<object?> or Dictionary<string, object?>,
             "sequence" => value is string or List<object?> or Dictionary<string, object?>,
             "callable" => value is MacroValue or NativeFunction or BoundMethod or IJinjaCallable,

@@ -105,6 +105,25 @@ internal sealed class Interpreter
         ExecBody(template.Body, module, output);
     }
 
+    /// <summary>Renders a small template (a var holding Jinja) with the same context and limits.</summary>
+    public string RenderInline(string source)
+    {
+        var savedLine = ModelLine;
+        MacroDepth++;
+        try
+        {
+            var ast = Parser.Parse(source, Limits.MaxNestingDepth);
+            var output = new Output(false);
+            ExecBody(ast.Body, new Scope(null), output);
+            return output.Text.ToString();
+        }
+        finally
+        {
+            MacroDepth--;
+            ModelLine = savedLine;
+        }
+    }
+
     private void Step(int line)
     {
         if (++_steps > Limits.MaxSteps)
@@ -657,6 +676,10 @@ internal sealed class Interpreter
             ExecBody(macro.Node.Body, scope, output);
             return _frame.Returned ? _frame.Value : output.Text.ToString();
         }
+        catch (TemplateException e) when (MacroDepth == 1 && !e.InModel)
+        {
+            throw new TemplateException(e.Kind, $"{e.Message} (in macro '{macro.Node.Name}' at its line {e.Line})", args.Line) { InModel = true };
+        }
         finally
         {
             _frame = savedFrame;
@@ -737,6 +760,8 @@ internal sealed class Interpreter
                 return target;
             case Undefined u:
                 return new Undefined($"{u.Name}[{PyOps.ToStr(key)}]");
+            case IMapping m when key is string k && m.TryGetItem(k, out var item):
+                return item;
             case IJinjaObject o when key is string name:
                 return o.GetAttribute(this, name);
             default:

@@ -22,6 +22,9 @@ internal sealed class TemplateException(TemplateErrorKind kind, string message, 
 
     public int Line { get; set; } = line;
 
+    /// <summary>True once <see cref="Line"/> points at the model line that called the macro where the error arose.</summary>
+    public bool InModel { get; init; }
+
     public static TemplateException Syntax(string message, int line) => new(TemplateErrorKind.Syntax, message, line);
 
     public static TemplateException Runtime(string message, int line) => new(TemplateErrorKind.Runtime, message, line);

@@ -87,6 +87,12 @@ internal interface IJinjaObject
     object? GetAttribute(Interpreter interpreter, string name);
 }
 
+/// <summary>An object that also behaves as a mapping (<c>is mapping</c>, <c>obj['key']</c>, <c>obj.get('key')</c>), as dbt's relations do.</summary>
+internal interface IMapping
+{
+    bool TryGetItem(string key, out object? value);
+}
+
 /// <summary><c>namespace()</c>: the one mutable object Jinja lets a loop body write to.</summary>
 internal sealed class Namespace : IJinjaObject
 {
