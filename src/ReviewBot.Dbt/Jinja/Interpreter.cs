@@ -326,10 +326,13 @@ internal sealed class Interpreter
         }
 
         var loop = new LoopInfo(items.Count);
-        loopScope.Vars["loop"] = loop;
         for (var i = 0; i < items.Count; i++)
         {
             CountIteration(f.Line);
+
+            // Jinja gives each iteration its own frame: a name set in the body starts from the outer value again.
+            loopScope = new Scope(scope);
+            loopScope.Vars["loop"] = loop;
             loop.Index0 = i;
             loop.HasPrevious = i > 0;
             loop.Previous = i > 0 ? items[i - 1] : null;

@@ -321,6 +321,32 @@ internal static class Lexer
     {
         var start = i;
         var n = s.Length;
+        if (s[i] == '0' && i + 2 < n && s[i + 1] is 'x' or 'X' or 'o' or 'O' or 'b' or 'B')
+        {
+            var radix = s[i + 1] is 'x' or 'X' ? 16 : s[i + 1] is 'o' or 'O' ? 8 : 2;
+            var j = i + 2;
+            while (j < n && (Uri.IsHexDigit(s[j]) || s[j] == '_'))
+            {
+                j++;
+            }
+
+            var digits = s[(i + 2)..j].Replace("_", string.Empty, StringComparison.Ordinal);
+            try
+            {
+                var value = digits.Aggregate(System.Numerics.BigInteger.Zero, (acc, c) =>
+                {
+                    var d = Convert.ToInt32(c.ToString(), 16);
+                    return d < radix ? (acc * radix) + d : throw new FormatException();
+                });
+                tokens.Add(new Token(value <= long.MaxValue ? TokenKind.Integer : TokenKind.Float, value.ToString(System.Globalization.CultureInfo.InvariantCulture), line));
+                return j;
+            }
+            catch (FormatException)
+            {
+                throw TemplateException.Syntax($"invalid number literal '{s[i..j]}'", line);
+            }
+        }
+
         while (i < n && (char.IsAsciiDigit(s[i]) || s[i] == '_'))
         {
             i++;

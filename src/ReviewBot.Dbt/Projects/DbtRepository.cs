@@ -250,9 +250,13 @@ public sealed class DbtRepository
             }
 
             var (ast, error) = _macroFiles.GetOrAdd(path, p => ParseMacroFile(p));
-            if (ast is null)
+            if (error is not null)
             {
                 errors.Add($"{path}: {error}");
+            }
+
+            if (ast is null)
+            {
                 continue;
             }
 
@@ -277,7 +281,23 @@ public sealed class DbtRepository
         }
         catch (TemplateException e)
         {
-            return (null, $"line {e.Line}: {e.Message}");
+            // dbt reads a macro file as its top-level blocks and parses each on its own, so text between blocks
+            // (even invalid Jinja) does not hide the macros around it.
+            var blocks = MacroBlocks.Split(text);
+            var macros = new List<MacroNode>();
+            foreach (var (block, startLine) in blocks)
+            {
+                try
+                {
+                    macros.AddRange(Parser.Parse(new string('\n', startLine - 1) + block).Macros);
+                }
+                catch (TemplateException)
+                {
+                    // That block alone is broken; its macros stay unresolved where they are called.
+                }
+            }
+
+            return macros.Count == 0 ? (null, $"line {e.Line}: {e.Message}") : (new TemplateAst([], macros), $"line {e.Line}: {e.Message} (other blocks kept)");
         }
     }
 }
