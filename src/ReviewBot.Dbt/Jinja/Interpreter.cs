@@ -679,9 +679,15 @@ internal sealed class Interpreter
             ExecBody(macro.Node.Body, scope, output);
             return _frame.Returned ? _frame.Value : output.Text.ToString();
         }
-        catch (TemplateException e) when (MacroDepth == 1 && !e.InModel)
+        catch (TemplateException e)
         {
-            throw new TemplateException(e.Kind, $"{e.Message} (in macro '{macro.Node.Name}' at its line {e.Line})", args.Line) { InModel = true };
+            // Not an exception filter: filters run before the inner frames' finally blocks restore MacroDepth.
+            if (MacroDepth == 1 && !e.InModel)
+            {
+                throw new TemplateException(e.Kind, $"{e.Message} (in macro '{macro.Node.Name}' at its line {e.Line})", args.Line) { InModel = true };
+            }
+
+            throw;
         }
         finally
         {

@@ -25,25 +25,27 @@ public static partial class AdapterInference
             return overrideType.Trim().ToLowerInvariant();
         }
 
-        var fromProfile = FromProfiles(files, project);
-        if (fromProfile is not null)
+        var (named, any) = FromProfiles(files, project);
+        if (named is not null)
         {
-            return fromProfile;
+            return named;
         }
 
-        foreach (var path in files.Paths.Where(IsDependencyFile).OrderBy(p => DbtProject.IsUnder(p, project.Root) ? 0 : 1))
+        var ownDependencies = FromDependencies(files, p => DbtProject.IsUnder(p, project.Root));
+        if (ownDependencies is not null)
         {
-            var text = files.Read(path);
-            if (text is null)
-            {
-                continue;
-            }
+            return ownDependencies;
+        }
 
-            var match = AdapterPackage().Match(text);
-            if (match.Success)
-            {
-                return match.Groups[1].Value.ToLowerInvariant();
-            }
+        if (any is not null)
+        {
+            return any;
+        }
+
+        var anyDependencies = FromDependencies(files, _ => true);
+        if (anyDependencies is not null)
+        {
+            return anyDependencies;
         }
 
         return Neutral;
@@ -69,7 +71,22 @@ public static partial class AdapterInference
             || name is "pyproject.toml" or "Pipfile" or "setup.py" or "environment.yml";
     }
 
-    private static string? FromProfiles(IRepositoryFiles files, DbtProject project)
+    private static string? FromDependencies(IRepositoryFiles files, Func<string, bool> where)
+    {
+        foreach (var path in files.Paths.Where(p => IsDependencyFile(p) && where(p)))
+        {
+            var text = files.Read(path);
+            var match = text is null ? Match.Empty : AdapterPackage().Match(text);
+            if (match.Success)
+            {
+                return match.Groups[1].Value.ToLowerInvariant();
+            }
+        }
+
+        return null;
+    }
+
+    private static (string? Named, string? Any) FromProfiles(IRepositoryFiles files, DbtProject project)
     {
         string? anyType = null;
         foreach (var path in files.Paths.Where(p => p.EndsWith("profiles.yml", StringComparison.Ordinal)).OrderBy(p => DbtProject.IsUnder(p, project.Root) ? 0 : 1))
@@ -93,7 +110,7 @@ public static partial class AdapterInference
                 {
                     if (string.Equals(name, project.Profile, StringComparison.Ordinal))
                     {
-                        return type.ToLowerInvariant();
+                        return (type.ToLowerInvariant(), anyType);
                     }
 
                     anyType ??= type.ToLowerInvariant();
@@ -101,6 +118,6 @@ public static partial class AdapterInference
             }
         }
 
-        return anyType;
+        return (null, anyType);
     }
 }

@@ -199,3 +199,21 @@ public sealed class JinjaEngineTests
         Assert.Contains("time limit (2 s)", result.Error, StringComparison.Ordinal);
     }
 }
+
+public sealed class JinjaRegressionTests
+{
+    [Fact]
+    public void For_SetInBodyRestartsFromOuterValueEachIteration()
+    {
+        // Jinja semantics (found on a real project that writes `set fields = fields.append(x)` in a loop).
+        var result = JinjaEngine.Render("{% set n = 0 %}{% for a in [1, 2, 3] %}{% set n = n + a %}{{ n }},{% endfor %}{{ n }}");
+        Assert.Equal("1,2,3,0", result.Text);
+    }
+
+    [Fact]
+    public void Literals_HexOctalBinaryAndUnderscores()
+    {
+        var result = JinjaEngine.Render("{{ 0x1F }} {{ 0b11 }} {{ 0o17 }} {{ 1_000 }}");
+        Assert.Equal("31 3 15 1000", result.Text);
+    }
+}
