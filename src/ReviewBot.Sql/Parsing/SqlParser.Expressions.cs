@@ -35,6 +35,7 @@ public static partial class SqlParser
                 {
                     _pos++;
                     nots++;
+                    CheckChainDepth(nots);
                 }
 
                 left = ParseBinary(ComparisonPrecedence);
@@ -98,6 +99,15 @@ public static partial class SqlParser
                 }
 
                 left = new SqlBinary(SpanFrom(start), op, left, right);
+            }
+        }
+
+        /// <summary>Prefix chains are read in a loop but still build nested nodes; keep the tree within the depth limit.</summary>
+        private void CheckChainDepth(int chain)
+        {
+            if (_depth + chain > _maxDepth)
+            {
+                throw new SqlSyntaxException(Current.Span, $"nesting deeper than {_maxDepth} levels");
             }
         }
 
@@ -306,6 +316,7 @@ public static partial class SqlParser
                 while (Current.Kind == SqlTokenKind.Symbol && Current.Value is "-" or "+" or "~" or "!" || IsWord("prior"))
                 {
                     ops.Add(Advance().Value.ToLowerInvariant());
+                    CheckChainDepth(ops.Count);
                 }
 
                 var operand = ParsePostfixExpression();
