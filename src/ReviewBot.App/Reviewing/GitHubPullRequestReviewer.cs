@@ -34,6 +34,18 @@ internal sealed partial class GitHubPullRequestReviewer(
 
     private static readonly TimeSpan GiveUpBudget = TimeSpan.FromSeconds(10);
 
+    private async Task<string?> BotLoginAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await tokens.BotLoginAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            return null; // learned from the check run instead
+        }
+    }
+
     public async Task ReviewAsync(ReviewRequest request, CancellationToken cancellationToken)
     {
         var token = await tokens.GetAsync(request.InstallationId, cancellationToken).ConfigureAwait(false);
@@ -60,7 +72,11 @@ internal sealed partial class GitHubPullRequestReviewer(
             return;
         }
 
-        var publisher = new GitHubPublisher(api, repository, request.Number, request.HeadSha);
+        // Only the App's own bot account's marker comment is edited or deleted, never another bot's.
+        var publisher = new GitHubPublisher(api, repository, request.Number, request.HeadSha, new GitHubPublisherOptions
+        {
+            CommentAuthorLogin = await BotLoginAsync(cancellationToken).ConfigureAwait(false),
+        });
         try
         {
             var config = await source.ReadBaseConfigAsync(repository, pullRequest.Info.BaseSha, ConfigPath, workspace: null, cancellationToken).ConfigureAwait(false);
