@@ -52,7 +52,7 @@ internal sealed record SecretHit(int Line, int Start, int Length, string Kind, s
 /// </summary>
 internal static partial class SecretDetector
 {
-    [GeneratedRegex("""(?<key>[A-Za-z_][\w.\-]{0,80})["'`]?\]?(?:\s{0,4}:\s{0,4}(?:str|bytes|Optional\[str\]|SecretStr|Final(?:\[str\])?|String|string)\b)?\s{0,8}(?<sep>:=|=>|=|:)(?![=:])\s{0,8}(?<value>"(?:[^"\\]|\\.){0,2048}"|'(?:[^'\\]|\\.){0,2048}'|`[^`]{0,2048}`|[^\s,;#'"`})\]]{1,2048})""", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, 250)]
+    [GeneratedRegex("""(?<![\w.\-])(?<key>[A-Za-z_][\w.\-]{0,80})["'`]?\]?(?:\s{0,4}:\s{0,4}(?:str|bytes|Optional\[str\]|SecretStr|Final(?:\[str\])?|String|string)\b)?\s{0,8}(?<sep>:=|=>|=|:)(?![=:])\s{0,8}(?<value>"(?:[^"\\]|\\.){0,2048}"|'(?:[^'\\]|\\.){0,2048}'|`[^`]{0,2048}`|[^\s,;#'"`})\]]{1,2048})""", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, 250)]
     private static partial Regex Assignment();
 
     [GeneratedRegex("""^(?<indent>[ \t]*)(?:-[ \t]+)?["']?(?<key>[A-Za-z_][\w.\-]{0,80})["']?[ \t]*:(?:[ \t]+(?<rest>.*))?$""", RegexOptions.CultureInvariant | RegexOptions.ExplicitCapture, 250)]
@@ -69,6 +69,9 @@ internal static partial class SecretDetector
 
     [GeneratedRegex(@"-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----", RegexOptions.CultureInvariant, 250)]
     private static partial Regex PrivateKeyEnd();
+
+    /// <summary>The kind of a hit on a line the patterns could not scan in time.</summary>
+    public const string Unscannable = "unscannable line";
 
     /// <summary>How values are written in <paramref name="path"/>.</summary>
     public static SecretFileKind KindOf(string path)
@@ -139,7 +142,15 @@ internal static partial class SecretDetector
                 inKey = false;
             }
 
-            inKey = ScanLine(i, line, kind, example, profiles, hits);
+            try
+            {
+                inKey = ScanLine(i, line, kind, example, profiles, hits);
+            }
+            catch (RegexMatchTimeoutException)
+            {
+                // Fail closed: the line is withheld from every model and the file is reported as not fully analysed.
+                Add(hits, new SecretHit(i, 0, line.Length, Unscannable, "line not scanned in time", SecretCertainty.Secret));
+            }
         }
 
         if (kind == SecretFileKind.Yaml)

@@ -49,6 +49,13 @@ internal sealed class SecretInCode : Rule
                 }
 
                 inReportedKey = group.Any(h => h.Kind == "private key");
+                if (group.Any(h => h.Kind == SecretDetector.Unscannable))
+                {
+                    // Not "no secret": the line was not read, so the file is not analysed (the gate sees it).
+                    context.CouldNotAnalyse(file.Path, $"line {head} could not be scanned for secrets within the time limit");
+                    continue;
+                }
+
                 var secrets = group.Where(h => h.Certainty == SecretCertainty.Secret).ToList();
                 var shown = secrets.Count > 0 ? secrets : group.ToList();
                 var kinds = string.Join(", ", shown.Select(m => $"{m.Kind} `{m.Hint}`").Distinct());
