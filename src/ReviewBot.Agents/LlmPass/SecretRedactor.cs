@@ -99,7 +99,7 @@ public static partial class SecretRedactor
 
     private static string Slug(string kind) => kind switch
     {
-        "literal password" or "password in a connection string" or "password in a connection URL" => "password",
+        "literal password" or "password in a connection string" or "password in a connection URL" or "password in SQL" => "password",
         "high-entropy secret" => "secret",
         "private key" or "many secrets" => kind.Replace(' ', '-'),
         _ when kind.StartsWith("credentialed", StringComparison.Ordinal) => "password",

@@ -59,6 +59,7 @@ internal static class SecretCatalog
             ["://"], 0),
         new("url-password-param", "password in a connection URL", R(@"(?i)(?:jdbc|odbc|://)[^\s'""`]{0,512}?[?&;](?:password|pwd)=(?<secret>[^&;\s'""`]{1,256})"),
             ["password=", "pwd="], 0),
+        new("sql-password", "password in SQL", R(@"(?i)(?:\bpassword\s{0,4}=?\s{0,4}|\bidentified\s+by\s+)'(?<secret>[^'\n]{1,256})'"), ["password", "identified"], 0),
     ];
 
     /// <summary>Any marker of any pattern: a line with none of them skips every provider regex.</summary>

@@ -274,7 +274,7 @@ internal static partial class SecretDetector
             return;
         }
 
-        if (pattern.Id == "url-password-param" && SecretAllowlist.IsPlaceholder(value))
+        if (pattern.Id is "url-password-param" or "sql-password" && SecretAllowlist.IsPlaceholder(value))
         {
             return;
         }
