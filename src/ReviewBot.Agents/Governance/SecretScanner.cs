@@ -52,5 +52,5 @@ internal static class SecretScanner
 
     /// <summary>The secret values the detection finds in <paramref name="lines"/> (for scrubbing model output).</summary>
     public static IEnumerable<string> Values(IReadOnlyList<string> lines, IReadOnlyList<SecretHit> hits) =>
-        hits.Where(h => h.Line < lines.Count).Select(h => lines[h.Line].Substring(h.Start, Math.Min(h.Length, lines[h.Line].Length - h.Start)).Trim());
+        hits.Where(h => h.Line < lines.Count).Select(h => lines[h.Line].Substring(h.Start, Math.Min(h.Length, lines[h.Line].Length - h.Start)).Trim().Trim('"', '\'', '`').Trim());
 }
