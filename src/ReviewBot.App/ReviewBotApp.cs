@@ -2,10 +2,12 @@ using System.Text.Json;
 using Octokit.Webhooks;
 using Octokit.Webhooks.AspNetCore;
 using ReviewBot.App.Auth;
+using ReviewBot.App.Limits;
 using ReviewBot.App.Options;
 using ReviewBot.App.Queue;
 using ReviewBot.App.Reviewing;
 using ReviewBot.App.Webhooks;
+using ReviewBot.Orchestration.RateLimiting;
 
 namespace ReviewBot.App;
 
@@ -59,6 +61,9 @@ public static class ReviewBotApp
         services.AddSingleton<InstallationTokens>(sp => ActivatorUtilities.CreateInstance<InstallationTokens>(
             sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(InstallationTokens))));
         services.AddHttpClient(GitHubPullRequestReviewer.LlmHttpClient, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        // One engine-wide limiter set and one GitHub budget per installation for the whole process (§8).
+        services.AddSingleton(sp => new LlmRateLimiters(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new InstallationBudgets(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IPullRequestReviewer, GitHubPullRequestReviewer>();
 
         services.AddSingleton<ReviewWorker>();

@@ -1,4 +1,5 @@
 using ReviewBot.App.Auth;
+using ReviewBot.App.Limits;
 using ReviewBot.App.Options;
 using ReviewBot.App.Queue;
 using ReviewBot.Core;
@@ -8,6 +9,7 @@ using ReviewBot.GitHub;
 using ReviewBot.GitHub.Changes;
 using ReviewBot.GitHub.Publishing;
 using ReviewBot.Llm;
+using ReviewBot.Orchestration.RateLimiting;
 using ReviewBot.Pipeline;
 using ReviewBot.Reporting;
 
@@ -24,6 +26,8 @@ internal sealed partial class GitHubPullRequestReviewer(
     AppSettings settings,
     TimeProvider time,
     IHttpClientFactory httpClients,
+    LlmRateLimiters llmLimiters,
+    InstallationBudgets githubBudgets,
     ILogger<GitHubPullRequestReviewer> logger) : IPullRequestReviewer
 {
     /// <summary>The repository's config file, read at the base commit.</summary>
@@ -42,6 +46,7 @@ internal sealed partial class GitHubPullRequestReviewer(
             ApiUrl = settings.ApiUrl,
             Token = token,
             TimeProvider = time,
+            RequestBudget = githubBudgets.For(request.InstallationId),
             Log = line => LogGitHub(logger, request.Key, line),
         });
         var repository = new RepositoryId(request.Owner, request.Repository);
@@ -76,7 +81,7 @@ internal sealed partial class GitHubPullRequestReviewer(
                 : null;
             var change = await source.AcquireAsync(pullRequest, config, workspace: null, cancellationToken).ConfigureAwait(false);
             var progress = new CheckProgress(publisher, cancellationToken);
-            var report = await new ReviewPipeline(time, model).RunAsync(change, config, progress, cancellationToken).ConfigureAwait(false);
+            var report = await new ReviewPipeline(time, model, llmLimiters).RunAsync(change, config, progress, cancellationToken).ConfigureAwait(false);
             await progress.DrainAsync().ConfigureAwait(false);
 
             var text = CheckRunRenderer.Text(report);
