@@ -38,15 +38,16 @@ internal sealed class InMemoryReviewStore(ReviewStoreOptions options, TimeProvid
                 // A redelivery: run again what finally failed, drop the rest.
                 foreach (var request in requests)
                 {
-                    var failed = earlier.Select(id => _reviews.GetValueOrDefault(id))
-                        .FirstOrDefault(e => e is { State: ReviewState.Failed } && e.Request.Key == request.Key && e.Request.HeadSha == request.HeadSha);
-                    if (failed is null)
+                    var mine = earlier.Select(id => _reviews.GetValueOrDefault(id)).OfType<Entry>()
+                        .Where(e => e.Request.Key == request.Key && string.Equals(e.Request.HeadSha, request.HeadSha, StringComparison.OrdinalIgnoreCase)).ToList();
+                    var failed = mine.FirstOrDefault(e => e.State == ReviewState.Failed);
+                    if (failed is null || mine.Any(e => e.State is ReviewState.Queued or ReviewState.Running or ReviewState.Succeeded))
                     {
                         results.Add(new AcceptResult(request, AcceptOutcome.Duplicate, "this delivery was already received"));
                         continue;
                     }
 
-                    var (outcome, detail, id) = EnqueueLocked(failed.Request with { ReviewId = 0, Attempt = 1 }, now);
+                    var (outcome, detail, id) = EnqueueLocked(deliveryId, failed.Request with { ReviewId = 0, Attempt = 1 }, now);
                     earlier.Add(id);
                     results.Add(new AcceptResult(request, outcome == AcceptOutcome.Coalesced ? AcceptOutcome.Coalesced : AcceptOutcome.Requeued, detail));
                 }
@@ -69,7 +70,7 @@ internal sealed class InMemoryReviewStore(ReviewStoreOptions options, TimeProvid
                         continue;
                     }
 
-                    var (outcome, detail, id) = EnqueueLocked(request, now);
+                    var (outcome, detail, id) = EnqueueLocked(deliveryId, request, now);
                     ids.Add(id);
                     results.Add(new AcceptResult(request, outcome, detail));
                 }
@@ -263,7 +264,7 @@ internal sealed class InMemoryReviewStore(ReviewStoreOptions options, TimeProvid
         cancellationToken.ThrowIfCancellationRequested();
     }
 
-    private (AcceptOutcome Outcome, string? Detail, long Id) EnqueueLocked(ReviewRequest request, DateTimeOffset now)
+    private (AcceptOutcome Outcome, string? Detail, long Id) EnqueueLocked(string deliveryId, ReviewRequest request, DateTimeOffset now)
     {
         if (!_slots.TryGetValue(request.Key, out var slot))
         {
@@ -271,14 +272,15 @@ internal sealed class InMemoryReviewStore(ReviewStoreOptions options, TimeProvid
             _slots[request.Key] = slot;
         }
 
-        var entry = new Entry(++_nextId, request, now);
+        var entry = new Entry(++_nextId, request with { DeliveryId = deliveryId }, now);
         _reviews[entry.Id] = entry;
         _latest[ReplayKey.Of(request)] = entry.Id;
+        var waiting = slot.Waiting;
+        slot.Waiting = entry;
         string? superseded = null;
-        if (slot.Waiting is { } waiting)
+        if (waiting is not null)
         {
             superseded = waiting.Request.HeadSha;
-            slot.Waiting = null;
             waiting.SupersededBy = request.HeadSha;
             FinishLocked(waiting, ReviewState.Superseded);
         }
@@ -288,7 +290,6 @@ internal sealed class InMemoryReviewStore(ReviewStoreOptions options, TimeProvid
             running.SupersededBy = request.HeadSha;
         }
 
-        slot.Waiting = entry;
         return (superseded is null ? AcceptOutcome.Queued : AcceptOutcome.Coalesced, superseded, entry.Id);
     }
 
