@@ -56,23 +56,24 @@ internal sealed partial class GitHubPullRequestReviewer(
         var repository = new RepositoryId(request.Owner, request.Repository);
         var source = new GitHubChangeSource(api);
 
-        var pullRequest = await source.GetPullRequestAsync(repository, request.Number, cancellationToken).ConfigureAwait(false);
-        if (!pullRequest.IsOpen)
-        {
-            LogSkipped(logger, request, "the pull request is closed");
-            return;
-        }
-
-        if (!string.Equals(pullRequest.Info.HeadSha, request.HeadSha, StringComparison.OrdinalIgnoreCase))
-        {
-            LogSkipped(logger, request, $"its head moved to {pullRequest.Info.HeadSha}, whose push brings its own review");
-            return;
-        }
-
+        // The check is on the delivered head, so even a review that cannot read the pull request can say why.
         var publisher = new GitHubPublisher(api, repository, request.Number, request.HeadSha);
         var checkStarted = false;
         try
         {
+            var pullRequest = await source.GetPullRequestAsync(repository, request.Number, cancellationToken).ConfigureAwait(false);
+            if (!pullRequest.IsOpen)
+            {
+                LogSkipped(logger, request, "the pull request is closed");
+                return;
+            }
+
+            if (!string.Equals(pullRequest.Info.HeadSha, request.HeadSha, StringComparison.OrdinalIgnoreCase))
+            {
+                LogSkipped(logger, request, $"its head moved to {pullRequest.Info.HeadSha}, whose push brings its own review");
+                return;
+            }
+
             var config = await source.ReadBaseConfigAsync(repository, pullRequest.Info.BaseSha, ConfigPath, workspace: null, cancellationToken).ConfigureAwait(false);
             if (pullRequest.Info.IsDraft && !config.ReviewDrafts)
             {
