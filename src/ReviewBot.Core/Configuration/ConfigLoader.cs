@@ -38,6 +38,13 @@ public static class ConfigLoader
         }
         catch (YamlException e)
         {
+            // YamlDotNet places a tab's error at the start of the enclosing block (often line 1): name the line
+            // that the tab indents, which is what the author has to fix.
+            if (TabIndentedLine(yaml) is { } tabLine)
+            {
+                throw new InvalidInputException($"{source}:{tabLine}: a tab indents this line; YAML indents with spaces only", e);
+            }
+
             throw new InvalidInputException($"{source}:{e.Start.Line}: not valid YAML: {Describe(e)}", e);
         }
 
@@ -54,6 +61,31 @@ public static class ConfigLoader
         var reader = new Reader(source);
         var root = reader.Mapping(stream.Documents[0].RootNode, "");
         return reader.ReadRoot(root);
+    }
+
+    /// <summary>The first line (1-based) whose indentation holds a tab, or null.</summary>
+    private static int? TabIndentedLine(string yaml)
+    {
+        var line = 1;
+        var atIndent = true;
+        foreach (var c in yaml)
+        {
+            if (c == '\n')
+            {
+                line++;
+                atIndent = true;
+            }
+            else if (atIndent && c == '\t')
+            {
+                return line;
+            }
+            else if (c is not (' ' or '\r'))
+            {
+                atIndent = false;
+            }
+        }
+
+        return null;
     }
 
     private static void CheckDepth(string yaml, string source)
