@@ -30,6 +30,9 @@ internal sealed class RuleContext
 
     public AgentName Agent { get; }
 
+    /// <summary>The agent's settings from the config (rule toggles, PII lists...); empty by default.</summary>
+    public Core.Configuration.AgentConfig Settings { get; init; } = Core.Configuration.AgentConfig.Empty;
+
     public ChangeSet Change { get; }
 
     public DbtGraph Dbt { get; }

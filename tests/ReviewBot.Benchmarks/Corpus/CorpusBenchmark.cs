@@ -102,7 +102,13 @@ public static class CorpusBenchmark
         ReviewConfig config;
         try
         {
-            change = await GitChangeSource.FromRangeAsync(options.Repo, defaultBranch, $"refs/pull/{pr}/head", CancellationToken.None);
+            var head = $"refs/pull/{pr}/head";
+            change = await GitChangeSource.FromRangeAsync(options.Repo, await BaseOfAsync(options.Repo, defaultBranch, head), head, CancellationToken.None);
+            if (change.Files.Count == 0)
+            {
+                return new PrSummary(pr, 0, 0, 0, new Dictionary<Severity, int>(), new Dictionary<string, int>(), stopwatch.ElapsedMilliseconds, null) { Error = "empty diff" };
+            }
+
             config = await ConfigAtBaseAsync(change);
         }
         catch (InvalidInputException e)
@@ -154,6 +160,24 @@ public static class CorpusBenchmark
         {
             return new PrSummary(pr, change.Files.Count, 0, 0, new Dictionary<Severity, int>(), new Dictionary<string, int>(), stopwatch.ElapsedMilliseconds, $"{e.GetType().Name}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// The base to diff against. An open PR: the default branch (its merge base is taken by the range review).
+    /// A PR merged with a merge commit has its head inside the default branch, so that merge base is the head
+    /// itself; GitHub showed it against the branch it was merged into, i.e. the merge commit's first parent.
+    /// </summary>
+    private static async Task<string> BaseOfAsync(string repo, string defaultBranch, string head)
+    {
+        var mergeBase = (await GitAsync(repo, "merge-base", defaultBranch, head)).Trim();
+        var headSha = (await GitAsync(repo, "rev-parse", "--verify", "--quiet", head + "^{commit}")).Trim();
+        if (mergeBase.Length == 0 || mergeBase != headSha)
+        {
+            return defaultBranch;
+        }
+
+        var merges = (await GitAsync(repo, "rev-list", "--ancestry-path", "--merges", "--reverse", $"{head}..{defaultBranch}")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return merges.Length == 0 ? defaultBranch : merges[0] + "^1";
     }
 
     /// <summary>The repository's own config at the merge base (as the Action reads it from the base branch), else the defaults.</summary>
