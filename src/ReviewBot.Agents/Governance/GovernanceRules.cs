@@ -11,7 +11,7 @@ internal static class GovernanceRules
     public static IReadOnlyList<Rule> All { get; } =
     [
         new SecretInCode(), new PiiColumnUntagged(), new PiiProtectionRemoved(), new DestructiveDdl(), new CreateOrReplaceExisting(),
-        new FullRefreshEnabled(), new GrantToPublic(), new GrantsWidened(), new TestsRemoved(), new AccessWidened(),
+        new FullRefreshEnabled(), new GrantToPublic(), new GrantsWidened(), new Rules.TestsRemoved(), new AccessWidened(),
     ];
 
     internal static readonly HashSet<string> PublicGrantees = new(StringComparer.OrdinalIgnoreCase)
@@ -488,54 +488,6 @@ internal static class GovernanceRules
                     var line = node.File?.Config.TryGetValue("grants", out var v) == true ? v.Line : (int?)null;
                     yield return context.Report(this, file.Path, line, $"Grants on `{node.Name}` widened",
                         $"`{node.Name}` is now also granted to {string.Join(", ", added.Select(a => $"`{a}`"))}. Confirm these roles should read this data (data owner approval), especially if it holds personal or financial data.");
-                }
-            }
-        }
-    }
-
-    private sealed class TestsRemoved : Rule
-    {
-        public override string Id => "tests-removed";
-
-        public override Severity DefaultSeverity => Severity.Medium;
-
-        public override string Rationale => "Removing tests on a model that still exists silently lowers the guarantees downstream consumers rely on.";
-
-        public override IEnumerable<Finding> Evaluate(RuleContext context)
-        {
-            foreach (var file in context.ChangedWith(".yml", ".yaml"))
-            {
-                foreach (var node in context.Dbt.Head.DocumentedIn(file.Path))
-                {
-                    var before = context.BaseOf(node)?.Properties;
-                    if (before is null)
-                    {
-                        continue;
-                    }
-
-                    foreach (var column in before.Columns)
-                    {
-                        var now = node.Properties!.Column(column.Name);
-                        if (now is null)
-                        {
-                            continue;
-                        }
-
-                        var removed = column.Tests.Where(t => !now.Tests.Contains(t, StringComparer.OrdinalIgnoreCase)
-                            && !now.Constraints.Contains(t, StringComparer.OrdinalIgnoreCase)).Distinct().ToList();
-                        if (removed.Count > 0)
-                        {
-                            yield return context.Report(this, file.Path, now.Line, $"Tests removed from `{node.Name}.{column.Name}`",
-                                $"The {string.Join(", ", removed.Select(r => $"`{r}`"))} test{(removed.Count == 1 ? " was" : "s were")} removed from `{node.Name}.{column.Name}` while the column stays. If a test fails, fix the data or set `severity: warn` with a reason instead of deleting the test.");
-                        }
-                    }
-
-                    var modelRemoved = before.Tests.Where(t => !node.Properties!.Tests.Contains(t, StringComparer.OrdinalIgnoreCase)).Distinct().ToList();
-                    if (modelRemoved.Count > 0)
-                    {
-                        yield return context.Report(this, file.Path, node.Properties!.Line, $"Model tests removed from `{node.Name}`",
-                            $"The model-level test{(modelRemoved.Count == 1 ? "" : "s")} {string.Join(", ", modelRemoved.Select(r => $"`{r}`"))} of `{node.Name}` {(modelRemoved.Count == 1 ? "was" : "were")} removed. Keep {(modelRemoved.Count == 1 ? "it" : "them")}, or say in the PR why the guarantee no longer holds.");
-                    }
                 }
             }
         }
