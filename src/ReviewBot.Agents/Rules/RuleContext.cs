@@ -71,7 +71,8 @@ internal sealed class RuleContext
         }
 
         var change = Files.Changed.GetValueOrDefault(head.Path);
-        return change?.OldPath is { } old && Dbt.Base.NodesByPath.TryGetValue(old, out var byPath) ? byPath : null;
+        // Only a rename carries a model over; a copy is a new model (see CopiedFiles).
+        return change is { Kind: ChangeKind.Renamed, OldPath: { } old } && Dbt.Base.NodesByPath.TryGetValue(old, out var byPath) ? byPath : null;
     }
 
     /// <summary>True when the node did not exist at base (a new model).</summary>
