@@ -33,6 +33,12 @@ internal sealed class RuleContext
     /// <summary>The agent's settings from the config (rule toggles, PII lists...); empty by default.</summary>
     public Core.Configuration.AgentConfig Settings { get; init; } = Core.Configuration.AgentConfig.Empty;
 
+    /// <summary>The whole config, for a rule that defers to another agent's rule (so one problem is reported once).</summary>
+    public Core.Configuration.ReviewConfig Config { get; init; } = Core.Configuration.ReviewConfig.Default;
+
+    /// <summary>True when <paramref name="agent"/> runs and its rule <paramref name="ruleId"/> is on.</summary>
+    public bool RuleRuns(AgentName agent, string ruleId) => Config.AgentSettings(agent) is { Enabled: true } s && s.IsRuleEnabled(ruleId);
+
     public ChangeSet Change { get; }
 
     public DbtGraph Dbt { get; }
