@@ -24,6 +24,7 @@ public sealed class ReviewPipeline(TimeProvider time, ILanguageModel? languageMo
 
     public async Task<ReviewReport> RunAsync(ChangeSet change, ReviewConfig config, IEngineObserver? observer, CancellationToken ct)
     {
+        change = await CopiedFiles.AsAdditionsAsync(change, ct).ConfigureAwait(false);
         var scoped = ChangeScope.Apply(change, config);
         var resources = new ResourceStore();
         resources.Set(DiffKey, scoped.Change);

@@ -222,6 +222,16 @@ public static class GitChangeSource
             return top.Length > 0 ? Path.GetFullPath(top) : null;
         }
 
+        // A bare repository (a mirror, a CI cache) has no work tree but every commit a range review reads.
+        if (result.Error.Contains("must be run in a work tree", StringComparison.OrdinalIgnoreCase))
+        {
+            var bare = await GitProcess.RunAsync(Path.GetFullPath(repo), ["rev-parse", "--absolute-git-dir"], ct).ConfigureAwait(false);
+            if (bare.Succeeded && bare.Text.Trim() is { Length: > 0 } gitDir)
+            {
+                return Path.GetFullPath(gitDir);
+            }
+        }
+
         // "dubious ownership" and similar are worth saying as they are; "not a git repository" is the common case.
         return result.Error.Contains("not a git repository", StringComparison.OrdinalIgnoreCase)
             ? null

@@ -333,6 +333,7 @@ public static class ConfigLoader
             var exceptions = new List<RuleException>();
             var patterns = new List<PatternRule>();
             IReadOnlyList<string>? reads = null, writes = null;
+            IReadOnlyList<string> piiAllow = [], piiDeny = [];
             foreach (var (key, value, path, keyNode) in Entries(node, parent))
             {
                 switch (key)
@@ -378,7 +379,19 @@ public static class ConfigLoader
                         break;
                     case "reads": reads = Strings(value, path); break;
                     case "writes": writes = Strings(value, path); break;
-                    default: throw Unknown(key, path, keyNode, "enabled, lane, policy, retry, timeout, severity, rules, paths, prompt, exceptions, patterns, reads, writes");
+                    case "pii":
+                        foreach (var (listKey, list, listPath, listKeyNode) in Entries(Mapping(value, path), path))
+                        {
+                            switch (listKey)
+                            {
+                                case "allow": piiAllow = Strings(list, listPath); break;
+                                case "deny": piiDeny = Strings(list, listPath); break;
+                                default: throw Unknown(listKey, listPath, listKeyNode, "allow, deny");
+                            }
+                        }
+
+                        break;
+                    default: throw Unknown(key, path, keyNode, "enabled, lane, policy, retry, timeout, severity, rules, paths, prompt, exceptions, patterns, reads, writes, pii");
                 }
             }
 
@@ -386,6 +399,7 @@ public static class ConfigLoader
             {
                 Enabled = enabled, Lane = lane, Policy = policy, Retry = retry, Timeout = timeout, SeverityOverrides = severities,
                 RuleToggles = toggles, Paths = paths, Prompt = prompt, Exceptions = exceptions, Patterns = patterns, Reads = reads, Writes = writes,
+                PiiAllow = piiAllow, PiiDeny = piiDeny,
             };
         }
 
