@@ -126,6 +126,9 @@ public sealed class FakeGitHub : IDisposable
     /// </summary>
     public string AppSlug { get; set; } = "github-actions";
 
+    /// <summary>Paths left out of tarballs (as <c>export-ignore</c> in <c>.gitattributes</c> does) but still served by the contents API.</summary>
+    public HashSet<string> ExportIgnored { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The token POST /app/installations/{id}/access_tokens hands out (GitHub App mode).</summary>
     public string InstallationToken { get; set; } = "ghs_fakeInstallationToken0123456789";
 
@@ -494,7 +497,8 @@ public sealed class FakeGitHub : IDisposable
             return Json(404, """{"message":"Not Found"}""");
         }
 
-        return Raw(200, BuildTarball($"{Owner}-{Name}-{sha[..Math.Min(7, sha.Length)]}", sha, tree), "application/x-gzip");
+        var archived = tree.Where(f => !ExportIgnored.Contains(f.Key)).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+        return Raw(200, BuildTarball($"{Owner}-{Name}-{sha[..Math.Min(7, sha.Length)]}", sha, archived), "application/x-gzip");
     }
 
     /// <summary>A gzip tarball shaped like GitHub's: a pax global header with the commit, one top folder.</summary>
