@@ -38,7 +38,7 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         // Mask first: nothing below may print the token, but a stack trace or a proxy error might.
-        foreach (var name in (string[])["INPUT_GITHUB_TOKEN", "GITHUB_TOKEN", "INPUT_AZURE_OPENAI_API_KEY", "AZURE_OPENAI_API_KEY", "OPENAI_API_KEY"])
+        foreach (var name in ActionSettings.SecretVariables)
         {
             if (environment.TryGetValue(name, out var secret) && !string.IsNullOrWhiteSpace(secret))
             {
