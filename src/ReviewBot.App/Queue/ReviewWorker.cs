@@ -94,7 +94,9 @@ internal sealed partial class ReviewWorker(ReviewQueue queue, IPullRequestReview
         }
         catch (Exception e)
         {
-            LogFailed(logger, e, request);
+            // One structured line per failure; the stack trace only for whoever turns on debug logging.
+            LogFailed(logger, request, e is ReviewFailedException ? e.Message : $"{e.GetType().Name}: {e.Message}");
+            LogFailureDetail(logger, e, request);
         }
     }
 
@@ -104,8 +106,11 @@ internal sealed partial class ReviewWorker(ReviewQueue queue, IPullRequestReview
     [LoggerMessage(2, LogLevel.Information, "Review finished: {Request} in {ElapsedMs} ms")]
     private static partial void LogFinished(ILogger logger, ReviewRequest request, long elapsedMs);
 
-    [LoggerMessage(3, LogLevel.Error, "Review failed: {Request}")]
-    private static partial void LogFailed(ILogger logger, Exception exception, ReviewRequest request);
+    [LoggerMessage(3, LogLevel.Error, "Review failed: {Request}: {Reason}")]
+    private static partial void LogFailed(ILogger logger, ReviewRequest request, string reason);
+
+    [LoggerMessage(8, LogLevel.Debug, "Failure details of {Request}")]
+    private static partial void LogFailureDetail(ILogger logger, Exception exception, ReviewRequest request);
 
     [LoggerMessage(4, LogLevel.Error, "Review cancelled by shutdown, not published: {Request}")]
     private static partial void LogCancelled(ILogger logger, ReviewRequest request);

@@ -37,12 +37,14 @@ internal sealed partial class GitHubPullRequestReviewer(
     public async Task ReviewAsync(ReviewRequest request, CancellationToken cancellationToken)
     {
         var token = await tokens.GetAsync(request.InstallationId, cancellationToken).ConfigureAwait(false);
+        string? failedRequest = null;
         using var api = GitHubClientFactory.Create(new GitHubOptions
         {
             ApiUrl = settings.ApiUrl,
             Token = token,
             TimeProvider = time,
             Log = line => LogGitHub(logger, request.Key, line),
+            FailedRequest = line => Volatile.Write(ref failedRequest, line),
         });
         var repository = new RepositoryId(request.Owner, request.Repository);
         var source = new GitHubChangeSource(api);
@@ -123,9 +125,15 @@ internal sealed partial class GitHubPullRequestReviewer(
                 tokens.Invalidate(request.InstallationId);
             }
 
+            // One line for the log, said once by the worker: what failed (the GitHub request and its answer, when
+            // it was GitHub), and what happens next. The stack trace goes to debug level only.
+            var cause = e is Octokit.ApiException or HttpRequestException or OperationCanceledException && Volatile.Read(ref failedRequest) is { } failed
+                ? $"GitHub API: {failed}"
+                : $"{e.GetType().Name}: {e.Message}";
             using var giveUp = new CancellationTokenSource(GiveUpBudget);
-            await NotReviewedAsync(publisher, request, "Not reviewed: ReviewBot failed", $"The review failed ({e.GetType().Name}: {e.Message}). Re-run the check to try again.", giveUp.Token).ConfigureAwait(false);
-            throw;
+            var checkWritten = await NotReviewedAsync(publisher, request, "Not reviewed: ReviewBot failed", $"The review failed ({cause}). Re-run the check to try again.", giveUp.Token, log: false).ConfigureAwait(false);
+            throw new ReviewFailedException(
+                $"{cause}; {(checkWritten ? "the check run says 'Not reviewed: ReviewBot failed'" : "the check run could not be written either")}; re-run the check or push again to retry", e);
         }
     }
 
@@ -144,19 +152,26 @@ internal sealed partial class GitHubPullRequestReviewer(
         return variable is not null && settings.Environment.TryGetValue(variable, out var value) && !string.IsNullOrWhiteSpace(value);
     }
 
-    private async Task NotReviewedAsync(GitHubPublisher publisher, ReviewRequest request, string title, string detail, CancellationToken cancellationToken)
+    private async Task<bool> NotReviewedAsync(GitHubPublisher publisher, ReviewRequest request, string title, string detail, CancellationToken cancellationToken, bool log = true)
     {
+        var checkWritten = false;
         try
         {
             var outcome = await publisher.PublishAsync(
                 new PublishRequest { Conclusion = Conclusion.Failure, Title = title, Summary = detail },
                 cancellationToken).ConfigureAwait(false);
-            LogNotReviewed(logger, request, title, detail, outcome.CheckWritten);
+            checkWritten = outcome.CheckWritten;
         }
         catch (OperationCanceledException)
         {
-            LogNotReviewed(logger, request, title, detail, checkWritten: false);
         }
+
+        if (log)
+        {
+            LogNotReviewed(logger, request, title, detail, checkWritten);
+        }
+
+        return checkWritten;
     }
 
     [LoggerMessage(40, LogLevel.Information, "Review skipped: {Request}: {Reason}")]
