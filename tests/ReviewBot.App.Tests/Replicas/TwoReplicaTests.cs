@@ -16,7 +16,8 @@ namespace ReviewBot.App.Tests.Replicas;
 public sealed class TwoReplicaTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
-    private const int LeaseSeconds = 3;
+    // Short for the test, long enough that a loaded 2-core machine does not starve a renewal into a takeover.
+    private const int LeaseSeconds = 5;
     private readonly FakeGitHub _github = new();
     private readonly List<AppProcess> _apps = [];
     private TestDatabase? _database;
