@@ -118,7 +118,7 @@ internal sealed partial class ReviewWorker(
     private async Task RunAsync(ClaimedReview claim)
     {
         var request = claim.Request;
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["DeliveryId"] = request.DeliveryId, ["PullRequest"] = request.Key.ToString(), ["HeadSha"] = request.HeadSha });
+        using var scope = logger.BeginScope("delivery {DeliveryId} {PullRequest} at {HeadSha}", request.DeliveryId, request.Key.ToString(), request.HeadSha);
         using var review = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
         using var stopRenewing = new CancellationTokenSource();
         _running[claim.Id] = claim;

@@ -3,6 +3,7 @@ using ReviewBot.App.Limits;
 using ReviewBot.App.Operations;
 using ReviewBot.App.Options;
 using ReviewBot.App.Queue;
+using ReviewBot.App.Webhooks;
 using ReviewBot.Core;
 using ReviewBot.Core.Configuration;
 using ReviewBot.Core.Reports;
@@ -99,6 +100,11 @@ internal sealed partial class GitHubPullRequestReviewer(
                 return;
             }
 
+            if (request.Attempt > 1)
+            {
+                await CloseInterruptedChecksAsync(api, request, cancellationToken).ConfigureAwait(false);
+            }
+
             checkStarted = true;
             await publisher.StartCheckAsync("Reviewing", $"ReviewBot is reviewing {request.HeadSha}.", cancellationToken).ConfigureAwait(false);
             var model = HasAppEndpoint(config.Llm.Provider)
@@ -190,6 +196,38 @@ internal sealed partial class GitHubPullRequestReviewer(
         }
     }
 
+    /// <summary>
+    /// A retry or a takeover: an earlier attempt may have died (a killed replica) with its check in progress.
+    /// Those checks are completed, so none is left pending next to this attempt's own.
+    /// </summary>
+    private async Task CloseInterruptedChecksAsync(GitHubApi api, ReviewRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var running = await api.CallAsync(
+                c => c.Check.Run.GetAllForReference(request.Owner, request.Repository, request.HeadSha, new Octokit.CheckRunRequest { CheckName = ReviewBotWebhookProcessor.CheckName, Status = Octokit.CheckStatusFilter.InProgress }),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var run in running.CheckRuns)
+            {
+                await api.CallAsync(
+                    c => c.Check.Run.Update(request.Owner, request.Repository, run.Id, new Octokit.CheckRunUpdate
+                    {
+                        Status = Octokit.CheckStatus.Completed,
+                        Conclusion = Octokit.CheckConclusion.Failure,
+                        CompletedAt = time.GetUtcNow(),
+                        Output = new Octokit.NewCheckRunOutput("Not reviewed: interrupted", $"This attempt was interrupted (a ReviewBot replica stopped or failed). Attempt {request.Attempt} of {request.MaxAttempts} reviews {request.HeadSha} again."),
+                    }),
+                    cancellationToken).ConfigureAwait(false);
+                LogClosedInterrupted(logger, request, run.Id);
+            }
+        }
+        catch (Exception e) when (e is Octokit.ApiException or HttpRequestException)
+        {
+            // Best effort: the new attempt's own check is what matters.
+            LogPublishProblem(logger, request, $"could not close interrupted check runs: {e.Message}");
+        }
+    }
+
     private static string Short(string? sha) => sha is { Length: > 7 } ? sha[..7] : sha ?? "a newer commit";
 
     private static string Clip(string text)
@@ -246,6 +284,9 @@ internal sealed partial class GitHubPullRequestReviewer(
 
     [LoggerMessage(43, LogLevel.Warning, "Not reviewed: {Request}: {Title}: {Detail} (check run written: {CheckWritten})")]
     private static partial void LogNotReviewed(ILogger logger, ReviewRequest request, string title, string detail, bool checkWritten);
+
+    [LoggerMessage(45, LogLevel.Information, "Interrupted check run {CheckRunId} completed: {Request}")]
+    private static partial void LogClosedInterrupted(ILogger logger, ReviewRequest request, long checkRunId);
 
     [LoggerMessage(44, LogLevel.Information, "GitHub {PullRequest}: {Line}")]
     private static partial void LogGitHub(ILogger logger, PullRequestKey pullRequest, string line);

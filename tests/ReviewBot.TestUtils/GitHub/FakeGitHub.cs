@@ -391,6 +391,19 @@ public sealed class FakeGitHub : IDisposable
                 return Json(201, CheckRunJson(run));
             }
 
+            case "GET" when Regex.IsMatch(rest, "^/commits/[0-9a-fA-F]+/check-runs$"):
+            {
+                // The check runs of a commit, filtered as GitHub filters them (check_name, status).
+                var commit = rest.Split('/')[2];
+                var runs = _checkRuns.Values
+                    .Where(r => string.Equals(r["head_sha"]?.GetValue<string>(), commit, StringComparison.OrdinalIgnoreCase))
+                    .Where(r => !query.TryGetValue("check_name", out var name) || r["name"]?.GetValue<string>() == name)
+                    .Where(r => !query.TryGetValue("status", out var status) || r["status"]?.GetValue<string>() == status)
+                    .Select(r => JsonNode.Parse(CheckRunJson(r)))
+                    .ToList();
+                return Json(200, new JsonObject { ["total_count"] = runs.Count, ["check_runs"] = new JsonArray([.. runs]) }.ToJsonString());
+            }
+
             case "PATCH" when rest.StartsWith("/check-runs/", StringComparison.Ordinal):
             {
                 var id = long.Parse(rest["/check-runs/".Length..], CultureInfo.InvariantCulture);
