@@ -14,6 +14,7 @@ namespace ReviewBot.Agents.Rules;
 internal sealed class RuleContext
 {
     private readonly ConcurrentBag<SkippedFile> _notAnalysed = [];
+    private readonly ConcurrentBag<PartialFile> _partial = [];
     private List<(DbtNode Node, FileChange Change)>? _changedNodes;
     private IReadOnlyList<AddedStatement>? _addedStatements;
 
@@ -54,7 +55,24 @@ internal sealed class RuleContext
 
     public IReadOnlyCollection<SkippedFile> NotAnalysed => _notAnalysed;
 
+    /// <summary>Files the rules analysed only in part.</summary>
+    public IReadOnlyCollection<PartialFile> Partial => _partial;
+
+    /// <summary>
+    /// The agent's timeout budget: rules that loop over files or lines check it between them, so a rule that takes
+    /// too long ends with the budget instead of running on after the agent was abandoned.
+    /// </summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>The rules could not analyse <paramref name="file"/> at all; for a required agent this makes the run incomplete (unless <c>on_unanalysed: warn</c>).</summary>
     public void CouldNotAnalyse(string file, string reason) => _notAnalysed.Add(new SkippedFile(file, reason));
+
+    /// <summary>
+    /// The rules analysed <paramref name="file"/> only in part: <paramref name="reason"/> says what was not followed and
+    /// <paramref name="unresolved"/> names what stayed unknown (an unresolved macro, an opaque relation). Shown, never blocking.
+    /// </summary>
+    public void AnalysedPartly(string file, string reason, IReadOnlyList<string>? unresolved = null) =>
+        _partial.Add(new PartialFile(file, reason, unresolved ?? []));
 
     /// <summary>Notes for the report (e.g. the lineage graph).</summary>
     public List<string> Notes { get; } = [];

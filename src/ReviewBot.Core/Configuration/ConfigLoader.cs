@@ -94,6 +94,7 @@ public static class ConfigLoader
             var d = ReviewConfig.Default;
             Severity failOn = d.FailOn;
             IncompleteOutcome onIncomplete = d.OnIncomplete;
+            UnanalysedOutcome onUnanalysed = d.OnUnanalysed;
             int maxParallel = d.MaxParallel;
             bool reviewDrafts = d.ReviewDrafts;
             BudgetConfig budget = d.Budget;
@@ -107,6 +108,7 @@ public static class ConfigLoader
                 {
                     case "fail_on": failOn = SeverityValue(value, path); break;
                     case "on_incomplete": onIncomplete = Choice(value, path, ("fail", IncompleteOutcome.Fail), ("pass", IncompleteOutcome.Pass)); break;
+                    case "on_unanalysed": onUnanalysed = Choice(value, path, ("fail", UnanalysedOutcome.Fail), ("warn", UnanalysedOutcome.Warn)); break;
                     case "max_parallel": maxParallel = Int(value, path, 1, 64); break;
                     case "review_drafts": reviewDrafts = Bool(value, path); break;
                     case "budget": budget = ReadBudget(Mapping(value, path), path); break;
@@ -114,13 +116,13 @@ public static class ConfigLoader
                     case "paths": paths = ReadPaths(value, path); break;
                     case "limits": limits = ReadLimits(Mapping(value, path), path); break;
                     case "agents": agents = ReadAgents(Mapping(value, path), path); break;
-                    default: throw Unknown(key, path, keyNode, "fail_on, on_incomplete, max_parallel, review_drafts, budget, llm, paths, limits, agents");
+                    default: throw Unknown(key, path, keyNode, "fail_on, on_incomplete, on_unanalysed, max_parallel, review_drafts, budget, llm, paths, limits, agents");
                 }
             }
 
             return new ReviewConfig
             {
-                FailOn = failOn, OnIncomplete = onIncomplete, MaxParallel = maxParallel, ReviewDrafts = reviewDrafts, Budget = budget,
+                FailOn = failOn, OnIncomplete = onIncomplete, OnUnanalysed = onUnanalysed, MaxParallel = maxParallel, ReviewDrafts = reviewDrafts, Budget = budget,
                 Llm = llm, Paths = paths, Limits = limits, Agents = agents,
             };
         }

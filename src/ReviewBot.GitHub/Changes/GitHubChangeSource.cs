@@ -119,24 +119,31 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
 
         var files = new List<FileChange>();
         var skipped = new List<SkippedFile>();
-        var clipped = new List<string>();
+        var candidates = new List<PullRequestFile>();
         foreach (var file in listed)
         {
             if (!config.Paths.Matches(file.FileName))
             {
-                skipped.Add(new SkippedFile(file.FileName, "outside the configured paths"));
+                skipped.Add(new SkippedFile(file.FileName, "outside the configured paths") { Kind = SkipKind.Excluded });
                 continue;
             }
 
             if (file.Patch is null)
             {
-                skipped.Add(new SkippedFile(file.FileName, NoPatchReason(file)));
+                skipped.Add(NoPatch(file));
                 continue;
             }
 
-            if (files.Count >= config.Limits.MaxFiles)
+            candidates.Add(file);
+        }
+
+        // Clipping keeps code, data definitions and configuration before prose (see ChangeScope).
+        var kept = candidates.OrderBy(f => FileKinds.IsProse(f.FileName) ? 1 : 0).Take(config.Limits.MaxFiles).ToHashSet(ReferenceEqualityComparer.Instance);
+        foreach (var file in candidates)
+        {
+            if (!kept.Contains(file))
             {
-                clipped.Add(file.FileName);
+                skipped.Add(new SkippedFile(file.FileName, $"clipped: limits.max_files is {config.Limits.MaxFiles:N0} and this pull request changes more reviewable files"));
                 continue;
             }
 
@@ -145,11 +152,6 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
             {
                 OldPath = kind is ChangeKind.Renamed or ChangeKind.Copied ? file.PreviousFileName : null,
             });
-        }
-
-        foreach (var path in clipped)
-        {
-            skipped.Add(new SkippedFile(path, $"clipped: limits.max_files is {config.Limits.MaxFiles:N0} and this pull request changes more reviewable files"));
         }
 
         if (pullRequest.ChangedFiles > listed.Count)
@@ -279,12 +281,16 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
         _ => ChangeKind.Modified, // "modified", "changed" (mode or type only), "unchanged"
     };
 
-    private static string NoPatchReason(PullRequestFile file) =>
+    /// <summary>
+    /// A listed file without a patch. Only a diff too large for the API is a text file left unread; GitHub's own
+    /// "binary" call (no patch, no changed lines) is checked against the content once the snapshots are read.
+    /// </summary>
+    private static SkippedFile NoPatch(PullRequestFile file) =>
         file.Changes > 0
-            ? $"diff too large for the GitHub API ({file.Changes:N0} changed lines); not reviewed"
+            ? new SkippedFile(file.FileName, $"diff too large for the GitHub API ({file.Changes:N0} changed lines); not reviewed")
             : file.Status is "renamed" or "copied" or "changed"
-                ? "no textual change (renamed, copied or mode change only)"
-                : "binary file";
+                ? new SkippedFile(file.FileName, "no textual change (renamed, copied or mode change only)") { Kind = SkipKind.NoContentChange }
+                : new SkippedFile(file.FileName, "binary file") { Kind = SkipKind.Binary };
 
     private static string? TrimPullUrl(string? pullUrl)
     {

@@ -52,11 +52,15 @@ internal static class ReportSections
                 1 => $"The required agent {unfinished[0]}",
                 _ => $"The required agents {string.Join(" and ", unfinished)}",
             };
-            sentence = $"{who} did not finish, so this change has not been fully reviewed";
+            sentence = unfinished.Count == 0 && report.Coverage.Unanalysed.Count > 0
+                ? $"A required agent could not analyse {MarkdownText.Count(report.Coverage.Unanalysed.Select(u => u.File).Distinct(StringComparer.Ordinal).Count(), "changed file")} it must see, so this change has not been fully reviewed"
+                : $"{who} did not finish, so this change has not been fully reviewed";
             sentence += blocking > 0 ? $", and {MarkdownText.Count(blocking, "finding")} already {(blocking == 1 ? "blocks" : "block")} it." : ".";
             sentence += report.Conclusion == Conclusion.Success
                 ? " The check passes anyway because this repository sets `on_incomplete: pass`."
-                : " Re-run the check to try again; the reason is in the table below.";
+                : unfinished.Count == 0 && report.Coverage.Unanalysed.Count > 0
+                    ? " The files and reasons are listed under *Not analysed*."
+                    : " Re-run the check to try again; the reason is in the table below.";
         }
         else if (blocking > 0)
         {
