@@ -1,5 +1,6 @@
 using ReviewBot.Agents.Context.Dbt;
 using ReviewBot.Agents.Context.Sql;
+using ReviewBot.Agents.Governance.Rules;
 using ReviewBot.Agents.Rules;
 using ReviewBot.Core.Findings;
 
@@ -58,55 +59,6 @@ internal static class GovernanceRules
         }
 
         return result;
-    }
-
-    private sealed class SecretInCode : Rule
-    {
-        public override string Id => "secret-in-code";
-
-        public override Severity DefaultSeverity => Severity.Critical;
-
-        public override string Rationale => "A secret committed to git is exposed to everyone with read access, forever (history keeps it).";
-
-        public override IEnumerable<Finding> Evaluate(RuleContext context)
-        {
-            foreach (var file in context.Changed)
-            {
-                var name = SharedContext.FileName(file.Path).ToLowerInvariant();
-                var profiles = name is "profiles.yml" or "profiles.yaml";
-                var code = name.EndsWith(".py", StringComparison.Ordinal) || name.EndsWith(".js", StringComparison.Ordinal) || name.EndsWith(".ts", StringComparison.Ordinal)
-                    || name.EndsWith(".java", StringComparison.Ordinal) || name.EndsWith(".scala", StringComparison.Ordinal) || name.EndsWith(".go", StringComparison.Ordinal)
-                    || name.EndsWith(".cs", StringComparison.Ordinal) || name.EndsWith(".rb", StringComparison.Ordinal) || name.EndsWith(".sql", StringComparison.Ordinal);
-                var example = name.Contains("example", StringComparison.Ordinal) || name.Contains("sample", StringComparison.Ordinal) || name.Contains("template", StringComparison.Ordinal);
-                foreach (var line in file.AddedLines)
-                {
-                    if (line.Text.Length > 4_000)
-                    {
-                        continue;
-                    }
-
-                    var matches = SecretScanner.Scan(line.Text, profiles, code).ToList();
-                    if (example)
-                    {
-                        // Example files are meant to be committed; only unmistakable keys count there.
-                        matches = matches.Where(m => m.Kind is not ("literal password" or "high-entropy secret")).ToList();
-                    }
-
-                    if (matches.Count == 0)
-                    {
-                        continue;
-                    }
-
-                    var kinds = string.Join(", ", matches.Select(m => $"{m.Kind} `{m.Hint}`").Distinct());
-                    var where = profiles
-                        ? "Use `{{ env_var('DBT_PASSWORD') }}` in profiles.yml"
-                        : "Read it from the environment or a secret manager instead";
-                    yield return context.Report(this, file.Path, line.HeadLine, "Secret committed in code",
-                        $"This line adds a {kinds}. Anyone who can read the repository (and its history) can use it. Revoke and rotate the credential now, remove it from the change, and {char.ToLowerInvariant(where[0])}{where[1..]}.",
-                        anchor: SecretScanner.Redact(line.Text, matches).Trim(), exactLine: true);
-                }
-            }
-        }
     }
 
     private sealed class PiiColumnUntagged : Rule

@@ -102,7 +102,7 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
                 Llm = context.Llm, Time = context.Time, Attempt = context.Attempt,
             };
             var result = await RunLlmPassAsync(passContext, slice, findings, started, cancellationToken).ConfigureAwait(false);
-            foreach (var finding in result.Findings)
+            foreach (var finding in ModelOutputScrubber.Scrub(result.Findings, slice))
             {
                 if (Keep(finding, settings, suppressed) is { } kept)
                 {

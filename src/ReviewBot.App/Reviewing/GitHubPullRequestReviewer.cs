@@ -1,4 +1,6 @@
 using ReviewBot.App.Auth;
+using ReviewBot.App.Limits;
+using ReviewBot.App.Operations;
 using ReviewBot.App.Options;
 using ReviewBot.App.Queue;
 using ReviewBot.Core;
@@ -8,6 +10,7 @@ using ReviewBot.GitHub;
 using ReviewBot.GitHub.Changes;
 using ReviewBot.GitHub.Publishing;
 using ReviewBot.Llm;
+using ReviewBot.Orchestration.RateLimiting;
 using ReviewBot.Pipeline;
 using ReviewBot.Reporting;
 
@@ -24,6 +27,11 @@ internal sealed partial class GitHubPullRequestReviewer(
     AppSettings settings,
     TimeProvider time,
     IHttpClientFactory httpClients,
+    LlmRateLimiters llmLimiters,
+    InstallationBudgets githubBudgets,
+    IReviewStore store,
+    ReviewCancellations cancellations,
+    ReviewMetrics metrics,
     ILogger<GitHubPullRequestReviewer> logger) : IPullRequestReviewer
 {
     /// <summary>The repository's config file, read at the base commit.</summary>
@@ -34,6 +42,18 @@ internal sealed partial class GitHubPullRequestReviewer(
 
     private static readonly TimeSpan GiveUpBudget = TimeSpan.FromSeconds(10);
 
+    private async Task<string?> BotLoginAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await tokens.BotLoginAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            return null; // learned from the check run instead
+        }
+    }
+
     public async Task ReviewAsync(ReviewRequest request, CancellationToken cancellationToken)
     {
         var token = await tokens.GetAsync(request.InstallationId, cancellationToken).ConfigureAwait(false);
@@ -42,27 +62,34 @@ internal sealed partial class GitHubPullRequestReviewer(
             ApiUrl = settings.ApiUrl,
             Token = token,
             TimeProvider = time,
+            RequestBudget = githubBudgets.For(request.InstallationId),
             Log = line => LogGitHub(logger, request.Key, line),
         });
         var repository = new RepositoryId(request.Owner, request.Repository);
         var source = new GitHubChangeSource(api);
 
-        var pullRequest = await source.GetPullRequestAsync(repository, request.Number, cancellationToken).ConfigureAwait(false);
-        if (!pullRequest.IsOpen)
+        // The check is on the delivered head, so even a review that cannot read the pull request can say why.
+        // Only the App's own bot account's marker comment is edited or deleted, never another bot's.
+        var publisher = new GitHubPublisher(api, repository, request.Number, request.HeadSha, new GitHubPublisherOptions
         {
-            LogSkipped(logger, request, "the pull request is closed");
-            return;
-        }
-
-        if (!string.Equals(pullRequest.Info.HeadSha, request.HeadSha, StringComparison.OrdinalIgnoreCase))
-        {
-            LogSkipped(logger, request, $"its head moved to {pullRequest.Info.HeadSha}, whose push brings its own review");
-            return;
-        }
-
-        var publisher = new GitHubPublisher(api, repository, request.Number, request.HeadSha);
+            CommentAuthorLogin = await BotLoginAsync(cancellationToken).ConfigureAwait(false),
+        });
+        var checkStarted = false;
         try
         {
+            var pullRequest = await source.GetPullRequestAsync(repository, request.Number, cancellationToken).ConfigureAwait(false);
+            if (!pullRequest.IsOpen)
+            {
+                LogSkipped(logger, request, "the pull request is closed");
+                return;
+            }
+
+            if (!string.Equals(pullRequest.Info.HeadSha, request.HeadSha, StringComparison.OrdinalIgnoreCase))
+            {
+                LogSkipped(logger, request, $"its head moved to {pullRequest.Info.HeadSha}, whose push brings its own review");
+                return;
+            }
+
             var config = await source.ReadBaseConfigAsync(repository, pullRequest.Info.BaseSha, ConfigPath, workspace: null, cancellationToken).ConfigureAwait(false);
             if (pullRequest.Info.IsDraft && !config.ReviewDrafts)
             {
@@ -70,14 +97,22 @@ internal sealed partial class GitHubPullRequestReviewer(
                 return;
             }
 
+            checkStarted = true;
             await publisher.StartCheckAsync("Reviewing", $"ReviewBot is reviewing {request.HeadSha}.", cancellationToken).ConfigureAwait(false);
             var model = HasAppEndpoint(config.Llm.Provider)
                 ? LanguageModelFactory.Create(config.Llm, settings.Environment, httpClients.CreateClient(LlmHttpClient), time)
                 : null;
             var change = await source.AcquireAsync(pullRequest, config, workspace: null, cancellationToken).ConfigureAwait(false);
-            var progress = new CheckProgress(publisher, cancellationToken);
-            var report = await new ReviewPipeline(time, model).RunAsync(change, config, progress, cancellationToken).ConfigureAwait(false);
+            var progress = new CheckProgress(publisher, cancellationToken, message =>
+            {
+                if (message.Contains("429", StringComparison.Ordinal))
+                {
+                    metrics.LlmRateLimited();
+                }
+            });
+            var report = await new ReviewPipeline(time, model, llmLimiters).RunAsync(change, config, progress, cancellationToken).ConfigureAwait(false);
             await progress.DrainAsync().ConfigureAwait(false);
+            metrics.LlmTokens(report.Agents.Sum(a => (long)a.PromptTokens), report.Agents.Sum(a => (long)a.CompletionTokens));
 
             var text = CheckRunRenderer.Text(report);
             if (config.Llm.Provider != LlmProvider.None && model is null)
@@ -111,7 +146,18 @@ internal sealed partial class GitHubPullRequestReviewer(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             using var giveUp = new CancellationTokenSource(GiveUpBudget);
-            await NotReviewedAsync(publisher, request, "Not reviewed: ReviewBot stopped before finishing", "The ReviewBot App was shut down during this review. Re-run the check to review this commit.", giveUp.Token).ConfigureAwait(false);
+            var (reason, detail) = cancellations.Get(request.ReviewId);
+            if (reason == CancelReason.Superseded && checkStarted)
+            {
+                // Never left in progress: the older head's check says why it has no review.
+                await NotReviewedAsync(publisher, request, $"Superseded: {Short(detail)} is reviewed instead", $"A newer commit ({detail}) was pushed to this pull request while {request.HeadSha} was being reviewed; ReviewBot reviews the newest commit.", giveUp.Token).ConfigureAwait(false);
+            }
+            else if (reason == CancelReason.Shutdown && !store.IsDurable)
+            {
+                await NotReviewedAsync(publisher, request, "Not reviewed: ReviewBot stopped before finishing", "The ReviewBot App was shut down during this review. Re-run the check to review this commit.", giveUp.Token).ConfigureAwait(false);
+            }
+
+            // Otherwise another replica owns the review now (lease taken over, or handed back at shutdown): it publishes.
             throw;
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested)
@@ -124,9 +170,26 @@ internal sealed partial class GitHubPullRequestReviewer(
             }
 
             using var giveUp = new CancellationTokenSource(GiveUpBudget);
-            await NotReviewedAsync(publisher, request, "Not reviewed: ReviewBot failed", $"The review failed ({e.GetType().Name}: {e.Message}). Re-run the check to try again.", giveUp.Token).ConfigureAwait(false);
+            if (request.IsLastAttempt)
+            {
+                await NotReviewedAsync(publisher, request, $"Not reviewed: {Clip(e.Message)}", $"The review failed ({e.GetType().Name}: {e.Message}){(request.MaxAttempts > 1 ? $" on each of its {request.MaxAttempts} attempts" : "")}. Re-run the check to try again.", giveUp.Token).ConfigureAwait(false);
+            }
+            else
+            {
+                // Completed (never left in progress) but failing: the retry replaces it.
+                await NotReviewedAsync(publisher, request, $"Not reviewed yet: attempt {request.Attempt} of {request.MaxAttempts} failed, retrying", $"The review failed ({e.GetType().Name}: {e.Message}). ReviewBot retries it automatically.", giveUp.Token).ConfigureAwait(false);
+            }
+
             throw;
         }
+    }
+
+    private static string Short(string? sha) => sha is { Length: > 7 } ? sha[..7] : sha ?? "a newer commit";
+
+    private static string Clip(string text)
+    {
+        var line = text.ReplaceLineEndings(" ");
+        return line.Length > 120 ? line[..120] + "…" : line;
     }
 
     /// <summary>

@@ -83,10 +83,94 @@ public static class GitChangeSource
             throw new InvalidInputException($"git diff {@base}...{head} in '{repo}': {e.Message}", e);
         }
 
-        return new ChangeSet(files, new GitSnapshot(root, mergeBaseSha), new GitSnapshot(root, headSha))
+        var baseSnapshot = new GitSnapshot(root, mergeBaseSha);
+        var headSnapshot = new GitSnapshot(root, headSha);
+        files = await RediffTextMarkedBinaryAsync(root, files, baseSnapshot, headSnapshot, ct).ConfigureAwait(false);
+        return new ChangeSet(files, baseSnapshot, headSnapshot)
         {
             PullRequest = null,
         };
+    }
+
+    /// <summary>
+    /// The paths with uncommitted changes in the working tree of <paramref name="repo"/> (staged, unstaged and
+    /// untracked, as <c>git status</c> lists them); empty when it is not a repository.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> UncommittedChangesAsync(string repo, CancellationToken ct)
+    {
+        var root = await RepositoryRootAsync(repo, ct).ConfigureAwait(false);
+        if (root is null)
+        {
+            return [];
+        }
+
+        var status = await GitProcess.RunAsync(root, ["status", "--porcelain=v1", "-z", "--untracked-files=normal"], ct).ConfigureAwait(false);
+        if (!status.Succeeded)
+        {
+            return [];
+        }
+
+        // -z: "XY path\0" entries; a rename adds its source path as one more entry, which is skipped.
+        var entries = status.Text.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        var paths = new List<string>();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (entries[i].Length > 3)
+            {
+                paths.Add(entries[i][3..]);
+                if (entries[i][0] is 'R' or 'C')
+                {
+                    i++;
+                }
+            }
+        }
+
+        return paths;
+    }
+
+    /// <summary>
+    /// Binary is decided by content, not by attributes: a pull request can add a <c>.gitattributes</c> with
+    /// <c>* -diff</c> or <c>binary</c>, and git then prints "Binary files differ" for every file. Files git called
+    /// binary whose blobs hold no NUL byte are diffed again with <c>--text</c>, which overrides the attributes.
+    /// </summary>
+    private static async Task<IReadOnlyList<FileChange>> RediffTextMarkedBinaryAsync(
+        string root, IReadOnlyList<FileChange> files, GitSnapshot baseSnapshot, GitSnapshot headSnapshot, CancellationToken ct)
+    {
+        var marked = files.Where(f => f.IsBinary).ToList();
+        if (marked.Count == 0)
+        {
+            return files;
+        }
+
+        // Decide on the head blob (the base blob for a deletion) with no size limit on the check itself.
+        var limits = (baseSnapshot.MaxFileBytes, headSnapshot.MaxFileBytes);
+        baseSnapshot.MaxFileBytes = headSnapshot.MaxFileBytes = int.MaxValue;
+        IReadOnlyDictionary<string, SkippedFile> headAbsent, baseAbsent;
+        try
+        {
+            headAbsent = await headSnapshot.ExplainAbsentAsync(marked.Where(f => f.Kind != ChangeKind.Deleted).Select(f => f.Path).ToList(), ct).ConfigureAwait(false);
+            baseAbsent = await baseSnapshot.ExplainAbsentAsync(marked.Where(f => f.Kind == ChangeKind.Deleted).Select(f => f.Path).ToList(), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            (baseSnapshot.MaxFileBytes, headSnapshot.MaxFileBytes) = limits;
+        }
+
+        var text = marked.Where(f => !(f.Kind == ChangeKind.Deleted ? baseAbsent : headAbsent).ContainsKey(f.Path)).ToList();
+        if (text.Count == 0)
+        {
+            return files;
+        }
+
+        var pathspecs = text.SelectMany(f => f.OldPath is null ? [f.Path] : new[] { f.OldPath, f.Path }).Distinct(StringComparer.Ordinal).Select(p => ":(literal)" + p);
+        var diff = await GitProcess.RunAsync(root, [.. ConfigOverrides, .. DiffOptions, "--text", baseSnapshot.Revision, headSnapshot.Revision, "--", .. pathspecs], ct).ConfigureAwait(false);
+        if (!diff.Succeeded)
+        {
+            return files; // the files stay "binary" by the diff and the content check lists them as not analysed
+        }
+
+        var redone = UnifiedDiffParser.Parse(diff.Output).Where(f => !f.IsBinary).ToDictionary(f => f.Path, StringComparer.Ordinal);
+        return files.Select(f => f.IsBinary && redone.TryGetValue(f.Path, out var textual) ? textual : f).ToList();
     }
 
     /// <summary>
@@ -131,6 +215,14 @@ public static class GitChangeSource
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InvalidInputException($"cannot read diff file '{diffFile}': {e.Message}", e);
+        }
+
+        // git never writes a NUL byte into a diff (it says "Binary files differ" instead): a file with one is not
+        // a diff, even when a diff happens to be embedded in it (an archive, a compiled file, a UTF-16 export).
+        var nul = Array.IndexOf(bytes, (byte)0);
+        if (nul >= 0)
+        {
+            throw new InvalidInputException($"diff file '{diffFile}' is not text (a NUL byte at offset {nul}): give the output of git diff, e.g. git diff > change.diff");
         }
 
         IReadOnlyList<FileChange> files;
