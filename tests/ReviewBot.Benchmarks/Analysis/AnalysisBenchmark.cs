@@ -130,7 +130,7 @@ public static class AnalysisBenchmark
     /// edits <paramref name="changedFiles"/> files (models and YAML); with <paramref name="bigFileLines"/> &gt; 0
     /// it instead adds <paramref name="changedFiles"/> new models of that many lines each.
     /// </summary>
-    private static (ChangeSet, int) Project(int models, int changedFiles, int bigFileLines)
+    internal static (ChangeSet, int) Project(int models, int changedFiles, int bigFileLines)
     {
         var files = new Dictionary<string, string>(StringComparer.Ordinal)
         {
