@@ -558,8 +558,9 @@ public static partial class SqlParser
                     throw Unexpected("an alias");
                 }
             }
-            else if (IsIdentifierToken(Current) && !IsOpaqueToken(Current))
+            else if (IsIdentifierToken(Current) && !IsOpaqueToken(Current) && expression is not SqlOpaque)
             {
+                // A bare placeholder takes no implicit alias: what follows it is the next item (its macro rendered the comma).
                 var token = Advance();
                 alias = token.Value;
                 aliasSpan = token.Span;
