@@ -47,6 +47,12 @@ public static class SqlBenchmark
         warmUp.Clear();
         GC.Collect();
 
+        if (Option("--dump") is { } dump)
+        {
+            Console.WriteLine(CrudeJinja.Render(files[dump]));
+            return 0;
+        }
+
         if (args.Contains("--lex-only"))
         {
             var rendered = files.Values.Select(CrudeJinja.Render).ToList();
@@ -97,7 +103,7 @@ public static class SqlBenchmark
                 {
                     var reason = Normalise(diagnostic.Message);
                     reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
-                    if (failures.Count < showFailures)
+                    if (failures.Count < showFailures && (Option("--reason") is not { } only || diagnostic.Message.Contains(only, StringComparison.Ordinal)))
                     {
                         var line = rendered.Split('\n').ElementAtOrDefault(diagnostic.Line - 1)?.Trim() ?? string.Empty;
                         failures.Add($"{path}:{diagnostic.Line}: {diagnostic.Message} | {line[..Math.Min(line.Length, 160)]}");
