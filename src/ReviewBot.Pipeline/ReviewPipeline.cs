@@ -25,7 +25,8 @@ public sealed class ReviewPipeline(TimeProvider time, ILanguageModel? languageMo
     public async Task<ReviewReport> RunAsync(ChangeSet change, ReviewConfig config, IEngineObserver? observer, CancellationToken ct)
     {
         change = await CopiedFiles.AsAdditionsAsync(change, ct).ConfigureAwait(false);
-        var scoped = ChangeScope.Apply(change, config);
+        var checkedChange = await ContentCheck.ApplyAsync(change, config, ct).ConfigureAwait(false);
+        var scoped = ChangeScope.Apply(checkedChange, config);
         var resources = new ResourceStore();
         resources.Set(DiffKey, scoped.Change);
         await SharedContext.BuildAsync(scoped.Change, resources, ct).ConfigureAwait(false);

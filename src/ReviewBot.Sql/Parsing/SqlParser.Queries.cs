@@ -57,6 +57,7 @@ public static partial class SqlParser
                 var query = ParseQuery();
                 ExpectSymbol(")");
                 ctes.Add(new SqlCte(SpanFrom(cteStart), name, nameToken.Span, columns, query));
+                CteNames.Add(name);
             }
             while (AcceptSymbol(","));
             return new SqlWith(SpanFrom(start), recursive, ctes);
@@ -851,6 +852,7 @@ public static partial class SqlParser
 
                 var tableAlias = ParseTableAlias();
                 var table = new SqlNamedTable(SpanFrom(start), name, tableAlias, modifier);
+                TableNames.Add(name);
                 return ParseTableModifiers(table, start);
             }
 

@@ -275,8 +275,8 @@ public sealed class GitChangeSourceTests : IDisposable
     {
         _repo.WriteFile("text.sql", "\uFEFFselect 1\n");
         _repo.WriteFile("bin.dat", [65, 0, 66]);
-        _repo.WriteFile("big.sql", new string('x', GitSnapshot.MaxFileBytes + 1));
-        _repo.WriteFile("exactly-limit.sql", new string('y', GitSnapshot.MaxFileBytes));
+        _repo.WriteFile("big.sql", new string('x', GitSnapshot.DefaultMaxFileBytes + 1));
+        _repo.WriteFile("exactly-limit.sql", new string('y', GitSnapshot.DefaultMaxFileBytes));
         _repo.WriteFile("latin1.sql", [0x63, 0x61, 0x66, 0xE9]);
         if (!OperatingSystem.IsWindows())
         {
@@ -294,7 +294,7 @@ public sealed class GitChangeSourceTests : IDisposable
         Assert.Equal(["exactly-limit.sql", "latin1.sql", "text.sql"], read.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("select 1\n", read["text.sql"]);
         Assert.Equal("caf\uFFFD", read["latin1.sql"]);
-        Assert.Equal(GitSnapshot.MaxFileBytes, read["exactly-limit.sql"].Length);
+        Assert.Equal(GitSnapshot.DefaultMaxFileBytes, read["exactly-limit.sql"].Length);
     }
 
     [Fact]
