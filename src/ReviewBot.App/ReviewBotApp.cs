@@ -50,7 +50,17 @@ public static class ReviewBotApp
         // A line per request is noise at webhook rates; ReviewBot logs each delivery's outcome itself.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = AppSettings.MaxBodyBytes);
+        // The host logs a start-up failure with its stack trace; Program prints it as one line instead.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
+        builder.WebHost.ConfigureKestrel(o =>
+        {
+            o.Limits.MaxRequestBodySize = AppSettings.MaxBodyBytes;
+
+            // What Kestrel buffers per connection before it stops reading the socket (default 1 MB): connections
+            // waiting for a body-reading slot hold at most this much each.
+            o.Limits.MaxRequestBufferSize = 64 * 1024;
+        });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
 
         var services = builder.Services;

@@ -24,7 +24,9 @@ public sealed class ReviewPipeline(TimeProvider time, ILanguageModel? languageMo
 
     public async Task<ReviewReport> RunAsync(ChangeSet change, ReviewConfig config, IEngineObserver? observer, CancellationToken ct)
     {
-        var scoped = ChangeScope.Apply(change, config);
+        change = await CopiedFiles.AsAdditionsAsync(change, ct).ConfigureAwait(false);
+        var checkedChange = await ContentCheck.ApplyAsync(change, config, ct).ConfigureAwait(false);
+        var scoped = ChangeScope.Apply(checkedChange, config);
         var resources = new ResourceStore();
         resources.Set(DiffKey, scoped.Change);
         await SharedContext.BuildAsync(scoped.Change, resources, ct).ConfigureAwait(false);

@@ -80,6 +80,18 @@ public sealed class AppSettings
     /// <summary>GitHub's largest webhook payload; bigger bodies get 413.</summary>
     public const long MaxBodyBytes = 25 * 1024 * 1024;
 
+    /// <summary>How long a delivery waits for a body-reading slot before it gets 503.</summary>
+    public static readonly TimeSpan BodyReadSlotWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an unauthenticated body may take to arrive (GitHub sends it at once); then 408.</summary>
+    public static readonly TimeSpan BodyReadTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Unauthenticated bodies read (and hashed) at once (<c>REVIEWBOT_MAX_BODY_READS</c>, default 8): the cap that keeps
+    /// a flood of forged deliveries from taking memory; beyond it a delivery waits up to 10 s, then gets 503.
+    /// </summary>
+    public int MaxConcurrentBodyReads { get; init; } = 8;
+
     /// <summary>Reads and validates the settings; throws <see cref="AppSettingsException"/> listing every problem.</summary>
     public static AppSettings FromEnvironment(IReadOnlyDictionary<string, string?> env)
     {
@@ -183,6 +195,7 @@ public sealed class AppSettings
             QueueCapacity = Int("REVIEWBOT_QUEUE_CAPACITY", 1_000, 1, 1_000_000),
             Workers = Int("REVIEWBOT_WORKERS", 4, 1, 64),
             DedupeCapacity = Int("REVIEWBOT_DEDUPE_CAPACITY", 10_000, 100, 10_000_000),
+            MaxConcurrentBodyReads = Int("REVIEWBOT_MAX_BODY_READS", 8, 1, 256),
             ShutdownTimeout = TimeSpan.FromSeconds(Int("REVIEWBOT_SHUTDOWN_SECONDS", 30, 1, 3_600)),
             JsonLogs = logFormat == "json",
             PostgresConnectionString = Get("REVIEWBOT_POSTGRES"),

@@ -43,9 +43,22 @@ internal sealed partial class GitHubPullRequestReviewer(
 
     private static readonly TimeSpan GiveUpBudget = TimeSpan.FromSeconds(10);
 
+    private async Task<string?> BotLoginAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await tokens.BotLoginAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException)
+        {
+            return null; // learned from the check run instead
+        }
+    }
+
     public async Task ReviewAsync(ReviewRequest request, CancellationToken cancellationToken)
     {
         var token = await tokens.GetAsync(request.InstallationId, cancellationToken).ConfigureAwait(false);
+        string? failedRequest = null;
         using var api = GitHubClientFactory.Create(new GitHubOptions
         {
             ApiUrl = settings.ApiUrl,
@@ -53,12 +66,17 @@ internal sealed partial class GitHubPullRequestReviewer(
             TimeProvider = time,
             RequestBudget = githubBudgets.For(request.InstallationId),
             Log = line => LogGitHub(logger, request.Key, line),
+            FailedRequest = line => Volatile.Write(ref failedRequest, line),
         });
         var repository = new RepositoryId(request.Owner, request.Repository);
         var source = new GitHubChangeSource(api);
 
         // The check is on the delivered head, so even a review that cannot read the pull request can say why.
-        var publisher = new GitHubPublisher(api, repository, request.Number, request.HeadSha);
+        // Only the App's own bot account's marker comment is edited or deleted, never another bot's.
+        var publisher = new GitHubPublisher(api, repository, request.Number, request.HeadSha, new GitHubPublisherOptions
+        {
+            CommentAuthorLogin = await BotLoginAsync(cancellationToken).ConfigureAwait(false),
+        });
         var checkStarted = false;
         try
         {
@@ -159,18 +177,22 @@ internal sealed partial class GitHubPullRequestReviewer(
                 tokens.Invalidate(request.InstallationId);
             }
 
+            // One line for the log, said once by the worker: what failed (the GitHub request and its answer, when
+            // it was GitHub), and what happens next. The stack trace goes to debug level only.
+            var cause = e is Octokit.ApiException or HttpRequestException or OperationCanceledException && Volatile.Read(ref failedRequest) is { } failed
+                ? $"GitHub API: {failed}"
+                : $"{e.GetType().Name}: {e.Message}";
             using var giveUp = new CancellationTokenSource(GiveUpBudget);
             if (request.IsLastAttempt)
             {
-                await NotReviewedAsync(publisher, request, $"Not reviewed: {Clip(e.Message)}", $"The review failed ({e.GetType().Name}: {e.Message}){(request.MaxAttempts > 1 ? $" on each of its {request.MaxAttempts} attempts" : "")}. Re-run the check to try again.", giveUp.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                // Completed (never left in progress) but failing: the retry replaces it.
-                await NotReviewedAsync(publisher, request, $"Not reviewed yet: attempt {request.Attempt} of {request.MaxAttempts} failed, retrying", $"The review failed ({e.GetType().Name}: {e.Message}). ReviewBot retries it automatically.", giveUp.Token).ConfigureAwait(false);
+                var checkWritten = await NotReviewedAsync(publisher, request, $"Not reviewed: {Clip(e.Message)}", $"The review failed ({cause}){(request.MaxAttempts > 1 ? $" on each of its {request.MaxAttempts} attempts" : "")}. Re-run the check to try again.", giveUp.Token, log: false).ConfigureAwait(false);
+                throw new ReviewFailedException(
+                    $"{cause}; {(checkWritten ? "the check run says 'Not reviewed'" : "the check run could not be written either")}; re-run the check or push again to retry", e);
             }
 
-            throw;
+            // Completed (never left in progress) but failing: the retry replaces it.
+            await NotReviewedAsync(publisher, request, $"Not reviewed yet: attempt {request.Attempt} of {request.MaxAttempts} failed, retrying", $"The review failed ({cause}). ReviewBot retries it automatically.", giveUp.Token, log: false).ConfigureAwait(false);
+            throw new ReviewFailedException($"{cause}; attempt {request.Attempt} of {request.MaxAttempts}, retrying", e);
         }
     }
 
@@ -229,19 +251,26 @@ internal sealed partial class GitHubPullRequestReviewer(
         return variable is not null && settings.Environment.TryGetValue(variable, out var value) && !string.IsNullOrWhiteSpace(value);
     }
 
-    private async Task NotReviewedAsync(GitHubPublisher publisher, ReviewRequest request, string title, string detail, CancellationToken cancellationToken)
+    private async Task<bool> NotReviewedAsync(GitHubPublisher publisher, ReviewRequest request, string title, string detail, CancellationToken cancellationToken, bool log = true)
     {
+        var checkWritten = false;
         try
         {
             var outcome = await publisher.PublishAsync(
                 new PublishRequest { Conclusion = Conclusion.Failure, Title = title, Summary = detail },
                 cancellationToken).ConfigureAwait(false);
-            LogNotReviewed(logger, request, title, detail, outcome.CheckWritten);
+            checkWritten = outcome.CheckWritten;
         }
         catch (OperationCanceledException)
         {
-            LogNotReviewed(logger, request, title, detail, checkWritten: false);
         }
+
+        if (log)
+        {
+            LogNotReviewed(logger, request, title, detail, checkWritten);
+        }
+
+        return checkWritten;
     }
 
     [LoggerMessage(40, LogLevel.Information, "Review skipped: {Request}: {Reason}")]

@@ -398,6 +398,8 @@ public static class UnifiedDiffParser
         private bool _newFile;
         private bool _deletedFile;
         private bool _binary;
+        private string? _baseBlob;
+        private string? _headBlob;
         private int? _similarity;
 
         public bool IsGit { get; init; }
@@ -455,6 +457,15 @@ public static class UnifiedDiffParser
             {
                 _deletedFile = true;
                 _oldMode = Decode(line["deleted file mode "u8.Length..]).Trim();
+            }
+            else if (line.StartsWith("index "u8))
+            {
+                // "index <pre>..<post>[ <mode>]": the blob ids the diff was made from and to.
+                var ids = Decode(line["index "u8.Length..]).Trim().Split(' ')[0].Split("..");
+                if (ids.Length == 2 && ids.All(IsHex))
+                {
+                    (_baseBlob, _headBlob) = (ids[0], ids[1]);
+                }
             }
             else if (line.StartsWith("similarity index "u8))
             {
@@ -522,8 +533,12 @@ public static class UnifiedDiffParser
                 OldMode = _oldMode,
                 NewMode = _newMode,
                 Similarity = kind is ChangeKind.Renamed or ChangeKind.Copied ? _similarity : null,
+                BaseBlob = _baseBlob,
+                HeadBlob = _headBlob,
             };
         }
+
+        private static bool IsHex(string id) => id.Length is >= 4 and <= 64 && id.All(char.IsAsciiHexDigitLower);
 
         private string? StripPrefix(string? path, string gitPrefix, char plainPrefix)
         {
