@@ -35,7 +35,7 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
         var started = context.Time.GetTimestamp();
         var (graph, sql, pipeline) = await SharedContext.GetAsync(context.Change, context.Resources, cancellationToken).ConfigureAwait(false);
         var settings = context.Settings;
-        var rules = new RuleContext(Descriptor.Name, context.Change, graph, sql, pipeline) { Cancellation = cancellationToken, Settings = settings, Config = context.Config };
+        var rules = new RuleContext(Descriptor.Name, context.Change, graph, sql, pipeline) { Settings = settings, Config = context.Config, Cancellation = cancellationToken };
         var findings = new List<Finding>();
         var notes = new List<string>();
         var suppressed = new Dictionary<(string Rule, string Glob, string Reason), int>();

@@ -213,7 +213,7 @@ public static class AnalysisBenchmark
         return (files, names);
     }
 
-    private static (ChangeSet, int) Project(int models, int changedFiles, int bigFileLines)
+    internal static (ChangeSet, int) Project(int models, int changedFiles, int bigFileLines)
     {
         var (files, names) = SyntheticProject(models);
         var after = new Dictionary<string, string>(files, StringComparer.Ordinal);
