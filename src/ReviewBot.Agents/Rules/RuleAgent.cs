@@ -80,7 +80,8 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
             notes.Add($"{count} {rule} finding{(count == 1 ? "" : "s")} on {glob} suppressed by exception: {reason}");
         }
 
-        foreach (var file in rules.Changed)
+        // Like unparsed YAML, render coverage is reported once, by the quality agent (whose rules read model SQL).
+        foreach (var file in Descriptor.Name == AgentName.Quality ? rules.Changed : [])
         {
             if (!settings.Paths.Matches(file.Path) || !graph.Renderings.Head.TryGetValue(file.Path, out var rendered))
             {
