@@ -811,6 +811,14 @@ public static partial class SqlParser
                             continue;
                         }
 
+                        if (IsSymbol(":") && _noColonPath == 0)
+                        {
+                            // Trino/Postgres json_object('key': value, ...)
+                            _pos++;
+                            arguments.Add(ParseExpression());
+                            continue;
+                        }
+
                         if (IsWord("separator"))
                         {
                             _pos++;

@@ -23,6 +23,7 @@ public sealed class RealProjectRegressionTests
     [InlineData("select row_number() over (partition by id __rb_opaque_1__ order by ts) from t", SqlDialect.Neutral)]
     [InlineData("select * from (__rb_opaque_3__) as spine", SqlDialect.Neutral)]
     [InlineData("with s as (__rb_opaque_1__) select * from s", SqlDialect.Neutral)]
+    [InlineData("select array_agg(json_object('growth': g, 'gap': d)) over (partition by c order by b) from t", SqlDialect.Trino)]
     public void Parse_RealProjectShape_Succeeds(string sql, SqlDialect dialect)
     {
         var result = SqlParser.Parse(sql, dialect);
