@@ -19,6 +19,15 @@ public static class Program
         };
 
         var parsed = root.Parse(args);
+        var commands = root.Subcommands.Select(c => c.Name).ToList();
+        if (args.Length == 0 || (!args[0].StartsWith('-') && !commands.Contains(args[0], StringComparer.Ordinal)))
+        {
+            // System.CommandLine only says "Required command was not provided": name what was typed and what exists.
+            var what = args.Length == 0 ? "no command given" : $"unknown command '{args[0]}'";
+            await Console.Error.WriteLineAsync($"reviewbot: error: {what}; the commands are: {string.Join(", ", commands)} (see 'reviewbot --help')").ConfigureAwait(false);
+            return ExitCodes.BadInput;
+        }
+
         if (parsed.Errors.Count > 0)
         {
             var message = string.Join(' ', parsed.Errors[0].Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -33,6 +33,18 @@ public sealed class GitHubOptions
     /// <summary>Largest repository archive accepted (tarball/zipball). Default 200 MiB.</summary>
     public long MaxArchiveBytes { get; init; } = 200L * 1024 * 1024;
 
+    /// <summary>
+    /// The request budget shared by every client of the same token (the App keeps one per installation), so
+    /// that concurrent reviews together stay within GitHub's primary and secondary limits. Default: none.
+    /// </summary>
+    public Http.GitHubRequestBudget? RequestBudget { get; init; }
+
     /// <summary>Receives one line per retry or notable event (the host prints it). Default: nothing.</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>
+    /// Called once per request that ends in an error answer (400 or above, after any retries) or without an
+    /// answer, with one line: method, path, status or reason. The host names it when the run fails. Default: none.
+    /// </summary>
+    public Action<string>? FailedRequest { get; init; }
 }

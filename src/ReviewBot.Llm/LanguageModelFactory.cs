@@ -17,8 +17,9 @@ namespace ReviewBot.Llm;
 /// (optional: without it the client authenticates with Entra ID), <c>AZURE_OPENAI_API_VERSION</c> (optional).
 /// OpenAI-compatible: <c>OPENAI_BASE_URL</c>, <c>OPENAI_MODEL</c>, <c>OPENAI_API_KEY</c>.</para>
 /// <para>No model (rules only) when the provider is <c>none</c> (the default) — except that the Action input
-/// <c>azure_openai_endpoint</c> (<c>INPUT_AZURE_OPENAI_ENDPOINT</c>) selects Azure OpenAI even without an
-/// <c>llm:</c> section; a plain <c>AZURE_OPENAI_ENDPOINT</c> in the environment does not — or when a provider is
+/// <c>azure_openai_endpoint</c> (<c>INPUT_AZURE_OPENAI_ENDPOINT</c>) selects Azure OpenAI, and <c>openai_base_url</c>
+/// (<c>INPUT_OPENAI_BASE_URL</c>) the OpenAI-compatible provider, even without an <c>llm:</c> section; a plain
+/// <c>AZURE_OPENAI_ENDPOINT</c> or <c>OPENAI_BASE_URL</c> in the environment does not — or when a provider is
 /// configured but none of its settings is set anywhere (e.g. a fork PR without secrets).
 /// Some but not all settings: <see cref="InvalidInputException"/>.</para>
 /// </remarks>
@@ -73,12 +74,18 @@ public static class LanguageModelFactory
         {
             // Only the Action input selects a provider on its own: the workflow author passed it to ReviewBot on
             // purpose. An ambient AZURE_OPENAI_ENDPOINT in a developer's shell must not start sending code anywhere.
-            if (!environment.TryGetValue("INPUT_AZURE_OPENAI_ENDPOINT", out var input) || Blank(input) is null)
+            if (environment.TryGetValue("INPUT_AZURE_OPENAI_ENDPOINT", out var azure) && Blank(azure) is not null)
+            {
+                provider = LlmProvider.AzureOpenAI;
+            }
+            else if (environment.TryGetValue("INPUT_OPENAI_BASE_URL", out var openAi) && Blank(openAi) is not null)
+            {
+                provider = LlmProvider.OpenAICompatible;
+            }
+            else
             {
                 return null;
             }
-
-            provider = LlmProvider.AzureOpenAI;
         }
 
         return provider == LlmProvider.AzureOpenAI ? ResolveAzure(config, environment) : ResolveOpenAiCompatible(config, environment);
@@ -145,17 +152,17 @@ public static class LanguageModelFactory
 
         if (endpoint is null)
         {
-            throw Missing("OPENAI_BASE_URL", "llm.endpoint", null, "the base URL of the OpenAI-compatible API, e.g. https://api.openai.com/v1");
+            throw Missing("OPENAI_BASE_URL", "llm.endpoint", "openai_base_url", "the base URL of the OpenAI-compatible API, e.g. https://api.openai.com/v1");
         }
 
         if (model is null)
         {
-            throw Missing("OPENAI_MODEL", "llm.deployment", null, "the model name");
+            throw Missing("OPENAI_MODEL", "llm.deployment", "openai_model", "the model name");
         }
 
         if (key is null)
         {
-            throw Missing("OPENAI_API_KEY", null, null, "the API key (any non-empty value for servers that ignore it)");
+            throw Missing("OPENAI_API_KEY", null, "openai_api_key", "the API key (any non-empty value for servers that ignore it)");
         }
 
         return new LlmSettings

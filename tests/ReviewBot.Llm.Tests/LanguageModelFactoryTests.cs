@@ -180,6 +180,38 @@ public sealed class LanguageModelFactoryTests
     }
 
     [Fact]
+    public void ResolveSettings_OpenAiActionInputsWithoutLlmSection_SelectOpenAiCompatible()
+    {
+        var settings = LanguageModelFactory.ResolveSettings(new LlmConfig(), Env(
+            ("INPUT_OPENAI_BASE_URL", "https://api.example.com/v1"), ("INPUT_OPENAI_MODEL", "gpt-4o-mini"), ("INPUT_OPENAI_API_KEY", "sk-input")))!;
+
+        Assert.Equal(LlmProvider.OpenAICompatible, settings.Provider);
+        Assert.Equal("https://api.example.com/v1", settings.Endpoint.ToString());
+        Assert.Equal("gpt-4o-mini", settings.Deployment);
+        Assert.Equal("sk-input", settings.ApiKey);
+    }
+
+    [Fact]
+    public void ResolveSettings_AmbientOpenAiBaseUrlWithoutLlmSection_Null()
+    {
+        Assert.Null(LanguageModelFactory.ResolveSettings(new LlmConfig(), Env(
+            ("OPENAI_BASE_URL", "https://api.example.com/v1"), ("OPENAI_MODEL", "m"), ("OPENAI_API_KEY", "k"))));
+    }
+
+    [Theory]
+    [InlineData("INPUT_OPENAI_MODEL", "openai_model")]
+    [InlineData("INPUT_OPENAI_API_KEY", "openai_api_key")]
+    public void ResolveSettings_OpenAiActionInputMissing_NamesTheActionInput(string left, string input)
+    {
+        var env = Env(("INPUT_OPENAI_BASE_URL", "https://api.example.com/v1"), ("INPUT_OPENAI_MODEL", "m"), ("INPUT_OPENAI_API_KEY", "k"));
+        env.Remove(left);
+
+        var ex = Assert.Throws<InvalidInputException>(() => LanguageModelFactory.ResolveSettings(new LlmConfig(), env));
+
+        Assert.Contains($"the {input} action input", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Create_AzureThroughInjectedHttpClient_CallsLoopbackWithConfiguredDeployment()
     {
         using var stub = ChatCompletionsStub.StartAzure("dep-1");

@@ -31,6 +31,15 @@ internal sealed class RuleContext
 
     public AgentName Agent { get; }
 
+    /// <summary>The agent's settings from the config (rule toggles, PII lists...); empty by default.</summary>
+    public Core.Configuration.AgentConfig Settings { get; init; } = Core.Configuration.AgentConfig.Empty;
+
+    /// <summary>The whole config, for a rule that defers to another agent's rule (so one problem is reported once).</summary>
+    public Core.Configuration.ReviewConfig Config { get; init; } = Core.Configuration.ReviewConfig.Default;
+
+    /// <summary>True when <paramref name="agent"/> runs and its rule <paramref name="ruleId"/> is on.</summary>
+    public bool RuleRuns(AgentName agent, string ruleId) => Config.AgentSettings(agent) is { Enabled: true } s && s.IsRuleEnabled(ruleId);
+
     public ChangeSet Change { get; }
 
     public DbtGraph Dbt { get; }
@@ -86,7 +95,8 @@ internal sealed class RuleContext
         }
 
         var change = Files.Changed.GetValueOrDefault(head.Path);
-        return change?.OldPath is { } old && Dbt.Base.NodesByPath.TryGetValue(old, out var byPath) ? byPath : null;
+        // Only a rename carries a model over; a copy is a new model (see CopiedFiles).
+        return change is { Kind: ChangeKind.Renamed, OldPath: { } old } && Dbt.Base.NodesByPath.TryGetValue(old, out var byPath) ? byPath : null;
     }
 
     /// <summary>True when the node did not exist at base (a new model).</summary>

@@ -43,9 +43,27 @@ internal sealed record ActionSettings
     /// <summary>The workflow run's page, for the check run's details link.</summary>
     public string? RunUrl { get; init; }
 
+    /// <summary>
+    /// The variables that carry secrets (action inputs and their plain environment twins): masked in the
+    /// workflow log before anything else runs.
+    /// </summary>
+    public static IReadOnlyList<string> SecretVariables { get; } =
+    [
+        "INPUT_GITHUB_TOKEN", "GITHUB_TOKEN",
+        "INPUT_AZURE_OPENAI_API_KEY", "AZURE_OPENAI_API_KEY",
+        "INPUT_OPENAI_API_KEY", "OPENAI_API_KEY",
+    ];
+
     public static ActionSettings Read(IReadOnlyDictionary<string, string?> env)
     {
         string? Get(string name) => env.TryGetValue(name, out var value) && !string.IsNullOrWhiteSpace(value) ? value.Trim() : null;
+
+        // The LLM inputs themselves are read by LanguageModelFactory (INPUT_AZURE_OPENAI_*, INPUT_OPENAI_*); two
+        // providers at once is a workflow mistake that would otherwise silently pick one.
+        if (Get("INPUT_AZURE_OPENAI_ENDPOINT") is not null && Get("INPUT_OPENAI_BASE_URL") is not null)
+        {
+            throw new InvalidInputException("inputs azure_openai_endpoint and openai_base_url are both set: give the inputs of one LLM provider (azure_openai_* or openai_*).");
+        }
 
         var eventName = Get("GITHUB_EVENT_NAME") ?? throw new InvalidInputException("GITHUB_EVENT_NAME is not set: 'reviewbot action' runs inside GitHub Actions (use 'reviewbot review' locally).");
         var repository = RepositoryId.Parse(Get("GITHUB_REPOSITORY") ?? throw new InvalidInputException("GITHUB_REPOSITORY is not set."));

@@ -61,37 +61,91 @@ internal static class ReviewCommand
 
     private static async Task<int> RunAsync(ParseResult result, IReadOnlyDictionary<string, string?> environment, CancellationToken ct)
     {
-        var change = await AcquireAsync(result, ct).ConfigureAwait(false);
-        var config = await LoadConfigAsync(result.GetValue(Config), change, result.GetValue(Diff) is not null, ct).ConfigureAwait(false);
-        var model = LanguageModelFactory.Create(config.Llm, environment);
-
-        var pipeline = new ReviewPipeline(TimeProvider.System, model);
-        var report = await pipeline.RunAsync(change, config, new ConsoleObserver(Console.Error), ct).ConfigureAwait(false);
-
-        var text = ReportFormats.Render(report, Enum.Parse<ReportFormat>(result.GetValue(Format)!, ignoreCase: true));
+        // Before the review: a report that cannot be written is known now, not after every agent ran.
         var output = result.GetValue(Output);
-        if (output is null)
+        var createdOutput = output is not null && PrepareOutput(output);
+        try
         {
-            await Console.Out.WriteLineAsync(text.AsMemory(), ct).ConfigureAwait(false);
-        }
-        else
-        {
-            await WriteFileAsync(output, text, ct).ConfigureAwait(false);
-            await Console.Error.WriteLineAsync($"{report.Conclusion.ToString().ToLowerInvariant()}: {report.Title} (report written to {output.FullName})").ConfigureAwait(false);
-        }
+            var change = await AcquireAsync(result, ct).ConfigureAwait(false);
+            var notes = await NotesAsync(result, change, ct).ConfigureAwait(false);
+            var config = await LoadConfigAsync(result.GetValue(Config), change, result.GetValue(Diff) is not null, ct).ConfigureAwait(false);
+            var model = LanguageModelFactory.Create(config.Llm, environment);
 
-        return report.Conclusion == Core.Reports.Conclusion.Success ? ExitCodes.Passed : ExitCodes.Failed;
+            var pipeline = new ReviewPipeline(TimeProvider.System, model);
+            var report = await pipeline.RunAsync(change, config, new ConsoleObserver(Console.Error), ct).ConfigureAwait(false);
+
+            var format = ReportFormats.Resolve(result.GetValue(Format), output is not null, Console.IsOutputRedirected);
+            var text = ReportFormats.Render(report, format, notes);
+            if (format != ReportFormat.Text)
+            {
+                // The notes are not part of a machine-readable report; they still reach the person running it.
+                foreach (var note in notes)
+                {
+                    await Console.Error.WriteLineAsync($"reviewbot: note: {note}").ConfigureAwait(false);
+                }
+            }
+
+            if (output is null)
+            {
+                await Console.Out.WriteLineAsync(text.AsMemory(), ct).ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteFileAsync(output, text, ct).ConfigureAwait(false);
+                createdOutput = false;
+                var verdict = report.Coverage.FilesChanged == 0 ? "nothing to review (no changed files)" : report.Title;
+                await Console.Error.WriteLineAsync($"{report.Conclusion.ToString().ToLowerInvariant()}: {verdict} (report written to {output.FullName})").ConfigureAwait(false);
+            }
+
+            return report.Conclusion == Core.Reports.Conclusion.Success ? ExitCodes.Passed : ExitCodes.Failed;
+        }
+        finally
+        {
+            if (createdOutput)
+            {
+                // The empty file made to prove the path writable; the review did not get to fill it.
+                output!.Delete();
+            }
+        }
     }
 
     private static Option<string> CreateFormatOption()
     {
         var option = new Option<string>("--format")
         {
-            Description = "Output format: markdown (the PR comment), json (the schema-1 report) or sarif (SARIF 2.1.0 for code scanning). Default: markdown.",
-            DefaultValueFactory = _ => "markdown",
+            Description = "Output format: text (readable; the default on a terminal), markdown (the PR comment; the default when the output is redirected or --output is given), json (the schema-1 report) or sarif (SARIF 2.1.0 for code scanning).",
         };
-        option.AcceptOnlyFromAmong("markdown", "json", "sarif");
+        option.AcceptOnlyFromAmong("text", "markdown", "json", "sarif");
         return option;
+    }
+
+    /// <summary>
+    /// What the person running the review should know beyond the report: an empty change is not a pass of
+    /// anything, and a range review does not see the working tree's uncommitted edits.
+    /// </summary>
+    private static async Task<List<string>> NotesAsync(ParseResult result, ChangeSet change, CancellationToken ct)
+    {
+        var notes = new List<string>();
+        var @base = result.GetValue(Base);
+        var head = result.GetValue(Head);
+        if (change.Files.Count == 0 && change.Skipped.Count == 0)
+        {
+            notes.Add(@base is not null
+                ? $"the range {@base}...{head ?? "HEAD"} has no changed files: nothing was reviewed"
+                : "the change has no changed files: nothing was reviewed");
+        }
+
+        if (@base is not null && head is null)
+        {
+            var uncommitted = await GitChangeSource.UncommittedChangesAsync(result.GetValue(Repo)!.FullName, ct).ConfigureAwait(false);
+            if (uncommitted.Count > 0)
+            {
+                var some = string.Join(", ", uncommitted.Take(3)) + (uncommitted.Count > 3 ? $" and {uncommitted.Count - 3} more" : "");
+                notes.Add($"{uncommitted.Count} uncommitted change(s) in the working tree ({some}) are not part of a range review, which reads commits: commit them, or review them with --diff <(git diff HEAD)");
+            }
+        }
+
+        return notes;
     }
 
     private static async Task<ChangeSet> AcquireAsync(ParseResult result, CancellationToken ct)
@@ -111,7 +165,9 @@ internal static class ReviewCommand
 
         if (!repo.Exists)
         {
-            throw new InvalidInputException($"--repo: the folder '{repo.FullName}' does not exist.");
+            throw new InvalidInputException(File.Exists(repo.FullName)
+                ? $"--repo: '{repo.FullName}' is a file; give the folder of the repository (a git working copy)."
+                : $"--repo: the folder '{repo.FullName}' does not exist.");
         }
 
         if (diff is not null)
@@ -169,6 +225,34 @@ internal static class ReviewCommand
         return fromBase.TryGetValue(ConfigLoader.DefaultPath, out var yaml)
             ? ConfigLoader.Parse(yaml, $"{ConfigLoader.DefaultPath} (at {change.Base.Revision})")
             : ReviewConfig.Default;
+    }
+
+    /// <summary>
+    /// Proves <paramref name="output"/> writable before the review runs: not a folder, its folder creatable, the
+    /// file creatable. Returns whether it created the file (removed again if the review does not write it).
+    /// </summary>
+    private static bool PrepareOutput(FileInfo output)
+    {
+        if (Directory.Exists(output.FullName))
+        {
+            throw new InvalidInputException($"--output: '{output.FullName}' is a folder; give the path of the report file, e.g. {Path.Combine(output.FullName, "review.md")}");
+        }
+
+        var existed = output.Exists;
+        try
+        {
+            output.Directory?.Create();
+            using (new FileStream(output.FullName, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite))
+            {
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var reason = e is UnauthorizedAccessException ? "permission denied" : e.Message;
+            throw new InvalidInputException($"--output: cannot write '{output.FullName}': {reason}", e);
+        }
+
+        return !existed;
     }
 
     private static async Task WriteFileAsync(FileInfo output, string text, CancellationToken ct)

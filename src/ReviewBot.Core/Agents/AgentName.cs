@@ -29,6 +29,9 @@ public readonly record struct AgentName
 
     public static AgentName Docs { get; } = new("docs");
 
+    /// <summary>The five built-in agents, in lane order.</summary>
+    public static IReadOnlyList<AgentName> BuiltIn { get; } = [Governance, Quality, Lineage, Cost, Docs];
+
     public static bool IsValid(string? value) =>
         !string.IsNullOrEmpty(value) && value.Length <= 64 && value[0] is >= 'a' and <= 'z'
         && value.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-' or '_');

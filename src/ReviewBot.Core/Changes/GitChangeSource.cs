@@ -93,6 +93,42 @@ public static class GitChangeSource
     }
 
     /// <summary>
+    /// The paths with uncommitted changes in the working tree of <paramref name="repo"/> (staged, unstaged and
+    /// untracked, as <c>git status</c> lists them); empty when it is not a repository.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> UncommittedChangesAsync(string repo, CancellationToken ct)
+    {
+        var root = await RepositoryRootAsync(repo, ct).ConfigureAwait(false);
+        if (root is null)
+        {
+            return [];
+        }
+
+        var status = await GitProcess.RunAsync(root, ["status", "--porcelain=v1", "-z", "--untracked-files=normal"], ct).ConfigureAwait(false);
+        if (!status.Succeeded)
+        {
+            return [];
+        }
+
+        // -z: "XY path\0" entries; a rename adds its source path as one more entry, which is skipped.
+        var entries = status.Text.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        var paths = new List<string>();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if (entries[i].Length > 3)
+            {
+                paths.Add(entries[i][3..]);
+                if (entries[i][0] is 'R' or 'C')
+                {
+                    i++;
+                }
+            }
+        }
+
+        return paths;
+    }
+
+    /// <summary>
     /// Binary is decided by content, not by attributes: a pull request can add a <c>.gitattributes</c> with
     /// <c>* -diff</c> or <c>binary</c>, and git then prints "Binary files differ" for every file. Files git called
     /// binary whose blobs hold no NUL byte are diffed again with <c>--text</c>, which overrides the attributes.
@@ -179,6 +215,14 @@ public static class GitChangeSource
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new InvalidInputException($"cannot read diff file '{diffFile}': {e.Message}", e);
+        }
+
+        // git never writes a NUL byte into a diff (it says "Binary files differ" instead): a file with one is not
+        // a diff, even when a diff happens to be embedded in it (an archive, a compiled file, a UTF-16 export).
+        var nul = Array.IndexOf(bytes, (byte)0);
+        if (nul >= 0)
+        {
+            throw new InvalidInputException($"diff file '{diffFile}' is not text (a NUL byte at offset {nul}): give the output of git diff, e.g. git diff > change.diff");
         }
 
         IReadOnlyList<FileChange> files;
@@ -275,6 +319,16 @@ public static class GitChangeSource
         {
             var top = result.Text.Trim();
             return top.Length > 0 ? Path.GetFullPath(top) : null;
+        }
+
+        // A bare repository (a mirror, a CI cache) has no work tree but every commit a range review reads.
+        if (result.Error.Contains("must be run in a work tree", StringComparison.OrdinalIgnoreCase))
+        {
+            var bare = await GitProcess.RunAsync(Path.GetFullPath(repo), ["rev-parse", "--absolute-git-dir"], ct).ConfigureAwait(false);
+            if (bare.Succeeded && bare.Text.Trim() is { Length: > 0 } gitDir)
+            {
+                return Path.GetFullPath(gitDir);
+            }
         }
 
         // "dubious ownership" and similar are worth saying as they are; "not a git repository" is the common case.

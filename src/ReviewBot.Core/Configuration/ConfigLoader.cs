@@ -38,6 +38,13 @@ public static class ConfigLoader
         }
         catch (YamlException e)
         {
+            // YamlDotNet places a tab's error at the start of the enclosing block (often line 1): name the line
+            // that the tab indents, which is what the author has to fix.
+            if (TabIndentedLine(yaml) is { } tabLine)
+            {
+                throw new InvalidInputException($"{source}:{tabLine}: not valid YAML: a tab indents this line; YAML indents with spaces only", e);
+            }
+
             throw new InvalidInputException($"{source}:{e.Start.Line}: not valid YAML: {Describe(e)}", e);
         }
 
@@ -54,6 +61,31 @@ public static class ConfigLoader
         var reader = new Reader(source);
         var root = reader.Mapping(stream.Documents[0].RootNode, "");
         return reader.ReadRoot(root);
+    }
+
+    /// <summary>The first line (1-based) whose indentation holds a tab, or null.</summary>
+    private static int? TabIndentedLine(string yaml)
+    {
+        var line = 1;
+        var atIndent = true;
+        foreach (var c in yaml)
+        {
+            if (c == '\n')
+            {
+                line++;
+                atIndent = true;
+            }
+            else if (atIndent && c == '\t')
+            {
+                return line;
+            }
+            else if (c is not (' ' or '\r'))
+            {
+                atIndent = false;
+            }
+        }
+
+        return null;
     }
 
     private static void CheckDepth(string yaml, string source)
@@ -217,19 +249,74 @@ public static class ConfigLoader
         private Dictionary<string, AgentConfig> ReadAgents(YamlMappingNode node, string parent)
         {
             var agents = new Dictionary<string, AgentConfig>(StringComparer.Ordinal);
-            foreach (var (key, value, path, _) in Entries(node, parent))
+            foreach (var (key, value, path, keyNode) in Entries(node, parent))
             {
                 if (!AgentName.IsValid(key))
                 {
                     throw Error(value, $"{path}: '{Show(key)}' is not a valid agent name (lower-case letters, digits and dashes)");
                 }
 
-                agents[key] = value is YamlScalarNode scalar && TryBool(scalar.Value, out var enabled)
+                var agent = value is YamlScalarNode scalar && TryBool(scalar.Value, out var enabled)
                     ? new AgentConfig { Enabled = enabled }
                     : ReadAgent(Mapping(value, path), path);
+                if (!AgentName.BuiltIn.Any(b => b.Value == key))
+                {
+                    CheckCustomAgent(key, path, keyNode, agent);
+                }
+
+                agents[key] = agent;
             }
 
             return agents;
+        }
+
+        /// <summary>
+        /// A name that is not a built-in agent declares a custom agent, which can only find something with a
+        /// prompt or regex rules: anything else is most likely a misspelt built-in (<c>dcos</c> for <c>docs</c>).
+        /// </summary>
+        private void CheckCustomAgent(string key, string path, YamlNode keyNode, AgentConfig agent)
+        {
+            if (agent.Patterns.Count == 0 && string.IsNullOrWhiteSpace(agent.Prompt))
+            {
+                var closest = AgentName.BuiltIn.Select(b => b.Value).MinBy(b => EditDistance(b, key))!;
+                var suggestion = EditDistance(closest, key) <= 2 ? $" — did you mean '{closest}'?" : $" (the built-in agents are {string.Join(", ", AgentName.BuiltIn)})";
+                throw Error(keyNode, $"{path}: unknown agent '{Show(key)}'{suggestion} (a custom agent needs a prompt or rules)");
+            }
+
+            if (agent.Lane is null)
+            {
+                throw Error(keyNode, $"{path}.lane: required for a custom agent (critical, high, normal or low)");
+            }
+        }
+
+        /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps.</summary>
+        internal static int EditDistance(string a, string b)
+        {
+            var d = new int[a.Length + 1, b.Length + 1];
+            for (var i = 0; i <= a.Length; i++)
+            {
+                d[i, 0] = i;
+            }
+
+            for (var j = 0; j <= b.Length; j++)
+            {
+                d[0, j] = j;
+            }
+
+            for (var i = 1; i <= a.Length; i++)
+            {
+                for (var j = 1; j <= b.Length; j++)
+                {
+                    var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                    d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                    if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+                    {
+                        d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                    }
+                }
+            }
+
+            return d[a.Length, b.Length];
         }
 
         private AgentConfig ReadAgent(YamlMappingNode node, string parent)
@@ -246,6 +333,7 @@ public static class ConfigLoader
             var exceptions = new List<RuleException>();
             var patterns = new List<PatternRule>();
             IReadOnlyList<string>? reads = null, writes = null;
+            IReadOnlyList<string> piiAllow = [], piiDeny = [];
             foreach (var (key, value, path, keyNode) in Entries(node, parent))
             {
                 switch (key)
@@ -291,7 +379,19 @@ public static class ConfigLoader
                         break;
                     case "reads": reads = Strings(value, path); break;
                     case "writes": writes = Strings(value, path); break;
-                    default: throw Unknown(key, path, keyNode, "enabled, lane, policy, retry, timeout, severity, rules, paths, prompt, exceptions, patterns, reads, writes");
+                    case "pii":
+                        foreach (var (listKey, list, listPath, listKeyNode) in Entries(Mapping(value, path), path))
+                        {
+                            switch (listKey)
+                            {
+                                case "allow": piiAllow = Strings(list, listPath); break;
+                                case "deny": piiDeny = Strings(list, listPath); break;
+                                default: throw Unknown(listKey, listPath, listKeyNode, "allow, deny");
+                            }
+                        }
+
+                        break;
+                    default: throw Unknown(key, path, keyNode, "enabled, lane, policy, retry, timeout, severity, rules, paths, prompt, exceptions, patterns, reads, writes, pii");
                 }
             }
 
@@ -299,6 +399,7 @@ public static class ConfigLoader
             {
                 Enabled = enabled, Lane = lane, Policy = policy, Retry = retry, Timeout = timeout, SeverityOverrides = severities,
                 RuleToggles = toggles, Paths = paths, Prompt = prompt, Exceptions = exceptions, Patterns = patterns, Reads = reads, Writes = writes,
+                PiiAllow = piiAllow, PiiDeny = piiDeny,
             };
         }
 
@@ -494,9 +595,14 @@ public static class ConfigLoader
         private Severity SeverityValue(YamlNode node, string path)
         {
             var text = Scalar(node, path, "a severity");
-            return SeverityText.TryParse(text, out var severity)
-                ? severity
-                : throw Error(node, $"{path}: '{Show(text)}' is not a severity (critical, high, medium, low, info)");
+            if (SeverityText.TryParse(text, out var severity) && text == severity.ToText())
+            {
+                return severity;
+            }
+
+            // The published schema lists the values in lower case; the loader accepts exactly what it accepts.
+            var hint = SeverityText.TryParse(text, out var near) ? $"; write it in lower case: {near.ToText()}" : "";
+            throw Error(node, $"{path}: '{Show(text)}' is not a severity (critical, high, medium, low, info){hint}");
         }
 
         private T Choice<T>(YamlNode node, string path, params (string Text, T Value)[] choices)
@@ -504,13 +610,15 @@ public static class ConfigLoader
             var text = Scalar(node, path, "one of " + string.Join(", ", choices.Select(c => c.Text)));
             foreach (var (name, value) in choices)
             {
-                if (string.Equals(name, text, StringComparison.OrdinalIgnoreCase))
+                if (string.Equals(name, text, StringComparison.Ordinal))
                 {
                     return value;
                 }
             }
 
-            throw Error(node, $"{path}: '{Show(text)}' is not one of {string.Join(", ", choices.Select(c => c.Text))}");
+            var near = choices.FirstOrDefault(c => string.Equals(c.Text, text, StringComparison.OrdinalIgnoreCase)).Text;
+            var hint = near is null ? "" : $"; write it in lower case: {near}";
+            throw Error(node, $"{path}: '{Show(text)}' is not one of {string.Join(", ", choices.Select(c => c.Text))}{hint}");
         }
 
         // Reported at the key's line: a block value starts on the line after its key.

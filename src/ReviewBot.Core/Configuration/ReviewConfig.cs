@@ -177,6 +177,15 @@ public sealed class AgentConfig
 
     public IReadOnlyList<string>? Writes { get; init; }
 
+    /// <summary>
+    /// <c>pii.allow</c>: column names (or <c>model.column</c>; <c>*</c> is a wildcard) that are never personal data,
+    /// e.g. <c>*_contract_address</c>. Default none. Read by the governance agent.
+    /// </summary>
+    public IReadOnlyList<string> PiiAllow { get; init; } = [];
+
+    /// <summary><c>pii.deny</c>: column names (or <c>model.column</c>, with <c>*</c>) that are always personal data, whatever their name says. Default none.</summary>
+    public IReadOnlyList<string> PiiDeny { get; init; } = [];
+
     public bool IsRuleEnabled(string ruleId) => !RuleToggles.TryGetValue(ruleId, out var on) || on;
 
     public Severity SeverityFor(string ruleId, Severity fallback) =>

@@ -59,6 +59,16 @@ public sealed class ActionSettingsTests
     }
 
     [Fact]
+    public void Read_BothLlmProviders_NamesBothInputs()
+    {
+        var e = Assert.Throws<InvalidInputException>(() => ActionSettings.Read(Env(
+            ("INPUT_AZURE_OPENAI_ENDPOINT", "https://a.openai.azure.com/"), ("INPUT_OPENAI_BASE_URL", "https://api.example.com/v1"))));
+
+        Assert.Contains("azure_openai_endpoint", e.Message, StringComparison.Ordinal);
+        Assert.Contains("openai_base_url", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Read_NoToken_ExplainsWhatToPass()
     {
         var env = Env();

@@ -37,6 +37,8 @@ internal sealed class InProcessAction : IDisposable
 
     public const string AzureKey = "azure-key-reliability-5f0e1d2c3b4a";
 
+    public const string OpenAiKey = "sk-openai-reliability-9a8b7c6d5e4f";
+
     /// <summary>Built-in agents with generous budgets (the clock runs fast) plus one exact custom rule.</summary>
     public const string DefaultConfig = """
         agents:
@@ -152,6 +154,16 @@ internal sealed class InProcessAction : IDisposable
         Environment["INPUT_AZURE_OPENAI_ENDPOINT"] = Llm.Endpoint;
         Environment["INPUT_AZURE_OPENAI_DEPLOYMENT"] = Llm.Deployment;
         Environment["INPUT_AZURE_OPENAI_API_KEY"] = AzureKey;
+        return Llm;
+    }
+
+    /// <summary>Routes the LLM pass to an OpenAI-compatible stub through the <c>openai_*</c> Action inputs.</summary>
+    public ChatCompletionsStub WithOpenAiCompatible()
+    {
+        Llm = ChatCompletionsStub.StartOpenAiCompatible();
+        Environment["INPUT_OPENAI_BASE_URL"] = Llm.Endpoint;
+        Environment["INPUT_OPENAI_MODEL"] = Llm.Deployment;
+        Environment["INPUT_OPENAI_API_KEY"] = OpenAiKey;
         return Llm;
     }
 

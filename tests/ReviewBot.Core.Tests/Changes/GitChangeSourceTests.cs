@@ -141,6 +141,28 @@ public sealed class GitChangeSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task FromRangeAsync_BareRepositoryWithPullRef_ReviewsThePullRequestAgainstItsMergeBase()
+    {
+        _repo.WriteFile("models/orders.sql", "select 1\n");
+        var mergeBase = _repo.Commit("base");
+        _repo.Branch("feature", checkout: true);
+        _repo.WriteFile("models/orders.sql", "select 2\n");
+        var feature = _repo.Commit("feature");
+        _repo.Checkout("main");
+        var bare = Path.Combine(Path.GetTempPath(), "rb-bare-" + Guid.NewGuid().ToString("N"));
+        _cleanup.Add(bare);
+        _repo.Run("clone", "--bare", "--quiet", _repo.Root, bare);
+        _repo.Run("--git-dir", bare, "update-ref", "refs/pull/7/head", feature);
+
+        var change = await GitChangeSource.FromRangeAsync(bare, "main", "refs/pull/7/head", CancellationToken.None);
+
+        Assert.Equal("models/orders.sql", Assert.Single(change.Files).Path);
+        Assert.Equal(mergeBase, change.Base.Revision);
+        var head = await change.Head.ReadFilesAsync(["models/orders.sql"], CancellationToken.None);
+        Assert.Equal("select 2\n", head["models/orders.sql"]);
+    }
+
+    [Fact]
     public async Task FromRangeAsync_MissingRepositoryPath_ThrowsNamingThePath()
     {
         var missing = Path.Combine(Path.GetTempPath(), "reviewbot-tests", "does-not-exist-" + Guid.NewGuid().ToString("N"));
