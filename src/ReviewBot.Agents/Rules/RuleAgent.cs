@@ -70,6 +70,18 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
             }
         }
 
+        // SQL nested past the analyzer's depth bound was not read by any rule: say so (quality lists every SQL issue itself).
+        if (Descriptor.Name != AgentName.Quality)
+        {
+            foreach (var file in rules.ChangedWith(".sql").Where(f => settings.Paths.Matches(f.Path)))
+            {
+                if (sql.Head(file.Path)?.Issues.FirstOrDefault(i => i.Message.StartsWith(Context.Sql.SqlAnalyzer.TooDeepIssue, StringComparison.Ordinal)) is { } deep)
+                {
+                    rules.CouldNotAnalyse(file.Path, $"SQL {deep.Message} (line {deep.Line})");
+                }
+            }
+        }
+
         if (off.Count > 0)
         {
             notes.Add($"rules switched off by config: {string.Join(", ", off)}");

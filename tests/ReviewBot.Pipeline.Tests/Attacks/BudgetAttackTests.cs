@@ -68,6 +68,18 @@ public sealed class BudgetAttackTests
         Assert.Contains("degraded", report.Title, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_TenThousandNestedSubqueries_NoCrashAndGovernanceSaysItCouldNotAnalyseTheFile()
+    {
+        var deep = string.Concat(Enumerable.Repeat("select * from (", 10_000)) + "select 1 as x" + new string(')', 10_000) + "\n";
+        var change = ChangeSets.FromEdits(Repo, new Dictionary<string, string?> { ["migrations/002_deep.sql"] = deep });
+
+        var report = await new ReviewPipeline(TimeProvider.System).RunAsync(change, ReviewConfig.Default, null, CancellationToken.None);
+
+        Assert.True(report.Incomplete);
+        Assert.Contains(report.Coverage.Unanalysed, u => u.Agent == "governance" && u.File == "migrations/002_deep.sql" && u.Reason.Contains("nested more than", StringComparison.Ordinal));
+    }
+
     private sealed class UnreachableModel : ILanguageModel
     {
         public string Deployment => "d";
