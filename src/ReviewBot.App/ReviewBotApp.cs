@@ -2,10 +2,13 @@ using System.Text.Json;
 using Octokit.Webhooks;
 using Octokit.Webhooks.AspNetCore;
 using ReviewBot.App.Auth;
+using ReviewBot.App.Limits;
+using ReviewBot.App.Operations;
 using ReviewBot.App.Options;
 using ReviewBot.App.Queue;
 using ReviewBot.App.Reviewing;
 using ReviewBot.App.Webhooks;
+using ReviewBot.Orchestration.RateLimiting;
 
 namespace ReviewBot.App;
 
@@ -28,25 +31,46 @@ public static class ReviewBotApp
         builder.Logging.ClearProviders();
         if (settings.JsonLogs)
         {
-            builder.Logging.AddJsonConsole(o => o.JsonWriterOptions = new JsonWriterOptions { Indented = false });
+            // Scopes carry the delivery id and pull request of every line a review logs.
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.JsonWriterOptions = new JsonWriterOptions { Indented = false };
+                o.IncludeScopes = true;
+            });
         }
         else
         {
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true);
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.IncludeScopes = true;
+            });
         }
 
         // A line per request is noise at webhook rates; ReviewBot logs each delivery's outcome itself.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = AppSettings.MaxBodyBytes);
+        // The host logs a start-up failure with its stack trace; Program prints it as one line instead.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
+
+        builder.WebHost.ConfigureKestrel(o =>
+        {
+            o.Limits.MaxRequestBodySize = AppSettings.MaxBodyBytes;
+
+            // What Kestrel buffers per connection before it stops reading the socket (default 1 MB): connections
+            // waiting for a body-reading slot hold at most this much each.
+            o.Limits.MaxRequestBufferSize = 64 * 1024;
+        });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
 
         var services = builder.Services;
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
         services.AddHttpContextAccessor();
-        services.AddSingleton(new ReviewQueue(settings.QueueCapacity));
-        services.AddSingleton(new DeliveryLog(settings.DedupeCapacity));
+        services.AddMetrics();
+        services.AddSingleton<ReviewMetrics>();
+        services.AddSingleton<ReviewCancellations>();
+        services.AddSingleton<IReviewStore>(sp => ReviewStores.Create(settings, sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<WebhookEventProcessor, ReviewBotWebhookProcessor>();
         services.Configure<GitHubWebhookOptions>(o =>
         {
@@ -59,16 +83,25 @@ public static class ReviewBotApp
         services.AddSingleton<InstallationTokens>(sp => ActivatorUtilities.CreateInstance<InstallationTokens>(
             sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(InstallationTokens))));
         services.AddHttpClient(GitHubPullRequestReviewer.LlmHttpClient, c => c.Timeout = Timeout.InfiniteTimeSpan);
+        // One engine-wide limiter set and one GitHub budget per installation for the whole process (§8).
+        services.AddSingleton(sp => new LlmRateLimiters(sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new InstallationBudgets(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IPullRequestReviewer, GitHubPullRequestReviewer>();
 
         services.AddSingleton<ReviewWorker>();
         services.AddHostedService(sp => sp.GetRequiredService<ReviewWorker>());
+        services.AddHostedService<QueueMonitor>();
 
         configureServices?.Invoke(services);
 
         var app = builder.Build();
         app.UseMiddleware<WebhookGate>();
-        app.MapGet("/healthz", (ReviewQueue queue) => Results.Text($"ok; {queue.Count} pull request(s) queued or in review\n"));
+        // Liveness: the process serves requests. Readiness: the queue store is reachable and its schema current.
+        app.MapGet("/healthz", (ReviewMetrics metrics) => Results.Text($"ok; {metrics.Snapshot.Waiting} review(s) queued, {metrics.Snapshot.Running} running\n"));
+        app.MapGet("/readyz", async (IReviewStore store, CancellationToken cancellationToken) =>
+            await store.CheckReadyAsync(cancellationToken).ConfigureAwait(false) is { } problem
+                ? Results.Text($"not ready: {problem}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
+                : Results.Text("ready\n"));
         app.MapGitHubWebhooks(settings.WebhookPath, settings.WebhookSecret);
         return app;
     }

@@ -71,14 +71,18 @@ public static class GitHubClientFactory
                     InnerHandler = new RequestCountingHandler(log)
                     {
                         // Octokit follows redirects itself (and drops the token when the host changes).
-                        InnerHandler = new SocketsHttpHandler
+                        InnerHandler = WithBudget(options, new SocketsHttpHandler
                         {
                             AllowAutoRedirect = false,
                             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
                             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-                        },
+                        }),
                     },
                 },
             },
         };
+
+    // Innermost, so that every attempt (retries included) takes its permit.
+    private static HttpMessageHandler WithBudget(GitHubOptions options, HttpMessageHandler transport) =>
+        options.RequestBudget is { } budget ? new GitHubBudgetHandler(budget) { InnerHandler = transport } : transport;
 }

@@ -33,6 +33,12 @@ public sealed class GitHubOptions
     /// <summary>Largest repository archive accepted (tarball/zipball). Default 200 MiB.</summary>
     public long MaxArchiveBytes { get; init; } = 200L * 1024 * 1024;
 
+    /// <summary>
+    /// The request budget shared by every client of the same token (the App keeps one per installation), so
+    /// that concurrent reviews together stay within GitHub's primary and secondary limits. Default: none.
+    /// </summary>
+    public Http.GitHubRequestBudget? RequestBudget { get; init; }
+
     /// <summary>Receives one line per retry or notable event (the host prints it). Default: nothing.</summary>
     public Action<string>? Log { get; init; }
 

@@ -20,13 +20,13 @@ public sealed class ReviewEngine
 {
     private readonly RateLimiterRegistry _limiters;
 
-    internal ReviewEngine(ReviewConfig config, EngineOptions options, TimeProvider time, ILanguageModel? model)
+    internal ReviewEngine(ReviewConfig config, EngineOptions options, TimeProvider time, ILanguageModel? model, LlmRateLimiters? shared = null)
     {
         Config = config;
         Options = options;
         Time = time;
         Model = model;
-        _limiters = new RateLimiterRegistry(options.RateLimits, time);
+        _limiters = shared?.Registry ?? new RateLimiterRegistry(options.RateLimits, time);
     }
 
     public ReviewConfig Config { get; }
@@ -37,7 +37,7 @@ public sealed class ReviewEngine
 
     internal ILanguageModel? Model { get; }
 
-    internal DeploymentRateLimiter? Limiter => Model is null ? null : _limiters.For(Model.Deployment);
+    internal DeploymentRateLimiter? Limiter => Model is null ? null : _limiters.For(Model.Deployment, Options.RateLimits);
 
     /// <summary>
     /// Runs <paramref name="agents"/> and merges their results. Throws <see cref="InvalidInputException"/> before

@@ -1,5 +1,6 @@
 using ReviewBot.Core.Configuration;
 using ReviewBot.Core.Llm;
+using ReviewBot.Orchestration.RateLimiting;
 
 namespace ReviewBot.Orchestration;
 
@@ -13,6 +14,7 @@ public sealed class ReviewEngineBuilder
     private ReviewConfig _config = ReviewConfig.Default;
     private TimeProvider _time = TimeProvider.System;
     private ILanguageModel? _model;
+    private LlmRateLimiters? _limiters;
 
     /// <summary>The run's config: <c>max_parallel</c>, <c>budget</c>, <c>llm</c> rate limits, and per-agent overrides.</summary>
     public ReviewEngineBuilder WithConfig(ReviewConfig config)
@@ -37,6 +39,16 @@ public sealed class ReviewEngineBuilder
         return this;
     }
 
+    /// <summary>
+    /// Shares the LLM rate limiters of <paramref name="limiters"/> (one per process) instead of the engine's own,
+    /// so that every engine built with it draws on the same buckets in lane order. Default: the engine's own.
+    /// </summary>
+    public ReviewEngineBuilder WithRateLimiters(LlmRateLimiters? limiters)
+    {
+        _limiters = limiters;
+        return this;
+    }
+
     /// <summary>Adjusts the options derived from the config (used by the Configure* extensions of each concept).</summary>
     public ReviewEngineBuilder Configure(Action<EngineOptions> configure)
     {
@@ -55,6 +67,6 @@ public sealed class ReviewEngineBuilder
         }
 
         options.Validate();
-        return new ReviewEngine(_config, options, _time, _model);
+        return new ReviewEngine(_config, options, _time, _model, _limiters);
     }
 }

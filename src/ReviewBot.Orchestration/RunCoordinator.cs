@@ -100,7 +100,7 @@ internal sealed class RunCoordinator
             await _done.Task.ConfigureAwait(false);
         }
 
-        var (results, findings, verdict) = _fanIn.Complete(Config);
+        var (results, findings, verdict) = _fanIn.Complete(Config, _change.Skipped);
         return new EngineRun(results, findings, verdict, _budget.Report(DescribeLlm()), _time.GetElapsedTime(_start));
     }
 
@@ -313,7 +313,9 @@ internal sealed class RunCoordinator
         Task<AgentOutput> task;
         try
         {
-            task = agent.RunAsync(context, budget.Token) ?? Task.FromResult(AgentOutput.None);
+            // Off the caller's thread: an agent's synchronous rule work (before its first await) must run under its
+            // timeout budget, not before the budget is even watched, and must not hold up the other agents.
+            task = Task.Run(() => agent.RunAsync(context, budget.Token) ?? Task.FromResult(AgentOutput.None), CancellationToken.None);
         }
         catch (Exception ex)
         {

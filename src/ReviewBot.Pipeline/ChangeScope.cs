@@ -11,25 +11,39 @@ internal sealed record ChangeScope(ChangeSet Change, int FilesChanged)
 {
     public static ChangeScope Apply(ChangeSet change, ReviewConfig config)
     {
-        var reviewed = new List<FileChange>();
+        var candidates = new List<FileChange>();
         var skipped = new List<SkippedFile>(change.Skipped);
         foreach (var file in change.Files)
         {
             if (!config.Paths.Matches(file.Path))
             {
-                skipped.Add(new SkippedFile(file.Path, "outside the configured paths"));
+                skipped.Add(new SkippedFile(file.Path, "outside the configured paths") { Kind = SkipKind.Excluded });
             }
             else if (file.IsBinary)
             {
-                skipped.Add(new SkippedFile(file.Path, "binary file"));
-            }
-            else if (reviewed.Count >= config.Limits.MaxFiles)
-            {
-                skipped.Add(new SkippedFile(file.Path, $"clipped: the change has more than {config.Limits.MaxFiles:N0} files (limits.max_files)"));
+                skipped.Add(new SkippedFile(file.Path, "binary file") { Kind = SkipKind.Binary });
             }
             else
             {
+                candidates.Add(file);
+            }
+        }
+
+        // Clipping keeps code, data definitions and configuration before prose: 3,000 filler .md files that sort
+        // first must not push the one changed model out of the review.
+        var kept = new HashSet<FileChange>(
+            candidates.OrderBy(f => FileKinds.IsProse(f.Path) ? 1 : 0).Take(config.Limits.MaxFiles),
+            ReferenceEqualityComparer.Instance);
+        var reviewed = new List<FileChange>(kept.Count);
+        foreach (var file in candidates)
+        {
+            if (kept.Contains(file))
+            {
                 reviewed.Add(file);
+            }
+            else
+            {
+                skipped.Add(new SkippedFile(file.Path, $"clipped: the change has more than {config.Limits.MaxFiles:N0} reviewable files (limits.max_files)"));
             }
         }
 

@@ -34,6 +34,8 @@ internal static class ReportAssembler
                 FilesReviewed = scope.Change.Files.Count,
                 Skipped = scope.Change.Skipped,
                 NotAnalysed = notAnalysed,
+                Files = CoverageLedger.Files(run.Agents, scope.Change.Files, scope.Change.Skipped),
+                Unanalysed = CoverageLedger.RequiredButUnanalysed(run.Agents, scope.Change.Skipped, config),
             },
             Budget = budget,
             HeadSha = original.PullRequest?.HeadSha ?? original.Head.Revision,

@@ -32,7 +32,7 @@ public static class CheckRunRenderer
         ArgumentNullException.ThrowIfNull(report);
         var view = new ReportView(report);
         var text = new StringBuilder();
-        text.Append(ReportSections.VerdictHeading(report)).Append(ReportSections.Summary(view));
+        text.Append(ReportSections.VerdictHeading(report)).Append(ReportSections.Summary(view)).Append(NotAnalysedSection.Render(report, 50));
         if (view.Findings.Count > 0)
         {
             text.Append("Findings: ")
@@ -58,6 +58,7 @@ public static class CheckRunRenderer
         string Compose(int shown, int detailed)
         {
             var text = new StringBuilder();
+            text.Append(NotAnalysedSection.Render(report, ListCap));
             text.Append(count == 0 ? "No findings.\n\n" : ReportSections.Findings(view, items, shown, detailed, collapseAdvisory: false, "#### Findings", stopAfter: maxLength));
             text.Append(ReportSections.Omitted(view, shown, detailed, "The JSON and SARIF reports"));
             text.Append(tail);

@@ -41,7 +41,7 @@ public static class CommentRenderer
         var items = ReportSections.RenderItems(view, change?.BlobUrlPrefix, MaxMessageChars);
         var where = ReportSections.ReportsElsewhere;
 
-        var head = Marker + "\n" + ReportSections.VerdictHeading(report) + ReportSections.Summary(view) + ReportSections.AgentTable(report);
+        var head = Marker + "\n" + ReportSections.VerdictHeading(report) + ReportSections.Summary(view) + NotAnalysedSection.Render(report, ListCap) + ReportSections.AgentTable(report);
         var shedOrDegraded = ReportSections.ShedOrDegraded(report);
         var timing = ReportSections.Timing(report);
         var footer = ReportSections.Footer(report, where);

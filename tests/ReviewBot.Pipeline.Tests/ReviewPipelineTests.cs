@@ -33,6 +33,10 @@ public sealed class ReviewPipelineTests
         change = change with
         {
             Files = [.. change.Files, new FileChange("seeds/big.csv", ChangeKind.Added, []), new FileChange("docs/logo.png", ChangeKind.Added, []) { IsBinary = true }],
+            Head = new MemorySnapshot(change.Head.Revision, new Dictionary<string, string>(await change.Head.ReadFilesAsync(await change.Head.ListFilesAsync(CancellationToken.None), CancellationToken.None))
+            {
+                ["docs/logo.png"] = "\u0089PNG\r\n\u001a\n\0\0\0\rIHDR",
+            }),
         };
         var config = new ReviewConfig { Paths = new PathFilter { Exclude = [new Glob("seeds/**")] } };
 

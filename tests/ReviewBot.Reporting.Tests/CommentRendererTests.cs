@@ -139,7 +139,7 @@ public sealed partial class CommentRendererTests
         Assert.All(RenderedHtml.Hrefs(html), href => Assert.StartsWith(ReportSamples.PullRequestChange.BlobUrlPrefix!, href));
         Assert.Empty(RenderedHtml.LiveMentions(html));
         Assert.Equal(2, TableRow().Count(html));
-        Assert.Equal(7, Regex.Count(html.Split("</tr>")[1], "<td"));
+        Assert.Equal(6, Regex.Count(html.Split("</tr>")[1], "<td")); // no Tokens column: no agent used any
     }
 
     [Fact]
@@ -303,9 +303,28 @@ public sealed class CommentRendererNotesTests
             ],
         };
 
-        var comment = CommentRenderer.Render(report);
+        var comment = CommentRenderer.Render(report with { Budget = report.Budget with { Llm = "azure-openai:gpt" } });
 
         Assert.Contains("#### Notes\n\n- **governance, quality, docs**: rules only (no LLM configured)\n- **quality**: 2 files not parsed\n\n", comment);
+    }
+
+    [Fact]
+    public void Render_RulesOnlyRun_SaysNoLlmOnceInCoverageNotPerAgent()
+    {
+        var report = ReportSamples.Green() with
+        {
+            Agents =
+            [
+                ReportSamples.Agent("governance", "critical", "required", "completed", 1, 0, notes: ["rules only (no LLM configured)"]),
+                ReportSamples.Agent("quality", "high", "best_effort", "completed", 1, 0, notes: ["rules only (no LLM configured)", "2 files not parsed"]),
+            ],
+        };
+
+        var comment = CommentRenderer.Render(report);
+
+        Assert.Single(Regex.Matches(comment, "no LLM|LLM: none"));
+        Assert.Contains("#### Notes\n\n- **quality**: 2 files not parsed\n\n", comment);
+        Assert.Contains("| Agent | Lane | Status | Time | Findings |\n", comment); // no Tokens or Reason column when both are empty everywhere
     }
 }
 

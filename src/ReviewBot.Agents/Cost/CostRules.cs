@@ -20,6 +20,28 @@ internal static partial class CostRules
         new FilterRemoved(), new LookbackWidened(), new ScheduleTightened(), new WarehouseUpsized(),
     ];
 
+    /// <summary>
+    /// Graded by the ratio and by how often the job runs afterwards: a 4× jump is high only when the job then
+    /// runs more than daily (daily → hourly); a job that still runs at most daily is medium (weekly → daily),
+    /// and one that runs less than daily is low (monthly → weekly: 52 runs a year).
+    /// </summary>
+    internal static Severity Grade(double ratio, double runsPerDayAfter) =>
+        runsPerDayAfter < 1 ? Severity.Low : runsPerDayAfter <= 1.01 ? Severity.Medium : ByRatio(ratio);
+
+    /// <summary>"1 run/day", "24 runs/day", "2 runs/week", "about 1 run/month".</summary>
+    internal static string Frequency(double runsPerDay) =>
+        runsPerDay >= 1 ? $"{Runs(runsPerDay)}/day"
+        : runsPerDay * 7 >= 0.99 ? $"{Runs(runsPerDay * 7)}/week"
+        : $"about {Runs(runsPerDay * 30.44)}/month";
+
+    private static string Runs(double n)
+    {
+        var text = n.ToString("0.#", CultureInfo.InvariantCulture);
+        return text == "1" ? "1 run" : $"{text} runs";
+    }
+
+    private static string Count(double runs) => Math.Round(runs).ToString("#,0", CultureInfo.InvariantCulture) + (Math.Round(runs) == 1 ? " run" : " runs");
+
     internal static Severity ByRatio(double ratio) => ratio >= 4 ? Severity.High : Severity.Medium;
 
     internal static string Ratio(double ratio) => ratio >= 10 ? $"{ratio:0}×" : $"{ratio.ToString("0.#", CultureInfo.InvariantCulture)}×";
@@ -234,8 +256,14 @@ internal static partial class CostRules
 
                     var baseLine = before.File?.Config.TryGetValue(key, out var v) == true ? v.Line : before.Properties?.Line ?? 1;
                     var where = before.File?.Config.ContainsKey(key) == true ? node.Path : node.Properties?.File ?? file.Path;
+                    // Dropping partitioning makes every scan and merge read the whole table (high); clustering and sort
+                    // keys are a layout optimisation whose loss costs less and often goes with a deliberate rebuild (medium).
+                    var partitioning = key is "partition_by" or "partitions" or "require_partition_filter";
                     yield return context.Report(this, where, context.HeadLineNearRemoved(where, baseLine), $"`{key}` removed from `{node.Name}`",
-                        $"`{node.Name}` no longer sets `{key}` (was `{Clip(was)}`). Queries and incremental merges that pruned partitions or clusters now scan the whole table; cost grows with table size rather than with the slice read. Keep the setting unless the table is small.");
+                        partitioning
+                            ? $"`{node.Name}` no longer sets `{key}` (was `{Clip(was)}`). Queries and incremental merges that pruned partitions now scan the whole table; cost grows with table size rather than with the slice read. Keep the setting unless the table is small."
+                            : $"`{node.Name}` no longer sets `{key}` (was `{Clip(was)}`). Filters and merges on those columns lose their pruning, so large tables are scanned more widely. Keep it unless the table is small or the layout is managed elsewhere.",
+                        partitioning ? null : Severity.Medium);
                 }
             }
         }
@@ -338,14 +366,14 @@ internal static partial class CostRules
                     }
 
                     var ratio = schedule.RunsPerDay!.Value / match.RunsPerDay!.Value;
+                    var now = schedule.RunsPerDay.Value;
                     yield return context.Report(this, file.Path, schedule.Line, $"Schedule `{schedule.Name}` runs {Ratio(ratio)} as often",
-                        $"`{schedule.Name}` goes from `{match.Expression}` ({PerDay(match.RunsPerDay.Value)}) to `{schedule.Expression}` ({PerDay(schedule.RunsPerDay.Value)}): {Ratio(ratio)} the runs, and the compute of everything it triggers. Confirm consumers need this freshness; consider a sensor or incremental run instead.",
-                        ByRatio(ratio));
+                        $"`{schedule.Name}` goes from `{match.Expression}` ({Frequency(match.RunsPerDay.Value)}) to `{schedule.Expression}` ({Frequency(now)}): {Ratio(ratio)} the runs, about {Count(now * 365)} a year, and the compute of everything it triggers. Confirm consumers need this freshness; consider a sensor or incremental run instead.",
+                        Grade(ratio, now));
                 }
             }
         }
 
-        private static string PerDay(double runs) => runs >= 1 ? $"{runs:0.#} runs/day" : $"{runs * 7:0.#} runs/week";
     }
 
     private sealed partial class WarehouseUpsized : Rule

@@ -23,6 +23,7 @@ internal sealed class PatternRuleAdapter(PatternRule pattern) : Rule
         {
             foreach (var line in file.AddedLines)
             {
+                context.Cancellation.ThrowIfCancellationRequested();
                 bool matched;
                 try
                 {
@@ -30,8 +31,10 @@ internal sealed class PatternRuleAdapter(PatternRule pattern) : Rule
                 }
                 catch (RegexMatchTimeoutException)
                 {
-                    context.CouldNotAnalyse(file.Path, $"pattern '{pattern.Id}' timed out on line {line.HeadLine}");
-                    continue;
+                    // A timeout is not a "no match": the file is not analysed (which a required agent cannot pass), and the
+                    // rest of the file is not tried either, so one hostile file cannot spend the budget line by line.
+                    context.CouldNotAnalyse(file.Path, $"pattern '{pattern.Id}' timed out on line {line.HeadLine} ({pattern.Regex.MatchTimeout.TotalMilliseconds:0} ms regex limit)");
+                    break;
                 }
 
                 if (matched)

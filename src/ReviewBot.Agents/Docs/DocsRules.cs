@@ -41,8 +41,9 @@ internal static class DocsRules
                 var existing = candidates.FirstOrDefault(p => context.Dbt.Head.DocumentedIn(p).Count > 0)
                     ?? candidates.FirstOrDefault(p => !p.Contains("source", StringComparison.OrdinalIgnoreCase) && !p.Contains("exposure", StringComparison.OrdinalIgnoreCase));
                 var suggestion = existing is not null ? $"in `{existing}`" : $"in a YAML file next to it (e.g. `{folder}/_{LastFolder(folder)}__models.yml`)";
+                var key = Quality.QualityRules.KeyCandidate(context, node) is { } k ? $"`unique` and `not_null` tests on `{k}`" : "`unique` and `not_null` tests on its primary key";
                 yield return context.Report(this, file.Path, null, $"New model `{node.Name}` has no properties entry",
-                    $"`{node.Name}` is not declared in any properties YAML, so it has no description, no column docs and no tests. Add an entry under `models:` {suggestion} with a description, its columns and primary-key tests.");
+                    $"`{node.Name}` is not declared in any properties YAML, so it has no description, no column docs and no tests. Add an entry under `models:` {suggestion} with a description, its columns and {key}.");
             }
         }
 
@@ -217,7 +218,7 @@ internal static class DocsRules
                     }
 
                     yield return context.Report(this, file.Path, line, $"Broken link `{Clip(url)}`",
-                        $"The relative link `{Clip(url)}` points to `{target}`, which does not exist in this revision. Fix the path (it is relative to {(file.Path.Contains('/', StringComparison.Ordinal) ? $"`{Folder(file.Path)}`" : "the repository root")}), or remove the link.");
+                        $"{(Clip(url) == target ? $"The relative link `{target}` points" : $"The relative link `{Clip(url)}` resolves")} to a file that does not exist in this revision{(Clip(url) == target ? "" : $" (`{target}`)")}. Fix the path (it is relative to {(file.Path.Contains('/', StringComparison.Ordinal) ? $"`{Folder(file.Path)}`" : "the repository root")}), or remove the link.");
                 }
             }
         }

@@ -1,5 +1,6 @@
 using ReviewBot.Agents.Context.Dbt;
 using ReviewBot.Agents.Context.Sql;
+using ReviewBot.Agents.Governance.Rules;
 using ReviewBot.Agents.Rules;
 using ReviewBot.Core.Findings;
 
@@ -11,7 +12,8 @@ internal static class GovernanceRules
     public static IReadOnlyList<Rule> All { get; } =
     [
         new SecretInCode(), new PiiColumnUntagged(), new PiiProtectionRemoved(), new DestructiveDdl(), new CreateOrReplaceExisting(),
-        new FullRefreshEnabled(), new GrantToPublic(), new GrantsWidened(), new TestsRemoved(), new AccessWidened(),
+        new FullRefreshEnabled(), new GrantToPublic(), new GrantsWidened(), new Rules.TestsRemoved(), new AccessWidened(),
+        .. Migrations.MigrationRule.All,
     ];
 
     internal static readonly HashSet<string> PublicGrantees = new(StringComparer.OrdinalIgnoreCase)
@@ -60,55 +62,6 @@ internal static class GovernanceRules
         return result;
     }
 
-    private sealed class SecretInCode : Rule
-    {
-        public override string Id => "secret-in-code";
-
-        public override Severity DefaultSeverity => Severity.Critical;
-
-        public override string Rationale => "A secret committed to git is exposed to everyone with read access, forever (history keeps it).";
-
-        public override IEnumerable<Finding> Evaluate(RuleContext context)
-        {
-            foreach (var file in context.Changed)
-            {
-                var name = SharedContext.FileName(file.Path).ToLowerInvariant();
-                var profiles = name is "profiles.yml" or "profiles.yaml";
-                var code = name.EndsWith(".py", StringComparison.Ordinal) || name.EndsWith(".js", StringComparison.Ordinal) || name.EndsWith(".ts", StringComparison.Ordinal)
-                    || name.EndsWith(".java", StringComparison.Ordinal) || name.EndsWith(".scala", StringComparison.Ordinal) || name.EndsWith(".go", StringComparison.Ordinal)
-                    || name.EndsWith(".cs", StringComparison.Ordinal) || name.EndsWith(".rb", StringComparison.Ordinal) || name.EndsWith(".sql", StringComparison.Ordinal);
-                var example = name.Contains("example", StringComparison.Ordinal) || name.Contains("sample", StringComparison.Ordinal) || name.Contains("template", StringComparison.Ordinal);
-                foreach (var line in file.AddedLines)
-                {
-                    if (line.Text.Length > 4_000)
-                    {
-                        continue;
-                    }
-
-                    var matches = SecretScanner.Scan(line.Text, profiles, code).ToList();
-                    if (example)
-                    {
-                        // Example files are meant to be committed; only unmistakable keys count there.
-                        matches = matches.Where(m => m.Kind is not ("literal password" or "high-entropy secret")).ToList();
-                    }
-
-                    if (matches.Count == 0)
-                    {
-                        continue;
-                    }
-
-                    var kinds = string.Join(", ", matches.Select(m => $"{m.Kind} `{m.Hint}`").Distinct());
-                    var where = profiles
-                        ? "Use `{{ env_var('DBT_PASSWORD') }}` in profiles.yml"
-                        : "Read it from the environment or a secret manager instead";
-                    yield return context.Report(this, file.Path, line.HeadLine, "Secret committed in code",
-                        $"This line adds a {kinds}. Anyone who can read the repository (and its history) can use it. Revoke and rotate the credential now, remove it from the change, and {char.ToLowerInvariant(where[0])}{where[1..]}.",
-                        anchor: SecretScanner.Redact(line.Text, matches).Trim(), exactLine: true);
-                }
-            }
-        }
-    }
-
     private sealed class PiiColumnUntagged : Rule
     {
         public override string Id => "pii-column-untagged";
@@ -132,15 +85,17 @@ internal static class GovernanceRules
                 var head = context.Sql.Head(node.Path)?.OutputColumns;
                 var before = baseNode is null ? null : context.Sql.Base(baseNode.Path)?.OutputColumns;
                 var beforeNames = new HashSet<string>((before ?? []).Select(c => c.Name ?? "").Concat(baseNode?.Properties?.Columns.Select(c => c.Name) ?? []), StringComparer.OrdinalIgnoreCase);
+                var siblings = new HashSet<string>((head ?? []).Select(c => c.Name ?? "").Concat(node.Properties?.Columns.Select(c => c.Name) ?? []).Where(n => n.Length > 0), StringComparer.OrdinalIgnoreCase);
                 foreach (var column in head ?? [])
                 {
-                    if (column.Name is null || beforeNames.Contains(column.Name) || PiiNames.Match(column.Name) is not { } kind)
+                    if (column.Name is null || beforeNames.Contains(column.Name))
                     {
                         continue;
                     }
 
                     var documented = node.Properties?.Column(column.Name);
-                    if (modelTagged || (documented is not null && PiiNames.IsTagged(documented)) || PiiNames.IsMaskedExpression(column.Expression))
+                    var verdict = PiiJudge.Judge(new PiiColumn(node.Name, column.Name, documented?.DataType ?? PiiJudge.CastType(column.Expression), siblings, documented?.Meta), context.Settings.PiiAllow, context.Settings.PiiDeny);
+                    if (verdict is null || modelTagged || (documented is not null && PiiNames.IsTagged(documented)) || PiiNames.IsMaskedExpression(column.Expression))
                     {
                         continue;
                     }
@@ -150,23 +105,24 @@ internal static class GovernanceRules
                         continue;
                     }
 
-                    yield return Untagged(context, file.Path, column.Line, node.Name, column.Name, kind, node.Properties?.File);
+                    yield return Untagged(context, file.Path, column.Line, node.Name, column.Name, verdict, node.Properties?.File);
                 }
 
                 if (node.Properties is { } props && context.Files.Changed.ContainsKey(props.File))
                 {
                     foreach (var column in props.Columns)
                     {
-                        if (beforeNames.Contains(column.Name) || PiiNames.Match(column.Name) is not { } kind || modelTagged || PiiNames.IsTagged(column)
-                            || !context.IsAdded(props.File, column.Line) || !reported.Add((node.Name, column.Name.ToLowerInvariant())))
+                        if (beforeNames.Contains(column.Name) || modelTagged || PiiNames.IsTagged(column)
+                            || !context.IsAdded(props.File, column.Line) || reported.Contains((node.Name, column.Name.ToLowerInvariant())))
                         {
                             continue;
                         }
 
                         var expression = head?.FirstOrDefault(c => string.Equals(c.Name, column.Name, StringComparison.OrdinalIgnoreCase))?.Expression ?? "";
-                        if (!PiiNames.IsMaskedExpression(expression))
+                        var verdict = PiiJudge.Judge(new PiiColumn(node.Name, column.Name, column.DataType ?? PiiJudge.CastType(expression), siblings, column.Meta), context.Settings.PiiAllow, context.Settings.PiiDeny);
+                        if (verdict is not null && !PiiNames.IsMaskedExpression(expression) && reported.Add((node.Name, column.Name.ToLowerInvariant())))
                         {
-                            yield return Untagged(context, props.File, column.Line, node.Name, column.Name, kind, props.File);
+                            yield return Untagged(context, props.File, column.Line, node.Name, column.Name, verdict, props.File);
                         }
                     }
                 }
@@ -174,24 +130,45 @@ internal static class GovernanceRules
 
             foreach (var added in context.AddedStatements)
             {
+                var defined = added.Statement.DefinedColumns.Select(c => c.Name ?? "").Where(n => n.Length > 0).ToList();
                 foreach (var column in added.Statement.DefinedColumns)
                 {
-                    if (column.Name is { } name && PiiNames.Match(name) is { } kind && !column.Expression.Contains("masking policy", StringComparison.OrdinalIgnoreCase)
-                        && !column.Expression.Contains(" tag ", StringComparison.OrdinalIgnoreCase) && !column.Expression.Contains("policy_tag", StringComparison.OrdinalIgnoreCase)
-                        && reported.Add((added.File, name.ToLowerInvariant())))
+                    if (column.Name is not { } name || column.Expression.Contains("masking policy", StringComparison.OrdinalIgnoreCase)
+                        || column.Expression.Contains(" tag ", StringComparison.OrdinalIgnoreCase) || column.Expression.Contains("policy_tag", StringComparison.OrdinalIgnoreCase))
+                    {
+                        continue;
+                    }
+
+                    var verdict = PiiJudge.Judge(new PiiColumn(added.Statement.ObjectName ?? "", name, DeclaredType(name, column.Expression), defined, null), context.Settings.PiiAllow, context.Settings.PiiDeny);
+                    if (verdict is not null && reported.Add((added.File, name.ToLowerInvariant())))
                     {
                         yield return context.Report(this, added.File, added.Origin == "sql" ? column.Line : added.Line, $"PII column `{name}` without masking",
-                            $"`{name}` looks like personal data ({kind.Replace('_', ' ')}) and the table `{added.Statement.ObjectName}` gets it without a masking policy or policy tag. Attach one (e.g. `with masking policy pii_mask`) or store a hashed value instead.");
+                            $"`{name}` is judged personal data because {verdict.Why}; the table `{added.Statement.ObjectName}` gets it without a masking policy or policy tag. Attach one (e.g. `with masking policy pii_mask`) or store a hashed value instead.");
                     }
                 }
             }
         }
 
-        private Finding Untagged(RuleContext context, string file, int line, string model, string column, string kind, string? propertiesFile)
+        /// <summary>The type in a column definition (<c>email varchar(255) not null</c> → <c>varchar</c>).</summary>
+        private static string? DeclaredType(string name, string definition)
         {
-            var where = propertiesFile is null ? "in the model's properties YAML (none exists yet)" : $"in `{propertiesFile}`";
+            var rest = definition.Trim();
+            var at = rest.IndexOf(name, StringComparison.OrdinalIgnoreCase);
+            rest = at >= 0 ? rest[(at + name.Length)..].Trim().Trim('"', '`', ']').Trim() : rest;
+            var end = 0;
+            while (end < rest.Length && (char.IsLetterOrDigit(rest[end]) || rest[end] is '_' or '[' or ']'))
+            {
+                end++;
+            }
+
+            return end == 0 ? null : rest[..end];
+        }
+
+        private Finding Untagged(RuleContext context, string file, int line, string model, string column, PiiVerdict verdict, string? propertiesFile)
+        {
+            var where = propertiesFile is null ? "in a properties YAML entry for the model (none exists yet)" : $"in `{propertiesFile}`";
             return context.Report(this, file, line, $"PII column `{column}` is not tagged",
-                $"`{model}.{column}` looks like personal data ({kind.Replace('_', ' ')}) but carries no PII metadata, policy tag or masking. Downstream access rules and deletion requests will miss it. Tag it {where} with `meta: {{contains_pii: true}}` (or a policy tag / masking policy), or hash it in the model.");
+                $"`{model}.{column}` is judged personal data because {verdict.Why}. It carries no PII metadata, policy tag or masking, so access rules and deletion requests will miss it. Tag it {where} with `meta: {{contains_pii: true}}` (or a policy tag or masking policy), hash it in the model, or, if it is not personal, mark it `meta: {{contains_pii: false}}` or list it under `agents.governance.pii.allow`.");
         }
     }
 
@@ -464,54 +441,6 @@ internal static class GovernanceRules
                     var line = node.File?.Config.TryGetValue("grants", out var v) == true ? v.Line : (int?)null;
                     yield return context.Report(this, file.Path, line, $"Grants on `{node.Name}` widened",
                         $"`{node.Name}` is now also granted to {string.Join(", ", added.Select(a => $"`{a}`"))}. Confirm these roles should read this data (data owner approval), especially if it holds personal or financial data.");
-                }
-            }
-        }
-    }
-
-    private sealed class TestsRemoved : Rule
-    {
-        public override string Id => "tests-removed";
-
-        public override Severity DefaultSeverity => Severity.Medium;
-
-        public override string Rationale => "Removing tests on a model that still exists silently lowers the guarantees downstream consumers rely on.";
-
-        public override IEnumerable<Finding> Evaluate(RuleContext context)
-        {
-            foreach (var file in context.ChangedWith(".yml", ".yaml"))
-            {
-                foreach (var node in context.Dbt.Head.DocumentedIn(file.Path))
-                {
-                    var before = context.BaseOf(node)?.Properties;
-                    if (before is null)
-                    {
-                        continue;
-                    }
-
-                    foreach (var column in before.Columns)
-                    {
-                        var now = node.Properties!.Column(column.Name);
-                        if (now is null)
-                        {
-                            continue;
-                        }
-
-                        var removed = column.Tests.Where(t => !now.Tests.Contains(t, StringComparer.OrdinalIgnoreCase)
-                            && !now.Constraints.Contains(t, StringComparer.OrdinalIgnoreCase)).Distinct().ToList();
-                        if (removed.Count > 0)
-                        {
-                            yield return context.Report(this, file.Path, now.Line, $"Tests removed from `{node.Name}.{column.Name}`",
-                                $"The {string.Join(", ", removed.Select(r => $"`{r}`"))} test{(removed.Count == 1 ? " was" : "s were")} removed from `{node.Name}.{column.Name}` while the column stays. If a test fails, fix the data or set `severity: warn` with a reason instead of deleting the test.");
-                        }
-                    }
-
-                    var modelRemoved = before.Tests.Where(t => !node.Properties!.Tests.Contains(t, StringComparer.OrdinalIgnoreCase)).Distinct().ToList();
-                    if (modelRemoved.Count > 0)
-                    {
-                        yield return context.Report(this, file.Path, node.Properties!.Line, $"Model tests removed from `{node.Name}`",
-                            $"The model-level test{(modelRemoved.Count == 1 ? "" : "s")} {string.Join(", ", modelRemoved.Select(r => $"`{r}`"))} of `{node.Name}` {(modelRemoved.Count == 1 ? "was" : "were")} removed. Keep {(modelRemoved.Count == 1 ? "it" : "them")}, or say in the PR why the guarantee no longer holds.");
-                    }
                 }
             }
         }

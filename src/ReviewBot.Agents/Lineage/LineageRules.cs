@@ -43,7 +43,9 @@ internal static class LineageRules
                 var direct = models.Where(d => d.Depth == 1).Select(d => d.Name).ToList();
                 var depth = downstream.Max(d => d.Depth);
                 var text = new StringBuilder();
-                text.Append($"`{node.Name}` feeds {Count(models.Count, "downstream model")} (up to {depth} level{(depth == 1 ? "" : "s")} deep)");
+                text.Append(models.Count == 0
+                    ? $"`{node.Name}` feeds no downstream model"
+                    : $"`{node.Name}` feeds {Count(models.Count, "downstream model")} (up to {depth} level{(depth == 1 ? "" : "s")} deep)");
                 if (direct.Count > 0)
                 {
                     text.Append($"; directly: {List(direct, 8)}");

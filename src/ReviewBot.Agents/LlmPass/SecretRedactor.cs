@@ -1,11 +1,13 @@
 using System.Text.RegularExpressions;
+using ReviewBot.Agents.Secrets;
 
 namespace ReviewBot.Agents.LlmPass;
 
 /// <summary>
-/// Masks anything that looks like a secret before text leaves the machine for a language model: cloud and
-/// SaaS keys and tokens (AWS, GitHub, Slack, OpenAI-style <c>sk-</c>, Google, Stripe, JWTs), private key blocks,
-/// <c>password=...</c>-style assignments, credentials in URIs, bearer tokens and high-entropy strings.
+/// Masks anything that looks like a secret before text leaves the machine for a language model: everything the
+/// shared secret catalogue and detection find (the <c>secret-in-code</c> rule's own reading of the file, by its
+/// structure), and more — any value of a secret-named key, credentials in URIs, bearer tokens and high-entropy
+/// strings. The redactor is a strict superset of detection (a test holds it to that).
 /// A masked value becomes <c>[REDACTED:kind]</c>; line structure is kept so line numbers stay valid.
 /// </summary>
 /// <remarks>
@@ -29,43 +31,64 @@ public static partial class SecretRedactor
     }
 
     /// <summary>
-    /// Masks secrets line by line, remembering across lines whether a private key block is open, so a key
-    /// split over many diff lines is masked entirely.
+    /// Masks secrets in lines of unknown origin: the text is read as YAML, as <c>.env</c> and as a config file, and
+    /// whatever any of those readings finds is masked, then the redactor's own wider patterns run.
     /// </summary>
     public static IReadOnlyList<string> RedactLines(IReadOnlyList<string> lines, out int count)
     {
         ArgumentNullException.ThrowIfNull(lines);
+        var hits = SecretDetector.Scan(lines, SecretFileKind.Yaml, example: false, profiles: true)
+            .Concat(SecretDetector.Scan(lines, SecretFileKind.Env, example: false, profiles: true))
+            .Concat(SecretDetector.Scan(lines, SecretFileKind.Config, example: false, profiles: true))
+            .ToList();
+        return Apply(lines, hits, out count);
+    }
+
+    /// <summary>
+    /// Masks secrets in the lines of the file at <paramref name="path"/>, read by its structure: everything the
+    /// detection (<see cref="SecretDetector"/>, the <c>secret-in-code</c> rule) finds, plus the redactor's wider
+    /// patterns. <paramref name="flagged"/> holds the indexes of lines the detection flagged.
+    /// </summary>
+    internal static IReadOnlyList<string> RedactDocument(string path, IReadOnlyList<string> lines, out int count, out IReadOnlySet<int> flagged)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var detected = SecretDetector.Scan(path, lines);
+        flagged = detected.Select(h => h.Line).ToHashSet();
+        var hits = detected.Concat(SecretDetector.Scan(lines, SecretDetector.KindOf(path) == SecretFileKind.Yaml ? SecretFileKind.Yaml : SecretFileKind.Config, example: false, profiles: true)).ToList();
+        return Apply(lines, hits, out count);
+    }
+
+    private static string[] Apply(IReadOnlyList<string> lines, List<SecretHit> hits, out int count)
+    {
         count = 0;
         var result = new string[lines.Count];
-        var inKey = false;
+        var byLine = hits.GroupBy(h => h.Line).ToDictionary(g => g.Key, g => g.ToList());
         for (var i = 0; i < lines.Count; i++)
         {
             var line = lines[i];
-            if (inKey)
+            if (byLine.TryGetValue(i, out var onLine))
             {
-                if (PrivateKeyEnd().IsMatch(line))
+                // Merge overlapping spans (several readings may find the same value), then replace right to left.
+                var spans = new List<(int Start, int End, string Kind)>();
+                foreach (var h in onLine.OrderBy(h => h.Start))
                 {
-                    inKey = false;
-                    result[i] = line;
-                }
-                else
-                {
-                    result[i] = "[REDACTED:private-key]";
-                    count++;
+                    var end = Math.Min(line.Length, h.End);
+                    if (spans.Count > 0 && h.Start < spans[^1].End)
+                    {
+                        spans[^1] = (spans[^1].Start, Math.Max(spans[^1].End, end), spans[^1].Kind);
+                    }
+                    else if (h.Start < end)
+                    {
+                        spans.Add((h.Start, end, Slug(h.Kind)));
+                    }
                 }
 
-                continue;
-            }
+                for (var s = spans.Count - 1; s >= 0; s--)
+                {
+                    line = string.Concat(line.AsSpan(0, spans[s].Start), $"[REDACTED:{spans[s].Kind}]", line.AsSpan(spans[s].End));
+                }
 
-            if (PrivateKeyBegin().Match(line) is { Success: true } begin)
-            {
-                // A one-line key ("-----BEGIN ...-----MIIE...-----END ...-----") or the start of a block.
-                var rest = line[(begin.Index + begin.Length)..];
-                var end = PrivateKeyEnd().Match(rest);
-                result[i] = line[..(begin.Index + begin.Length)] + "[REDACTED:private-key]" + (end.Success ? rest[end.Index..] : "");
-                inKey = !end.Success;
-                count++;
-                continue;
+                count += spans.Count;
             }
 
             result[i] = RedactLine(line, ref count);
@@ -74,11 +97,39 @@ public static partial class SecretRedactor
         return result;
     }
 
+    private static string Slug(string kind) => kind switch
+    {
+        "literal password" or "password in a connection string" or "password in a connection URL" or "password in SQL" => "password",
+        "high-entropy secret" => "secret",
+        "private key" or "many secrets" => kind.Replace(' ', '-'),
+        _ when kind.StartsWith("credentialed", StringComparison.Ordinal) => "password",
+        _ => kind.ToLowerInvariant().Replace(' ', '-').Replace('/', '-'),
+    };
+
     private static string RedactLine(string line, ref int count)
+    {
+        try
+        {
+            return RedactLineWithin(line, ref count);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // A line the wider patterns cannot scan in time is withheld whole: over-masking is cheap, a leak is not.
+            count++;
+            return "[REDACTED:line too complex to scan]";
+        }
+    }
+
+    private static string RedactLineWithin(string line, ref int count)
     {
         var n = 0;
         line = UriCredentials().Replace(line, m =>
         {
+            if (m.Groups["password"].Value.StartsWith("[REDACTED", StringComparison.Ordinal))
+            {
+                return m.Value;
+            }
+
             n++;
             return $"{m.Groups["scheme"].Value}{m.Groups["user"].Value}:[REDACTED:password]@";
         });
@@ -165,31 +216,21 @@ public static partial class SecretRedactor
         return entropy >= 4.0;
     }
 
+    /// <summary>
+    /// Shapes only the redactor masks (wider than detection): bearer tokens after <c>Authorization</c>. Provider
+    /// shapes live in <see cref="SecretCatalog"/>, shared with detection.
+    /// </summary>
     private static readonly (Regex Regex, string Kind)[] TokenPatterns =
     [
-        (new Regex(@"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[0-9A-Z]{16}\b", RegexOptions.CultureInvariant), "aws-access-key"),
-        (new Regex(@"\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}\b|\bgithub_pat_[A-Za-z0-9_]{22,}", RegexOptions.CultureInvariant), "github-token"),
-        (new Regex(@"\bxox[abposre]-[A-Za-z0-9-]{10,}", RegexOptions.CultureInvariant), "slack-token"),
-        (new Regex(@"\bsk-(?:proj-|ant-|live-|svcacct-)?[A-Za-z0-9_\-]{20,}", RegexOptions.CultureInvariant), "api-key"),
-        (new Regex(@"\b[rsp]k_(?:live|test)_[0-9A-Za-z]{16,}", RegexOptions.CultureInvariant), "stripe-key"),
-        (new Regex(@"\bAIza[0-9A-Za-z_\-]{35}", RegexOptions.CultureInvariant), "google-api-key"),
-        (new Regex(@"\beyJ[A-Za-z0-9_\-]{8,}\.eyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}", RegexOptions.CultureInvariant), "jwt"),
-        (new Regex(@"(?i)\bbearer\s+[A-Za-z0-9._~+/\-]{16,}=*", RegexOptions.CultureInvariant), "bearer-token"),
-        (new Regex(@"(?i)(?<=\b(?:AccountKey|SharedAccessKey|SharedAccessSignature|sig)=)[A-Za-z0-9+/%]{16,}={0,2}", RegexOptions.CultureInvariant), "azure-key"),
+        (new Regex(@"(?i)\bbearer\s+[A-Za-z0-9._~+/\-]{16,}=*", RegexOptions.CultureInvariant, SecretCatalog.RegexTimeout), "bearer-token"),
     ];
 
-    [GeneratedRegex(@"-----BEGIN[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----", RegexOptions.CultureInvariant)]
-    private static partial Regex PrivateKeyBegin();
-
-    [GeneratedRegex(@"-----END[A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----", RegexOptions.CultureInvariant)]
-    private static partial Regex PrivateKeyEnd();
-
-    [GeneratedRegex(@"(?<scheme>\b[a-zA-Z][a-zA-Z0-9+.\-]*://)(?<user>[^\s:/@""'`]*):(?<password>[^\s@/""'`]+)@", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<scheme>\b[a-zA-Z][a-zA-Z0-9+.\-]*://)(?<user>[^\s:/@""'`]*):(?<password>[^\s@/""'`]+)@", RegexOptions.CultureInvariant, 250)]
     private static partial Regex UriCredentials();
 
-    [GeneratedRegex(@"(?<key>\b(?:[A-Za-z0-9]+[_\-.])*(?:password|passwd|passphrase|pwd|secret|secret[_\-]?key|api[_\-]?key|apikey|access[_\-]?key|private[_\-]?key|auth[_\-]?token|access[_\-]?token|refresh[_\-]?token|token|client[_\-]?secret|credentials?)\b[""'`]?)(?<sep>\s*(?::=|=>|=|:)\s*)(?<value>""[^""]*""|'[^']*'|`[^`]*`|[^\s,;)\]}]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<key>\b(?:[A-Za-z0-9]+[_\-.])*(?:password|passwd|passphrase|pwd|secret|secret[_\-]?key|api[_\-]?key|apikey|access[_\-]?key|private[_\-]?key|auth[_\-]?token|access[_\-]?token|refresh[_\-]?token|token|client[_\-]?secret|credentials?)\b[""'`]?)(?<sep>\s*(?::=|=>|=|:)\s*)(?<value>""[^""]*""|'[^']*'|`[^`]*`|[^\s,;)\]}]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, 250)]
     private static partial Regex Assignment();
 
-    [GeneratedRegex(@"(?<![A-Za-z0-9+/_\-=])[A-Za-z0-9+/_\-]{24,}={0,2}(?![A-Za-z0-9+/_\-=])", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<![A-Za-z0-9+/_\-=])[A-Za-z0-9+/_\-]{24,}={0,2}(?![A-Za-z0-9+/_\-=])", RegexOptions.CultureInvariant, 250)]
     private static partial Regex Candidate();
 }

@@ -141,14 +141,40 @@ internal static class SlicePlanner
 
     private static RenderedFile Render(FileChange file, IReadOnlyList<Finding> ruleFindings, AgentLlmPassOptions options, ref int redactions, int availableChars)
     {
-        // Lines a rule flagged as a secret are withheld entirely, whatever the patterns below would catch.
-        var withheld = ruleFindings
+        // Lines a rule flagged as a secret are withheld entirely, whatever the masking below would keep. The
+        // detection the secret rule runs is run here too, on the head and base sides of the hunks read as documents,
+        // so every agent's slice (custom agents' too) withholds the same lines whichever agent ran first.
+        var withheldHead = ruleFindings
             .Where(f => f.File == file.Path && f.Line is not null && IsSecretRule(f.Rule))
             .Select(f => f.Line!.Value)
             .ToHashSet();
         var all = file.Hunks.SelectMany(h => h.Lines).ToList();
-        var texts = SecretRedactor.RedactLines(all.Select(l => l.Text).ToList(), out var masked);
-        redactions += masked;
+        var texts = new string[all.Count];
+        var withheld = new bool[all.Count];
+        foreach (var side in new[] { DiffLineKind.Removed, DiffLineKind.Added })
+        {
+            // The head side is every line but the removed ones; the base side every line but the added ones.
+            var view = Enumerable.Range(0, all.Count).Where(i => all[i].Kind != side).ToList();
+            var redacted = SecretRedactor.RedactDocument(file.Path, view.Select(i => all[i].Text).ToList(), out var masked, out var flagged);
+            redactions += masked;
+            for (var v = 0; v < view.Count; v++)
+            {
+                var at = view[v];
+                var mine = side == DiffLineKind.Removed ? all[at].Kind != DiffLineKind.Removed : all[at].Kind == DiffLineKind.Removed;
+                if (mine || texts[at] is null)
+                {
+                    texts[at] = redacted[v];
+                }
+
+                withheld[at] |= flagged.Contains(v);
+            }
+        }
+
+        for (var i = 0; i < all.Count; i++)
+        {
+            withheld[i] |= all[i].Kind != DiffLineKind.Removed && all[i].HeadLine is { } h && withheldHead.Contains(h);
+        }
+
         var header = FileHeader(file);
         var pieceBudget = Math.Max(200, availableChars - header.Length);
         var pieces = new List<RenderedPiece>();
@@ -172,7 +198,7 @@ internal static class SlicePlanner
                 }
 
                 string content;
-                if (line.Kind != DiffLineKind.Removed && line.HeadLine is { } head && withheld.Contains(head))
+                if (withheld[index])
                 {
                     content = "[REDACTED:line flagged as a secret by the rules]";
                     redactions++;

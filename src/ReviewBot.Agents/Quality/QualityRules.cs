@@ -1,3 +1,4 @@
+using ReviewBot.Core.Agents;
 using ReviewBot.Agents.Context.Dbt;
 using ReviewBot.Agents.Context.Sql;
 using ReviewBot.Agents.Rules;
@@ -8,6 +9,11 @@ namespace ReviewBot.Agents.Quality;
 /// <summary>The quality agent's rules: SQL and dbt hygiene that catches real defects.</summary>
 internal static class QualityRules
 {
+    /// <summary>The first output column named like a key (<c>id</c>, <c>*_id</c>, <c>*_key</c>), if any.</summary>
+    internal static string? KeyCandidate(RuleContext context, DbtNode node) =>
+        context.Sql.Head(node.Path)?.OutputColumns?.FirstOrDefault(c => c.Name is { } n
+            && (n.Equals("id", StringComparison.OrdinalIgnoreCase) || n.EndsWith("_id", StringComparison.OrdinalIgnoreCase) || n.EndsWith("_key", StringComparison.OrdinalIgnoreCase)))?.Name;
+
     public static IReadOnlyList<Rule> All { get; } =
     [
         new UnparseableSql(), new HardCodedRelation(), new RefMissingModel(), new SourceMissing(), new MissingPrimaryKeyTest(), new SelectStarFinal(),
@@ -206,17 +212,30 @@ internal static class QualityRules
                     continue;
                 }
 
-                var candidate = context.Sql.Head(node.Path)?.OutputColumns?.FirstOrDefault(c => c.Name is { } n
-                    && (n.Equals("id", StringComparison.OrdinalIgnoreCase) || n.EndsWith("_id", StringComparison.OrdinalIgnoreCase) || n.EndsWith("_key", StringComparison.OrdinalIgnoreCase)))?.Name;
-                var where = props is null ? "Add a properties YAML entry for the model" : $"In `{props.File}`";
+                // A model without any properties entry gets one finding from the docs agent, which asks for the
+                // entry and its key tests together; asking twice for the same YAML entry is noise.
+                if (props is null && context.RuleRuns(AgentName.Docs, "model-undocumented"))
+                {
+                    continue;
+                }
+
+                var candidate = KeyCandidate(context, node);
                 var column = candidate is null ? "its primary key" : $"`{candidate}`";
+                var where = props is null ? "in a new properties YAML entry for the model" : $"in `{props.File}`";
                 yield return context.Report(this, props is not null && context.Files.Changed.ContainsKey(props.File) ? props.File : file.Path, props?.Line, $"New model `{node.Name}` has no primary-key test",
-                    $"`{node.Name}` is new and nothing tests its grain. {where} and add `unique` and `not_null` tests on {column} (or `dbt_utils.unique_combination_of_columns` for a compound key, or a primary-key constraint).");
+                    $"`{node.Name}` is new and nothing tests its grain. Add `unique` and `not_null` tests on {column} {where} (or `dbt_utils.unique_combination_of_columns` for a compound key, or a primary-key constraint).");
             }
         }
 
         internal static bool HasPrimaryKeyTest(DbtProperties props)
         {
+            // A uniqueness test of any spelling tests the grain (unique alone already catches fan-out).
+            if (props.Columns.Any(c => c.Tests.Concat(c.Constraints).Any(t => Governance.Rules.TestsRemoved.KindOf(t) is "unique" or "primary_key" or "compound_unique"))
+                || props.Tests.Any(t => Governance.Rules.TestsRemoved.KindOf(t) is "unique" or "primary_key" or "compound_unique"))
+            {
+                return true;
+            }
+
             if (props.Columns.Any(c => (c.HasTest("unique") && c.HasTest("not_null")) || c.HasTest("primary_key")
                 || c.Tests.Any(t => t.Contains("unique_combination", StringComparison.OrdinalIgnoreCase))))
             {

@@ -35,7 +35,7 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
         var started = context.Time.GetTimestamp();
         var (graph, sql, pipeline) = await SharedContext.GetAsync(context.Change, context.Resources, cancellationToken).ConfigureAwait(false);
         var settings = context.Settings;
-        var rules = new RuleContext(Descriptor.Name, context.Change, graph, sql, pipeline);
+        var rules = new RuleContext(Descriptor.Name, context.Change, graph, sql, pipeline) { Settings = settings, Config = context.Config, Cancellation = cancellationToken };
         var findings = new List<Finding>();
         var notes = new List<string>();
         var suppressed = new Dictionary<(string Rule, string Glob, string Reason), int>();
@@ -80,9 +80,27 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
             notes.Add($"{count} {rule} finding{(count == 1 ? "" : "s")} on {glob} suppressed by exception: {reason}");
         }
 
+        foreach (var file in rules.Changed)
+        {
+            if (!settings.Paths.Matches(file.Path) || !graph.Renderings.Head.TryGetValue(file.Path, out var rendered))
+            {
+                continue;
+            }
+
+            if (rendered.Status == Dbt.Rendering.RenderStatus.NotRendered)
+            {
+                rules.CouldNotAnalyse(file.Path, $"dbt model not rendered: {rendered.Reason}{(rendered.ReasonLine is { } l ? $" (line {l})" : string.Empty)}");
+            }
+            else if (rendered.Status == Dbt.Rendering.RenderStatus.Partial)
+            {
+                rules.AnalysedPartly(file.Path, "dbt model rendered in part: " + string.Join("; ", rendered.PartialReasons.Take(3)), rendered.Unresolved);
+            }
+        }
+
         var notAnalysed = rules.NotAnalysed.Concat(graph.Unparsed.Where(u => settings.Paths.Matches(u.File) && Descriptor.Name == AgentName.Quality))
             .DistinctBy(s => (s.File, s.Reason)).ToList();
         string? degraded = failedRules.Count > 0 ? $"rule failed: {string.Join("; ", failedRules)}" : null;
+        string? llmIncomplete = null;
         if (context.Llm is null)
         {
             notes.Add(context.Config.Llm.Provider == LlmProvider.None ? NoLlmNote : LlmUnavailableNote);
@@ -101,7 +119,7 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
                 Llm = context.Llm, Time = context.Time, Attempt = context.Attempt,
             };
             var result = await RunLlmPassAsync(passContext, slice, findings, started, cancellationToken).ConfigureAwait(false);
-            foreach (var finding in result.Findings)
+            foreach (var finding in ModelOutputScrubber.Scrub(result.Findings, slice))
             {
                 if (Keep(finding, settings, suppressed) is { } kept)
                 {
@@ -109,10 +127,12 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
                 }
             }
 
-            notAnalysed.AddRange(result.NotSeen);
+            // The rules did analyse these files; only the model did not see them.
+            notAnalysed.AddRange(result.NotSeen.Select(s => s with { Kind = SkipKind.NotSeenByLlm }));
             if (result.DegradedReason is not null)
             {
                 degraded = degraded is null ? result.DegradedReason : $"{degraded}; {result.DegradedReason}";
+                llmIncomplete = result.DegradedReason;
             }
 
             if (result.Dropped > 0)
@@ -121,7 +141,7 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
             }
         }
 
-        return new AgentOutput(Fingerprints.Assign(findings)) { DegradedReason = degraded, NotAnalysed = notAnalysed, Notes = notes.Concat(rules.Notes).ToList() };
+        return new AgentOutput(Fingerprints.Assign(findings)) { DegradedReason = degraded, NotAnalysed = notAnalysed, Partial = rules.Partial.ToList(), LlmIncompleteReason = llmIncomplete, Notes = notes.Concat(rules.Notes).ToList() };
     }
 
     private async Task<LlmPassResult> RunLlmPassAsync(AgentContext context, List<FileChange> slice, List<Finding> findings, long started, CancellationToken cancellationToken)

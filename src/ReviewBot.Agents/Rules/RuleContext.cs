@@ -14,6 +14,7 @@ namespace ReviewBot.Agents.Rules;
 internal sealed class RuleContext
 {
     private readonly ConcurrentBag<SkippedFile> _notAnalysed = [];
+    private readonly ConcurrentBag<PartialFile> _partial = [];
     private List<(DbtNode Node, FileChange Change)>? _changedNodes;
     private IReadOnlyList<AddedStatement>? _addedStatements;
 
@@ -30,6 +31,15 @@ internal sealed class RuleContext
 
     public AgentName Agent { get; }
 
+    /// <summary>The agent's settings from the config (rule toggles, PII lists...); empty by default.</summary>
+    public Core.Configuration.AgentConfig Settings { get; init; } = Core.Configuration.AgentConfig.Empty;
+
+    /// <summary>The whole config, for a rule that defers to another agent's rule (so one problem is reported once).</summary>
+    public Core.Configuration.ReviewConfig Config { get; init; } = Core.Configuration.ReviewConfig.Default;
+
+    /// <summary>True when <paramref name="agent"/> runs and its rule <paramref name="ruleId"/> is on.</summary>
+    public bool RuleRuns(AgentName agent, string ruleId) => Config.AgentSettings(agent) is { Enabled: true } s && s.IsRuleEnabled(ruleId);
+
     public ChangeSet Change { get; }
 
     public DbtGraph Dbt { get; }
@@ -45,7 +55,24 @@ internal sealed class RuleContext
 
     public IReadOnlyCollection<SkippedFile> NotAnalysed => _notAnalysed;
 
+    /// <summary>Files the rules analysed only in part.</summary>
+    public IReadOnlyCollection<PartialFile> Partial => _partial;
+
+    /// <summary>
+    /// The agent's timeout budget: rules that loop over files or lines check it between them, so a rule that takes
+    /// too long ends with the budget instead of running on after the agent was abandoned.
+    /// </summary>
+    public CancellationToken Cancellation { get; init; }
+
+    /// <summary>The rules could not analyse <paramref name="file"/> at all; for a required agent this makes the run incomplete (unless <c>on_unanalysed: warn</c>).</summary>
     public void CouldNotAnalyse(string file, string reason) => _notAnalysed.Add(new SkippedFile(file, reason));
+
+    /// <summary>
+    /// The rules analysed <paramref name="file"/> only in part: <paramref name="reason"/> says what was not followed and
+    /// <paramref name="unresolved"/> names what stayed unknown (an unresolved macro, an opaque relation). Shown, never blocking.
+    /// </summary>
+    public void AnalysedPartly(string file, string reason, IReadOnlyList<string>? unresolved = null) =>
+        _partial.Add(new PartialFile(file, reason, unresolved ?? []));
 
     /// <summary>Notes for the report (e.g. the lineage graph).</summary>
     public List<string> Notes { get; } = [];
@@ -68,7 +95,8 @@ internal sealed class RuleContext
         }
 
         var change = Files.Changed.GetValueOrDefault(head.Path);
-        return change?.OldPath is { } old && Dbt.Base.NodesByPath.TryGetValue(old, out var byPath) ? byPath : null;
+        // Only a rename carries a model over; a copy is a new model (see CopiedFiles).
+        return change is { Kind: ChangeKind.Renamed, OldPath: { } old } && Dbt.Base.NodesByPath.TryGetValue(old, out var byPath) ? byPath : null;
     }
 
     /// <summary>True when the node did not exist at base (a new model).</summary>

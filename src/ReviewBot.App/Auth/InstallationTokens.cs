@@ -8,7 +8,8 @@ namespace ReviewBot.App.Auth;
 
 /// <summary>
 /// Installation access tokens (<c>POST /app/installations/{id}/access_tokens</c>), cached per installation
-/// until five minutes before they expire (they live an hour), fetched once when many reviews ask at once.
+/// until five minutes before they expire (they live an hour), fetched once when many reviews ask at once;
+/// and the App's own identity (<c>GET /app</c>), whose bot account <c>&lt;slug&gt;[bot]</c> writes the comments.
 /// </summary>
 internal sealed class InstallationTokens(HttpClient http, AppJwt jwt, AppSettings settings, TimeProvider time) : IDisposable
 {
@@ -17,6 +18,7 @@ internal sealed class InstallationTokens(HttpClient http, AppJwt jwt, AppSetting
 
     private readonly ConcurrentDictionary<long, InstallationToken> _cache = new();
     private readonly SemaphoreSlim _fetch = new(1, 1);
+    private string? _botLogin;
 
     public async Task<string> GetAsync(long installationId, CancellationToken cancellationToken)
     {
@@ -43,6 +45,39 @@ internal sealed class InstallationTokens(HttpClient http, AppJwt jwt, AppSetting
         }
     }
 
+    /// <summary>
+    /// The login the App's comments are authored by, <c>&lt;slug&gt;[bot]</c>, from <c>GET /app</c> (with the JWT) once
+    /// per process. Null when GitHub did not tell (the publisher then learns it from the check run it creates).
+    /// </summary>
+    public async Task<string?> BotLoginAsync(CancellationToken cancellationToken)
+    {
+        if (_botLogin is { } known)
+        {
+            return known;
+        }
+
+        using var request = Request(HttpMethod.Get, "app");
+        using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            try
+            {
+                var app = await JsonSerializer.DeserializeAsync(stream, AuthJson.Default.AppInfo, cancellationToken).ConfigureAwait(false);
+                return app?.Slug is { Length: > 0 } slug ? _botLogin = slug + "[bot]" : null;
+            }
+            catch (JsonException)
+            {
+                return null;
+            }
+        }
+    }
+
     /// <summary>Drops a token GitHub refused (revoked, or the installation was reinstalled).</summary>
     public void Invalidate(long installationId) => _cache.TryRemove(installationId, out _);
 
@@ -53,12 +88,7 @@ internal sealed class InstallationTokens(HttpClient http, AppJwt jwt, AppSetting
 
     private async Task<InstallationToken> FetchAsync(long installationId, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(settings.ApiUrl, $"app/installations/{installationId}/access_tokens"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", jwt.Create());
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
-        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("ReviewBot", "1.0"));
-        request.Headers.Add("X-GitHub-Api-Version", "2022-11-28");
-
+        using var request = Request(HttpMethod.Post, $"app/installations/{installationId}/access_tokens");
         using var response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
@@ -83,6 +113,16 @@ internal sealed class InstallationTokens(HttpClient http, AppJwt jwt, AppSetting
         }
     }
 
+    private HttpRequestMessage Request(HttpMethod method, string path)
+    {
+        var request = new HttpRequestMessage(method, new Uri(settings.ApiUrl, path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", jwt.Create());
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/vnd.github+json"));
+        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("ReviewBot", "1.0"));
+        request.Headers.Add("X-GitHub-Api-Version", "2022-11-28");
+        return request;
+    }
+
     private static string Clip(string text) => text.Length > 300 ? text[..300] + "…" : text;
 }
 
@@ -90,6 +130,10 @@ internal sealed record InstallationToken(
     [property: JsonPropertyName("token")] string Token,
     [property: JsonPropertyName("expires_at")] DateTimeOffset ExpiresAt);
 
+/// <summary>The part of <c>GET /app</c> ReviewBot reads.</summary>
+internal sealed record AppInfo([property: JsonPropertyName("slug")] string? Slug);
+
 [JsonSerializable(typeof(InstallationToken))]
+[JsonSerializable(typeof(AppInfo))]
 [JsonSerializable(typeof(AppJwt.Claims))]
 internal sealed partial class AuthJson : JsonSerializerContext;

@@ -39,6 +39,38 @@ public sealed class AppSettings
     /// <summary>How long a shutdown waits for running reviews (<c>REVIEWBOT_SHUTDOWN_SECONDS</c>, default 30).</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// PostgreSQL connection string (<c>REVIEWBOT_POSTGRES</c>, default none: the in-memory queue of one instance).
+    /// With it, the queue, the delivery log and per-PR coalescing live in the database, shared by every replica.
+    /// </summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary>How long a review's claim holds without renewal (<c>REVIEWBOT_LEASE_SECONDS</c>, default 30): a crashed replica's review is taken over after it.</summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Attempts of one review (<c>REVIEWBOT_REVIEW_ATTEMPTS</c>, default 3); after the last failure its check says "Not reviewed".</summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    /// <summary>The wait before the first retry, doubled for each further one (<c>REVIEWBOT_RETRY_SECONDS</c>, default 30).</summary>
+    public TimeSpan RetryBackoff { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long the same pull request, head and action under a new delivery id is dropped as a replay (<c>REVIEWBOT_REPLAY_WINDOW_SECONDS</c>, default 3,600).</summary>
+    public TimeSpan ReplayWindow { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>How often an idle worker looks for work in PostgreSQL (<c>REVIEWBOT_POLL_MILLISECONDS</c>, default 500).</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>The queue store's settings, derived from these.</summary>
+    internal Queue.ReviewStoreOptions StoreOptions => new()
+    {
+        Capacity = QueueCapacity,
+        Lease = Lease,
+        MaxAttempts = MaxAttempts,
+        RetryBackoff = RetryBackoff,
+        ReplayWindow = ReplayWindow,
+        DedupeCapacity = DedupeCapacity,
+    };
+
     /// <summary>Log as JSON lines (<c>REVIEWBOT_LOG_FORMAT=json</c>) instead of plain console text (default).</summary>
     public bool JsonLogs { get; init; }
 
@@ -47,6 +79,18 @@ public sealed class AppSettings
 
     /// <summary>GitHub's largest webhook payload; bigger bodies get 413.</summary>
     public const long MaxBodyBytes = 25 * 1024 * 1024;
+
+    /// <summary>How long a delivery waits for a body-reading slot before it gets 503.</summary>
+    public static readonly TimeSpan BodyReadSlotWait = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long an unauthenticated body may take to arrive (GitHub sends it at once); then 408.</summary>
+    public static readonly TimeSpan BodyReadTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Unauthenticated bodies read (and hashed) at once (<c>REVIEWBOT_MAX_BODY_READS</c>, default 8): the cap that keeps
+    /// a flood of forged deliveries from taking memory; beyond it a delivery waits up to 10 s, then gets 503.
+    /// </summary>
+    public int MaxConcurrentBodyReads { get; init; } = 8;
 
     /// <summary>Reads and validates the settings; throws <see cref="AppSettingsException"/> listing every problem.</summary>
     public static AppSettings FromEnvironment(IReadOnlyDictionary<string, string?> env)
@@ -151,8 +195,15 @@ public sealed class AppSettings
             QueueCapacity = Int("REVIEWBOT_QUEUE_CAPACITY", 1_000, 1, 1_000_000),
             Workers = Int("REVIEWBOT_WORKERS", 4, 1, 64),
             DedupeCapacity = Int("REVIEWBOT_DEDUPE_CAPACITY", 10_000, 100, 10_000_000),
+            MaxConcurrentBodyReads = Int("REVIEWBOT_MAX_BODY_READS", 8, 1, 256),
             ShutdownTimeout = TimeSpan.FromSeconds(Int("REVIEWBOT_SHUTDOWN_SECONDS", 30, 1, 3_600)),
             JsonLogs = logFormat == "json",
+            PostgresConnectionString = Get("REVIEWBOT_POSTGRES"),
+            Lease = TimeSpan.FromSeconds(Int("REVIEWBOT_LEASE_SECONDS", 30, 3, 3_600)),
+            MaxAttempts = Int("REVIEWBOT_REVIEW_ATTEMPTS", 3, 1, 20),
+            RetryBackoff = TimeSpan.FromSeconds(Int("REVIEWBOT_RETRY_SECONDS", 30, 1, 3_600)),
+            ReplayWindow = TimeSpan.FromSeconds(Int("REVIEWBOT_REPLAY_WINDOW_SECONDS", 3_600, 0, 7 * 24 * 3_600)),
+            PollInterval = TimeSpan.FromMilliseconds(Int("REVIEWBOT_POLL_MILLISECONDS", 500, 50, 60_000)),
             Environment = env,
         };
 

@@ -10,10 +10,22 @@ namespace ReviewBot.App.Queue;
 /// <param name="Trigger">What asked for it, e.g. <c>pull_request.synchronize</c>.</param>
 public sealed record ReviewRequest(long InstallationId, string Owner, string Repository, int Number, string HeadSha, string DeliveryId, string Trigger)
 {
+    /// <summary>The store's id of this review (0 until a store claimed it): the key of its lease and cancellation.</summary>
+    public long ReviewId { get; init; }
+
+    /// <summary>Which attempt this is (1 first); the last one completes the check as "Not reviewed" on failure.</summary>
+    public int Attempt { get; init; } = 1;
+
+    /// <summary>How many attempts the review gets in all.</summary>
+    public int MaxAttempts { get; init; } = 1;
+
+    /// <summary>Whether a failure of this attempt is final (no retry follows).</summary>
+    public bool IsLastAttempt => Attempt >= MaxAttempts;
+
     /// <summary>The pull request this review is for; coalescing is per key.</summary>
     public PullRequestKey Key => new(Owner, Repository, Number);
 
-    public override string ToString() => $"{Owner}/{Repository}#{Number} at {ShortSha} ({Trigger}, delivery {DeliveryId})";
+    public override string ToString() => $"{Owner}/{Repository}#{Number} at {ShortSha} ({Trigger}, delivery {DeliveryId}{(Attempt > 1 ? $", attempt {Attempt} of {MaxAttempts}" : "")})";
 
     private string ShortSha => HeadSha.Length > 7 ? HeadSha[..7] : HeadSha;
 }

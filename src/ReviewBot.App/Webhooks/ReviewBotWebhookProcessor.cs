@@ -5,19 +5,22 @@ using Octokit.Webhooks.Events.CheckSuite;
 using Octokit.Webhooks.Events.PullRequest;
 using Octokit.Webhooks.Models;
 using Octokit.Webhooks.Models.CheckRunEvent;
+using ReviewBot.App.Operations;
 using ReviewBot.App.Options;
 using ReviewBot.App.Queue;
 
 namespace ReviewBot.App.Webhooks;
 
 /// <summary>
-/// Turns verified deliveries into queued reviews, in microseconds: no I/O happens here. Drops redeliveries
-/// (by <c>X-GitHub-Delivery</c>) and events sent by bots (ReviewBot's own check runs included). What became of
-/// each delivery is answered in the <c>X-ReviewBot-Outcome</c> header and logged.
+/// Turns verified deliveries into queued reviews: the delivery and its reviews are committed to the
+/// <see cref="IReviewStore"/> before the App answers (one round trip with PostgreSQL, none in memory). The store
+/// drops redeliveries (by <c>X-GitHub-Delivery</c>, unless the review failed) and replays (the same pull request,
+/// head and action under a new id); events sent by bots (ReviewBot's own check runs included) are ignored. What
+/// became of each delivery is answered in the <c>X-ReviewBot-Outcome</c> header and logged.
 /// </summary>
 internal sealed partial class ReviewBotWebhookProcessor(
-    ReviewQueue queue,
-    DeliveryLog deliveries,
+    IReviewStore store,
+    ReviewMetrics metrics,
     AppSettings settings,
     IHttpContextAccessor http,
     ILogger<ReviewBotWebhookProcessor> logger) : WebhookEventProcessor
@@ -40,21 +43,40 @@ internal sealed partial class ReviewBotWebhookProcessor(
             return;
         }
 
-        if (!deliveries.TryRecord(delivery))
-        {
-            Answer(delivery, "duplicate: this delivery was already received");
-            return;
-        }
-
         Answer(delivery, $"ignored: {headers.Event}{(webhookEvent.Action is { } action ? "." + action : "")} does not start a review");
+        var requests = new List<ReviewRequest>();
+        Pending.Value = requests;
         try
         {
             await base.ProcessWebhookAsync(headers, webhookEvent, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        finally
         {
-            deliveries.Forget(delivery);
-            throw;
+            Pending.Value = null;
+        }
+
+        if (requests.Count == 0)
+        {
+            metrics.Delivery("ignored");
+            return;
+        }
+
+        // Committed before the answer: once GitHub hears 2xx, the review is not lost.
+        IReadOnlyList<AcceptResult> results;
+        try
+        {
+            results = await store.AcceptAsync(delivery, requests, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not WebhookRejectedException)
+        {
+            // The database is down (failover): nothing was recorded, so GitHub's redelivery is taken later.
+            LogStoreUnavailable(logger, e, delivery);
+            throw new WebhookRejectedException(StatusCodes.Status503ServiceUnavailable, "The review queue is unavailable; redeliver this delivery later.");
+        }
+
+        foreach (var result in results)
+        {
+            Report(result);
         }
     }
 
@@ -74,8 +96,7 @@ internal sealed partial class ReviewBotWebhookProcessor(
 
         var pr = pullRequestEvent.PullRequest ?? throw Malformed("pull_request");
         var head = pr.Head?.Sha ?? throw Malformed("pull_request.head.sha");
-        var request = NewRequest(headers, pullRequestEvent, (int)pr.Number, head, $"pull_request.{pullRequestEvent.Action}");
-        Enqueue(request);
+        Enqueue(NewRequest(headers, pullRequestEvent, (int)pr.Number, head, $"pull_request.{pullRequestEvent.Action}"));
         return ValueTask.CompletedTask;
     }
 
@@ -141,19 +162,39 @@ internal sealed partial class ReviewBotWebhookProcessor(
         return new ReviewRequest(installation, owner, repository.Name ?? throw Malformed("repository.name"), number, headSha, headers.Delivery!, trigger);
     }
 
-    private void Enqueue(ReviewRequest request)
+    // The requests of the delivery being processed. The processor is a singleton, but each delivery runs on its
+    // own async flow, and ProcessWebhookAsync sets this before the typed handlers run and clears it after.
+    private static readonly AsyncLocal<List<ReviewRequest>?> Pending = new();
+
+    private static void Enqueue(ReviewRequest request) =>
+        (Pending.Value ?? throw new InvalidOperationException("A review was requested outside a delivery.")).Add(request);
+
+    private void Report(AcceptResult result)
     {
-        switch (queue.Enqueue(request, out var superseded))
+        var request = result.Request;
+        metrics.Delivery(result.Outcome.ToString().ToLowerInvariant());
+        switch (result.Outcome)
         {
-            case EnqueueOutcome.Queued:
+            case AcceptOutcome.Queued:
                 Answer(request.DeliveryId, $"queued: review of {request.Key} at {request.HeadSha}");
                 LogQueued(logger, request);
                 break;
-            case EnqueueOutcome.Coalesced:
-                Answer(request.DeliveryId, $"coalesced: review of {request.Key} at {request.HeadSha} replaces the waiting one at {superseded!.HeadSha}");
-                LogCoalesced(logger, request, superseded.HeadSha);
+            case AcceptOutcome.Coalesced:
+                Answer(request.DeliveryId, $"coalesced: review of {request.Key} at {request.HeadSha} replaces the waiting one at {result.Detail}");
+                LogCoalesced(logger, request, result.Detail ?? "?");
                 break;
-            case EnqueueOutcome.Full:
+            case AcceptOutcome.Requeued:
+                Answer(request.DeliveryId, $"requeued: the earlier review of this delivery failed; review of {request.Key} at {request.HeadSha} queued again");
+                LogQueued(logger, request);
+                break;
+            case AcceptOutcome.Duplicate:
+                Answer(request.DeliveryId, "duplicate: this delivery was already received");
+                break;
+            case AcceptOutcome.Replay:
+                Answer(request.DeliveryId, $"duplicate: replay: {result.Detail}");
+                LogReplay(logger, request, result.Detail ?? "");
+                break;
+            case AcceptOutcome.Full:
                 throw new WebhookRejectedException(StatusCodes.Status503ServiceUnavailable, $"The review queue is full ({settings.QueueCapacity} pull requests waiting); redeliver this delivery later.");
             default:
                 throw new WebhookRejectedException(StatusCodes.Status503ServiceUnavailable, "ReviewBot is shutting down; redeliver this delivery later.");
@@ -188,6 +229,12 @@ internal sealed partial class ReviewBotWebhookProcessor(
 
     [LoggerMessage(32, LogLevel.Information, "Review coalesced: {Request} replaces the waiting review at {SupersededSha}")]
     private static partial void LogCoalesced(ILogger logger, ReviewRequest request, string supersededSha);
+
+    [LoggerMessage(35, LogLevel.Error, "Delivery {Delivery} not accepted: the review queue store failed")]
+    private static partial void LogStoreUnavailable(ILogger logger, Exception exception, string delivery);
+
+    [LoggerMessage(34, LogLevel.Warning, "Replay dropped: {Request}: {Detail}")]
+    private static partial void LogReplay(ILogger logger, ReviewRequest request, string detail);
 
     [LoggerMessage(33, LogLevel.Information, "Rerun requested on {HeadSha} without a pull request (delivery {Delivery}); nothing to review")]
     private static partial void LogNoPullRequest(ILogger logger, string delivery, string? headSha);

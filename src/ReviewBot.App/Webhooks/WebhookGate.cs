@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net.Mime;
 using System.Security.Cryptography;
 using System.Text;
@@ -12,12 +13,23 @@ namespace ReviewBot.App.Webhooks;
 /// Octokit.Webhooks.AspNetCore answers 400 to a bad signature and 200 to a request without a content type,
 /// so this gate runs before it and gives each refusal its own status and a reason.
 /// </summary>
-internal sealed partial class WebhookGate(RequestDelegate next, AppSettings settings, ILogger<WebhookGate> logger)
+/// <remarks>
+/// Until the signature is verified a body is an anonymous stranger's, so reading it is bounded: at most
+/// <see cref="AppSettings.MaxConcurrentBodyReads"/> at once (others wait briefly, then get 503), a declared length
+/// over the limit is refused before a byte is read, the HMAC is computed while the body streams in, and the copy
+/// kept for the webhook handler holds at most <see cref="MemoryThreshold"/> in memory (the rest spills to a temporary
+/// file that is deleted with the request). A flood of large forged deliveries costs disk and CPU, not memory.
+/// </remarks>
+internal sealed partial class WebhookGate(RequestDelegate next, AppSettings settings, ILogger<WebhookGate> logger) : IDisposable
 {
+    /// <summary>What one delivery's body may hold in memory; real deliveries are tens of kilobytes.</summary>
+    internal const int MemoryThreshold = 256 * 1024;
+
     private const string SignatureHeader = "X-Hub-Signature-256";
     private const string SignaturePrefix = "sha256=";
     private readonly byte[] _secret = Encoding.UTF8.GetBytes(settings.WebhookSecret);
     private readonly PathString _path = new(settings.WebhookPath);
+    private readonly SemaphoreSlim _reads = new(settings.MaxConcurrentBodyReads, settings.MaxConcurrentBodyReads);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -42,18 +54,35 @@ internal sealed partial class WebhookGate(RequestDelegate next, AppSettings sett
             return;
         }
 
-        ArraySegment<byte> body;
+        if (!await _reads.WaitAsync(AppSettings.BodyReadSlotWait, context.RequestAborted).ConfigureAwait(false))
+        {
+            LogBusy(logger, delivery);
+            context.Response.Headers.RetryAfter = "10";
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "Too many deliveries are being received at once; retry shortly.").ConfigureAwait(false);
+            return;
+        }
+
+        bool verified;
         try
         {
-            body = await ReadBodyAsync(context).ConfigureAwait(false);
+            verified = await ReadAndVerifyAsync(context, signature).ConfigureAwait(false);
         }
         catch (BadHttpRequestException e)
         {
             await RefuseAsync(context, e.StatusCode, $"The body could not be read: {e.Message}").ConfigureAwait(false);
             return;
         }
+        catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
+        {
+            await RefuseAsync(context, StatusCodes.Status408RequestTimeout, $"The body did not arrive within {AppSettings.BodyReadTimeout.TotalSeconds:0} s.").ConfigureAwait(false);
+            return;
+        }
+        finally
+        {
+            _reads.Release();
+        }
 
-        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(_secret, body), signature))
+        if (!verified)
         {
             LogRefused(logger, delivery, "signature mismatch");
             await RefuseAsync(context, StatusCodes.Status401Unauthorized, $"{SignatureHeader} does not match the body: check that the App's webhook secret equals REVIEWBOT_WEBHOOK_SECRET.").ConfigureAwait(false);
@@ -78,10 +107,11 @@ internal sealed partial class WebhookGate(RequestDelegate next, AppSettings sett
             return;
         }
 
-        request.Body = new MemoryStream(body.Array!, body.Offset, body.Count, writable: false);
-        request.ContentLength = body.Count;
+        request.Body.Position = 0;
         await next(context).ConfigureAwait(false);
     }
+
+    public void Dispose() => _reads.Dispose();
 
     internal static async Task RefuseAsync(HttpContext context, int status, string reason)
     {
@@ -109,7 +139,11 @@ internal sealed partial class WebhookGate(RequestDelegate next, AppSettings sett
         }
     }
 
-    private static async Task<ArraySegment<byte>> ReadBodyAsync(HttpContext context)
+    /// <summary>
+    /// Streams the body once through the HMAC and into a buffer that spills to disk past <see cref="MemoryThreshold"/>,
+    /// within <see cref="AppSettings.BodyReadTimeout"/>; true when the signature matches (the body is then rewindable).
+    /// </summary>
+    private async Task<bool> ReadAndVerifyAsync(HttpContext context, byte[] signature)
     {
         // Kestrel enforces the body limit while reading (413), also for chunked bodies without a length.
         var limit = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
@@ -118,9 +152,26 @@ internal sealed partial class WebhookGate(RequestDelegate next, AppSettings sett
             limit.MaxRequestBodySize = AppSettings.MaxBodyBytes;
         }
 
-        var buffer = new MemoryStream(context.Request.ContentLength is { } length ? (int)length : 16 * 1024);
-        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
-        return new ArraySegment<byte>(buffer.GetBuffer(), 0, (int)buffer.Length);
+        // No buffer limit of its own: Kestrel's MaxRequestBodySize (above) refuses an oversized body with 413.
+        context.Request.EnableBuffering(MemoryThreshold);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+        timeout.CancelAfter(AppSettings.BodyReadTimeout);
+        using var hmac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, _secret);
+        var chunk = ArrayPool<byte>.Shared.Rent(16 * 1024);
+        try
+        {
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(chunk, timeout.Token).ConfigureAwait(false)) > 0)
+            {
+                hmac.AppendData(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+        }
+
+        return CryptographicOperations.FixedTimeEquals(hmac.GetHashAndReset(), signature);
     }
 
     private static bool IsJson(string? contentType)
@@ -142,4 +193,7 @@ internal sealed partial class WebhookGate(RequestDelegate next, AppSettings sett
 
     [LoggerMessage(20, LogLevel.Warning, "Webhook refused (401, {Reason}); delivery {Delivery}")]
     private static partial void LogRefused(ILogger logger, string delivery, string reason);
+
+    [LoggerMessage(21, LogLevel.Warning, "Webhook refused (503, too many bodies being read at once); delivery {Delivery}")]
+    private static partial void LogBusy(ILogger logger, string delivery);
 }

@@ -30,6 +30,9 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
     /// <summary>Where the JSON report is written, relative to the workspace.</summary>
     internal const string ReportPath = ".reviewbot/report.json";
 
+    /// <summary>The account GITHUB_TOKEN's comments are authored by.</summary>
+    internal const string GitHubActionsLogin = "github-actions[bot]";
+
     private readonly WorkflowCommands _commands = new(stdout);
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -82,6 +85,9 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
         {
             DetailsUrl = settings.RunUrl,
             CommentAuthorLogin = await CommentAuthorAsync(api, settings.Token, cancellationToken).ConfigureAwait(false),
+
+            // GITHUB_TOKEN writes as the github-actions App; the check run we create confirms (or corrects) it.
+            AssumedCommentAuthorLogin = IsPersonalToken(settings.Token) ? null : GitHubActionsLogin,
         });
 
         ReviewConfig config;
@@ -187,12 +193,11 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
         }
 
         var root = workspace ?? Directory.GetCurrentDirectory();
-        await WriteFileAsync(Path.Combine(root, ReportPath), ReportJson.Serialize(report), cancellationToken).ConfigureAwait(false);
+        var reportPath = await WriteOutputAsync(root, ReportPath, ReportJson.Serialize(report), cancellationToken).ConfigureAwait(false);
         string? sarif = null;
         if (settings.SarifPath is { } sarifPath)
         {
-            sarif = sarifPath;
-            await WriteFileAsync(Path.Combine(root, sarifPath), SarifWriter.Write(report), cancellationToken).ConfigureAwait(false);
+            sarif = await WriteOutputAsync(root, sarifPath, SarifWriter.Write(report), cancellationToken).ConfigureAwait(false);
         }
 
         WorkflowCommands.AppendSummary(settings.StepSummary, Summary(report, outcome, notes, pr));
@@ -200,7 +205,7 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
         WorkflowCommands.AppendOutput(settings.OutputFile, "conclusion", report.Conclusion == Conclusion.Success ? "success" : "failure");
         WorkflowCommands.AppendOutput(settings.OutputFile, "findings", report.Findings.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
         WorkflowCommands.AppendOutput(settings.OutputFile, "blocking", blocking.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        WorkflowCommands.AppendOutput(settings.OutputFile, "report", ReportPath);
+        WorkflowCommands.AppendOutput(settings.OutputFile, "report", reportPath);
         WorkflowCommands.AppendOutput(settings.OutputFile, "sarif", sarif ?? "");
         WorkflowCommands.AppendOutput(settings.OutputFile, "comment_url", outcome.CommentUrl ?? "");
         WorkflowCommands.AppendOutput(settings.OutputFile, "check_run_url", outcome.CheckRunUrl ?? "");
@@ -310,12 +315,12 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
     }
 
     /// <summary>
-    /// The comment author to match besides bot accounts: only a personal access token writes as a user, and
-    /// only then does GET /user work (it fails for GITHUB_TOKEN and App installation tokens).
+    /// The identity of a personal access token (it writes comments as its user): only then does GET /user work
+    /// (it fails for GITHUB_TOKEN and App installation tokens, whose identity the created check run tells).
     /// </summary>
     private async Task<string?> CommentAuthorAsync(GitHubApi api, string token, CancellationToken cancellationToken)
     {
-        if (!token.StartsWith("ghp_", StringComparison.Ordinal) && !token.StartsWith("github_pat_", StringComparison.Ordinal))
+        if (!IsPersonalToken(token))
         {
             return null;
         }
@@ -327,10 +332,13 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
         }
         catch (Exception e) when (e is Octokit.ApiException or HttpRequestException)
         {
-            stderr.WriteLine($"reviewbot: could not read the token's user ({e.Message}); only bot-authored comments are recognised.");
+            stderr.WriteLine($"reviewbot: could not read the token's user ({e.Message}); existing comments are left alone and a new one is written.");
             return null;
         }
     }
+
+    private static bool IsPersonalToken(string token) =>
+        token.StartsWith("ghp_", StringComparison.Ordinal) || token.StartsWith("github_pat_", StringComparison.Ordinal);
 
     private async Task NotReviewedAsync(GitHubPublisher publisher, ActionSettings settings, string reason, string message)
     {
@@ -363,17 +371,23 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
         return ExitCodes.Passed;
     }
 
-    private static async Task WriteFileAsync(string path, string text, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes one output file without following a symbolic link the pull request may have committed on its path;
+    /// such a path is written under RUNNER_TEMP instead, and the output names where it went.
+    /// </summary>
+    private async Task<string> WriteOutputAsync(string root, string path, string text, CancellationToken cancellationToken)
     {
-        try
+        var fallback = environment.TryGetValue("RUNNER_TEMP", out var temp) && !string.IsNullOrWhiteSpace(temp) && Directory.Exists(temp) ? temp : Path.GetTempPath();
+        var written = await OutputFiles.WriteAsync(root, path, fallback, text, cancellationToken).ConfigureAwait(false);
+        if (written.RefusedLink is { } link)
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-            await File.WriteAllTextAsync(path, text, new UTF8Encoding(false), cancellationToken).ConfigureAwait(false);
+            _commands.Annotation(
+                "warning",
+                $"'{link}' is a symbolic link in the checkout (the pull request may have committed it); ReviewBot does not write through links, so {path} was written to {written.Path}.",
+                title: "ReviewBot: output file moved");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new InvalidInputException($"cannot write '{path}': {e.Message}", e);
-        }
+
+        return written.Path;
     }
 
     private static string Short(string sha) => sha.Length > 7 ? sha[..7] : sha;

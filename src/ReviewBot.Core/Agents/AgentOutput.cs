@@ -14,6 +14,15 @@ public sealed record AgentOutput(IReadOnlyList<Finding> Findings)
     /// <summary>Files this agent could not analyse, and why (e.g. SQL that does not parse, or not sent to the LLM).</summary>
     public IReadOnlyList<SkippedFile> NotAnalysed { get; init; } = [];
 
+    /// <summary>Files this agent analysed only in part: what it could not follow and which names stayed unresolved.</summary>
+    public IReadOnlyList<PartialFile> Partial { get; init; } = [];
+
+    /// <summary>
+    /// Set when the agent's LLM pass was configured and did not finish (model unreachable, no answer in time, shed).
+    /// With <c>llm.can_block: true</c> that half of the review could have blocked, so a required agent is then incomplete.
+    /// </summary>
+    public string? LlmIncompleteReason { get; init; }
+
     /// <summary>Short notes for the report (e.g. "LLM pass: rules only, no LLM configured").</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
 }

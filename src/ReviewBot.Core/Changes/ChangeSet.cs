@@ -1,7 +1,14 @@
 namespace ReviewBot.Core.Changes;
 
 /// <summary>A file that was not reviewed, and why (binary, too large, clipped, outside the configured paths).</summary>
-public sealed record SkippedFile(string File, string Reason);
+public sealed record SkippedFile(string File, string Reason)
+{
+    /// <summary>
+    /// What kind of omission this is; decides whether it can make a run incomplete (see <see cref="SkipKind"/>).
+    /// Default <see cref="SkipKind.NotAnalysed"/>: an unexplained omission counts against the review.
+    /// </summary>
+    public SkipKind Kind { get; init; } = SkipKind.NotAnalysed;
+}
 
 /// <summary>What the pull request says about itself; null fields are unknown (local runs).</summary>
 public sealed record PullRequestInfo(int Number, string Title, string Author, string HeadSha, string BaseSha)

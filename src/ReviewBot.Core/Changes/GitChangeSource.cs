@@ -83,7 +83,10 @@ public static class GitChangeSource
             throw new InvalidInputException($"git diff {@base}...{head} in '{repo}': {e.Message}", e);
         }
 
-        return new ChangeSet(files, new GitSnapshot(root, mergeBaseSha), new GitSnapshot(root, headSha))
+        var baseSnapshot = new GitSnapshot(root, mergeBaseSha);
+        var headSnapshot = new GitSnapshot(root, headSha);
+        files = await RediffTextMarkedBinaryAsync(root, files, baseSnapshot, headSnapshot, ct).ConfigureAwait(false);
+        return new ChangeSet(files, baseSnapshot, headSnapshot)
         {
             PullRequest = null,
         };
@@ -123,6 +126,51 @@ public static class GitChangeSource
         }
 
         return paths;
+    }
+
+    /// <summary>
+    /// Binary is decided by content, not by attributes: a pull request can add a <c>.gitattributes</c> with
+    /// <c>* -diff</c> or <c>binary</c>, and git then prints "Binary files differ" for every file. Files git called
+    /// binary whose blobs hold no NUL byte are diffed again with <c>--text</c>, which overrides the attributes.
+    /// </summary>
+    private static async Task<IReadOnlyList<FileChange>> RediffTextMarkedBinaryAsync(
+        string root, IReadOnlyList<FileChange> files, GitSnapshot baseSnapshot, GitSnapshot headSnapshot, CancellationToken ct)
+    {
+        var marked = files.Where(f => f.IsBinary).ToList();
+        if (marked.Count == 0)
+        {
+            return files;
+        }
+
+        // Decide on the head blob (the base blob for a deletion) with no size limit on the check itself.
+        var limits = (baseSnapshot.MaxFileBytes, headSnapshot.MaxFileBytes);
+        baseSnapshot.MaxFileBytes = headSnapshot.MaxFileBytes = int.MaxValue;
+        IReadOnlyDictionary<string, SkippedFile> headAbsent, baseAbsent;
+        try
+        {
+            headAbsent = await headSnapshot.ExplainAbsentAsync(marked.Where(f => f.Kind != ChangeKind.Deleted).Select(f => f.Path).ToList(), ct).ConfigureAwait(false);
+            baseAbsent = await baseSnapshot.ExplainAbsentAsync(marked.Where(f => f.Kind == ChangeKind.Deleted).Select(f => f.Path).ToList(), ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            (baseSnapshot.MaxFileBytes, headSnapshot.MaxFileBytes) = limits;
+        }
+
+        var text = marked.Where(f => !(f.Kind == ChangeKind.Deleted ? baseAbsent : headAbsent).ContainsKey(f.Path)).ToList();
+        if (text.Count == 0)
+        {
+            return files;
+        }
+
+        var pathspecs = text.SelectMany(f => f.OldPath is null ? [f.Path] : new[] { f.OldPath, f.Path }).Distinct(StringComparer.Ordinal).Select(p => ":(literal)" + p);
+        var diff = await GitProcess.RunAsync(root, [.. ConfigOverrides, .. DiffOptions, "--text", baseSnapshot.Revision, headSnapshot.Revision, "--", .. pathspecs], ct).ConfigureAwait(false);
+        if (!diff.Succeeded)
+        {
+            return files; // the files stay "binary" by the diff and the content check lists them as not analysed
+        }
+
+        var redone = UnifiedDiffParser.Parse(diff.Output).Where(f => !f.IsBinary).ToDictionary(f => f.Path, StringComparer.Ordinal);
+        return files.Select(f => f.IsBinary && redone.TryGetValue(f.Path, out var textual) ? textual : f).ToList();
     }
 
     /// <summary>
@@ -199,10 +247,61 @@ public static class GitChangeSource
             }
         }
 
+        await VerifyBlobIdsAsync(diffFile, files, root ?? repo, @base as GitSnapshot, ct).ConfigureAwait(false);
         return new ChangeSet(files, @base, head)
         {
             PullRequest = null,
         };
+    }
+
+    /// <summary>
+    /// A diff file is only trusted where its <c>index</c> lines agree with the files read: the post-image blob must be
+    /// the file on disk (the diff is applied there) and the pre-image blob the file at <c>HEAD</c> (when the folder is a
+    /// repository). Anything else — a branch diff against a folder on another commit, a folder that lacks the files —
+    /// would review text the diff never described, so it is refused naming the first file that disagrees.
+    /// </summary>
+    private static async Task VerifyBlobIdsAsync(string diffFile, IReadOnlyList<FileChange> files, string folder, GitSnapshot? @base, CancellationToken ct)
+    {
+        foreach (var file in files)
+        {
+            if (file.HeadBlob is { } post)
+            {
+                var full = Path.Combine(folder, file.Path);
+                var actual = File.Exists(full) ? await BlobIdOfFileAsync(full, ct).ConfigureAwait(false) : null;
+                if (!SameBlob(post, actual))
+                {
+                    throw new InvalidInputException(
+                        $"{diffFile}: {file.Path}: the diff's post-image blob {post} does not match {(actual is null ? "a missing file" : $"the file on disk (blob {actual[..Math.Min(actual.Length, post.Length)]})")} in '{folder}'; apply the diff there, or review a git range with --base");
+                }
+            }
+
+            if (file.BaseBlob is { } pre && @base is not null)
+            {
+                var actual = await @base.BlobIdAsync(file.BasePath, ct).ConfigureAwait(false);
+                if (!SameBlob(pre, actual))
+                {
+                    throw new InvalidInputException(
+                        $"{diffFile}: {file.BasePath}: the diff's pre-image blob {pre} does not match {(actual is null ? "a file absent" : $"blob {actual[..Math.Min(actual.Length, pre.Length)]}")} at HEAD ({@base.Revision[..Math.Min(7, @base.Revision.Length)]}) in '{folder}'; the diff was not made from this commit (review a git range with --base instead)");
+                }
+            }
+        }
+    }
+
+    /// <summary>An all-zero id means "no file"; otherwise the (possibly abbreviated) id must prefix the actual one.</summary>
+    private static bool SameBlob(string expected, string? actual) =>
+        expected.All(c => c == '0') ? actual is null : actual is not null && actual.StartsWith(expected, StringComparison.Ordinal);
+
+    /// <summary>git's blob id of a file's bytes: SHA-1 over "blob &lt;size&gt;", a NUL byte and the content (no filters applied).</summary>
+    private static async Task<string> BlobIdOfFileAsync(string path, CancellationToken ct)
+    {
+        var bytes = await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false);
+        var header = System.Text.Encoding.ASCII.GetBytes($"blob {bytes.Length}\0");
+#pragma warning disable CA5350 // git names objects by SHA-1; this computes that name, it protects nothing.
+        using var sha1 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA1);
+#pragma warning restore CA5350
+        sha1.AppendData(header);
+        sha1.AppendData(bytes);
+        return Convert.ToHexStringLower(sha1.GetHashAndReset());
     }
 
     /// <summary>The top level of the repository containing <paramref name="repo"/>, or null when it is not in one.</summary>
@@ -220,6 +319,16 @@ public static class GitChangeSource
         {
             var top = result.Text.Trim();
             return top.Length > 0 ? Path.GetFullPath(top) : null;
+        }
+
+        // A bare repository (a mirror, a CI cache) has no work tree but every commit a range review reads.
+        if (result.Error.Contains("must be run in a work tree", StringComparison.OrdinalIgnoreCase))
+        {
+            var bare = await GitProcess.RunAsync(Path.GetFullPath(repo), ["rev-parse", "--absolute-git-dir"], ct).ConfigureAwait(false);
+            if (bare.Succeeded && bare.Text.Trim() is { Length: > 0 } gitDir)
+            {
+                return Path.GetFullPath(gitDir);
+            }
         }
 
         // "dubious ownership" and similar are worth saying as they are; "not a git repository" is the common case.

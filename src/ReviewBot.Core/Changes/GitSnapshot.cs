@@ -8,12 +8,13 @@ namespace ReviewBot.Core.Changes;
 /// One commit of a local git repository. The tree is listed once with <c>git ls-tree -r -l -z</c>;
 /// contents come from one <c>git cat-file --batch</c> process per read, however many files are asked
 /// for. Binary files (a NUL byte in the first 8,000 bytes, git's own test), symlinks, submodules and
-/// files larger than <see cref="MaxFileBytes"/> are left out of <see cref="ReadFilesAsync"/>.
+/// files larger than <see cref="MaxFileBytes"/> are left out of <see cref="ReadFilesAsync"/>;
+/// <see cref="ExplainAbsentAsync"/> says which of these each left-out file is.
 /// </summary>
-public sealed class GitSnapshot : ISnapshot
+public sealed class GitSnapshot : ISnapshot, ISizeLimitedSnapshot
 {
-    /// <summary>Files larger than this are not read: 1 MiB.</summary>
-    public const int MaxFileBytes = 1 << 20;
+    /// <summary>The default per-file limit, 1 MiB (the default of <c>limits.max_file_bytes</c>).</summary>
+    public const int DefaultMaxFileBytes = 1 << 20;
 
     private readonly string _repositoryRoot;
     private Dictionary<string, TreeEntry>? _tree;
@@ -27,6 +28,54 @@ public sealed class GitSnapshot : ISnapshot
     }
 
     public string Revision { get; }
+
+    /// <summary>Files larger than this are not read; hosts set it from <c>limits.max_file_bytes</c>. Default 1 MiB.</summary>
+    public int MaxFileBytes { get; set; } = DefaultMaxFileBytes;
+
+    public async ValueTask<IReadOnlyDictionary<string, SkippedFile>> ExplainAbsentAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
+    {
+        var tree = await TreeAsync(cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<string, SkippedFile>(StringComparer.Ordinal);
+        var toRead = new List<string>();
+        foreach (var path in paths.Distinct(StringComparer.Ordinal))
+        {
+            if (!tree.TryGetValue(path, out var entry))
+            {
+                result[path] = new SkippedFile(path, $"missing from the snapshot of {Revision}");
+            }
+            else if (entry.Mode is not ("100644" or "100755"))
+            {
+                result[path] = new SkippedFile(path, entry.Mode == "120000" ? "a symbolic link, not a file" : "a submodule, not a file") { Kind = SkipKind.NoContentChange };
+            }
+            else if (entry.Size > MaxFileBytes)
+            {
+                result[path] = TooLarge(path, entry.Size, MaxFileBytes);
+            }
+            else
+            {
+                toRead.Add(path);
+            }
+        }
+
+        var read = await ReadFilesAsync(toRead, cancellationToken).ConfigureAwait(false);
+        foreach (var path in toRead.Where(p => !read.ContainsKey(p)))
+        {
+            result[path] = new SkippedFile(path, "binary file (by content)") { Kind = SkipKind.Binary };
+        }
+
+        return result;
+    }
+
+    /// <summary>The blob id of <paramref name="path"/> at this commit, or null when the commit has no such file.</summary>
+    public async ValueTask<string?> BlobIdAsync(string path, CancellationToken cancellationToken)
+    {
+        var tree = await TreeAsync(cancellationToken).ConfigureAwait(false);
+        return tree.TryGetValue(path, out var entry) ? entry.Object : null;
+    }
+
+    /// <summary>The one wording of "too large", the same for every source.</summary>
+    public static SkippedFile TooLarge(string path, long size, int limit) =>
+        new(path, $"larger than limits.max_file_bytes ({size:N0} > {limit:N0} bytes)");
 
     public async ValueTask<IReadOnlyList<string>> ListFilesAsync(CancellationToken cancellationToken)
     {
@@ -52,7 +101,7 @@ public sealed class GitSnapshot : ISnapshot
             return result;
         }
 
-        await CatFilesAsync(wanted, result, cancellationToken).ConfigureAwait(false);
+        await CatFilesAsync(wanted, result, MaxFileBytes, cancellationToken).ConfigureAwait(false);
         return result;
     }
 
@@ -71,7 +120,7 @@ public sealed class GitSnapshot : ISnapshot
         return Encoding.UTF8.GetString(content);
     }
 
-    private async Task CatFilesAsync(List<(string Path, string Object)> wanted, Dictionary<string, string> result, CancellationToken cancellationToken)
+    private async Task CatFilesAsync(List<(string Path, string Object)> wanted, Dictionary<string, string> result, int maxFileBytes, CancellationToken cancellationToken)
     {
         using var process = GitProcess.Start(GitProcess.StartInfo(_repositoryRoot, ["cat-file", "--batch"]));
         using var kill = GitProcess.KillOnCancel(process, cancellationToken);
@@ -100,7 +149,7 @@ public sealed class GitSnapshot : ISnapshot
 
         try
         {
-            await ReadBatchAsync(new BufferedStream(process.StandardOutput.BaseStream, 1 << 16), wanted, result, cancellationToken).ConfigureAwait(false);
+            await ReadBatchAsync(new BufferedStream(process.StandardOutput.BaseStream, 1 << 16), wanted, result, maxFileBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (IOException) when (cancellationToken.IsCancellationRequested)
         {
@@ -125,7 +174,7 @@ public sealed class GitSnapshot : ISnapshot
         }
     }
 
-    private static async Task ReadBatchAsync(Stream stdout, List<(string Path, string Object)> wanted, Dictionary<string, string> result, CancellationToken cancellationToken)
+    private static async Task ReadBatchAsync(Stream stdout, List<(string Path, string Object)> wanted, Dictionary<string, string> result, int maxFileBytes, CancellationToken cancellationToken)
     {
         foreach (var (path, obj) in wanted)
         {
@@ -137,7 +186,7 @@ public sealed class GitSnapshot : ISnapshot
 
             // "<oid> <type> <size>" or "<oid> missing".
             var parts = header.Split(' ');
-            if (parts.Length != 3 || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size > MaxFileBytes)
+            if (parts.Length != 3 || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size > maxFileBytes)
             {
                 if (parts.Length == 3)
                 {

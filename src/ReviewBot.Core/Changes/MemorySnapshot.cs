@@ -1,7 +1,11 @@
 namespace ReviewBot.Core.Changes;
 
-/// <summary>A snapshot held in memory: embedded samples, API-fetched archives, tests.</summary>
-public sealed class MemorySnapshot(string revision, IReadOnlyDictionary<string, string> files) : ISnapshot
+/// <summary>
+/// A snapshot held in memory: embedded samples, API-fetched archives, tests. A text holding a NUL character in its
+/// first 8,000 characters is binary (git's own test) and is not read; <paramref name="omitted"/> explains files the
+/// producer left out (an archive's oversized or binary entries).
+/// </summary>
+public sealed class MemorySnapshot(string revision, IReadOnlyDictionary<string, string> files, IReadOnlyDictionary<string, SkippedFile>? omitted = null) : ISnapshot
 {
     public static MemorySnapshot Empty(string revision) => new(revision, new Dictionary<string, string>());
 
@@ -15,7 +19,7 @@ public sealed class MemorySnapshot(string revision, IReadOnlyDictionary<string, 
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var path in paths)
         {
-            if (files.TryGetValue(path, out var text))
+            if (files.TryGetValue(path, out var text) && !IsBinary(text))
             {
                 result[path] = text;
             }
@@ -23,4 +27,27 @@ public sealed class MemorySnapshot(string revision, IReadOnlyDictionary<string, 
 
         return ValueTask.FromResult<IReadOnlyDictionary<string, string>>(result);
     }
+
+    public ValueTask<IReadOnlyDictionary<string, SkippedFile>> ExplainAbsentAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, SkippedFile>(StringComparer.Ordinal);
+        foreach (var path in paths)
+        {
+            if (files.TryGetValue(path, out var text))
+            {
+                if (IsBinary(text))
+                {
+                    result[path] = new SkippedFile(path, "binary file (by content)") { Kind = SkipKind.Binary };
+                }
+            }
+            else
+            {
+                result[path] = omitted?.GetValueOrDefault(path) ?? new SkippedFile(path, $"missing from the snapshot of {Revision}");
+            }
+        }
+
+        return ValueTask.FromResult<IReadOnlyDictionary<string, SkippedFile>>(result);
+    }
+
+    private static bool IsBinary(string text) => text.AsSpan(0, Math.Min(text.Length, 8000)).Contains('\0');
 }

@@ -5,9 +5,9 @@ namespace ReviewBot.Core.Changes;
 /// (<c>git ls-files --cached --others --exclude-standard</c>: ignored folders such as <c>target/</c>
 /// or <c>dbt_packages/</c> stay out); elsewhere every file below the folder except <c>.git</c>.
 /// Reads skip symlinks (they may point outside the folder), paths that escape the folder, binary
-/// files and files larger than <see cref="GitSnapshot.MaxFileBytes"/>.
+/// files and files larger than <see cref="MaxFileBytes"/>.
 /// </summary>
-public sealed class WorkingTreeSnapshot : ISnapshot
+public sealed class WorkingTreeSnapshot : ISnapshot, ISizeLimitedSnapshot
 {
     /// <summary>The <see cref="Revision"/> of every working tree snapshot.</summary>
     public const string WorkingTreeRevision = "working-tree";
@@ -24,6 +24,44 @@ public sealed class WorkingTreeSnapshot : ISnapshot
     }
 
     public string Revision => WorkingTreeRevision;
+
+    /// <summary>Files larger than this are not read; hosts set it from <c>limits.max_file_bytes</c>. Default 1 MiB.</summary>
+    public int MaxFileBytes { get; set; } = GitSnapshot.DefaultMaxFileBytes;
+
+    public async ValueTask<IReadOnlyDictionary<string, SkippedFile>> ExplainAbsentAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, SkippedFile>(StringComparer.Ordinal);
+        var toRead = new List<string>();
+        foreach (var path in paths.Distinct(StringComparer.Ordinal))
+        {
+            var full = Path.GetFullPath(Path.Combine(_root, path));
+            var info = new FileInfo(full);
+            if (!info.Exists)
+            {
+                result[path] = new SkippedFile(path, $"missing from '{_root}'");
+            }
+            else if (!IsInside(full))
+            {
+                result[path] = new SkippedFile(path, "a symbolic link or outside the repository folder, not read");
+            }
+            else if (info.Length > MaxFileBytes)
+            {
+                result[path] = GitSnapshot.TooLarge(path, info.Length, MaxFileBytes);
+            }
+            else
+            {
+                toRead.Add(path);
+            }
+        }
+
+        var read = await ReadFilesAsync(toRead, cancellationToken).ConfigureAwait(false);
+        foreach (var path in toRead.Where(p => !read.ContainsKey(p)))
+        {
+            result[path] = new SkippedFile(path, "binary file (by content)") { Kind = SkipKind.Binary };
+        }
+
+        return result;
+    }
 
     public async ValueTask<IReadOnlyList<string>> ListFilesAsync(CancellationToken cancellationToken)
     {
@@ -63,7 +101,7 @@ public sealed class WorkingTreeSnapshot : ISnapshot
             }
 
             var info = new FileInfo(full);
-            if (!info.Exists || info.Length > GitSnapshot.MaxFileBytes)
+            if (!info.Exists || info.Length > MaxFileBytes)
             {
                 continue;
             }

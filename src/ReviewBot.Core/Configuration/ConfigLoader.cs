@@ -126,6 +126,7 @@ public static class ConfigLoader
             var d = ReviewConfig.Default;
             Severity failOn = d.FailOn;
             IncompleteOutcome onIncomplete = d.OnIncomplete;
+            UnanalysedOutcome onUnanalysed = d.OnUnanalysed;
             int maxParallel = d.MaxParallel;
             bool reviewDrafts = d.ReviewDrafts;
             BudgetConfig budget = d.Budget;
@@ -139,6 +140,7 @@ public static class ConfigLoader
                 {
                     case "fail_on": failOn = SeverityValue(value, path); break;
                     case "on_incomplete": onIncomplete = Choice(value, path, ("fail", IncompleteOutcome.Fail), ("pass", IncompleteOutcome.Pass)); break;
+                    case "on_unanalysed": onUnanalysed = Choice(value, path, ("fail", UnanalysedOutcome.Fail), ("warn", UnanalysedOutcome.Warn)); break;
                     case "max_parallel": maxParallel = Int(value, path, 1, 64); break;
                     case "review_drafts": reviewDrafts = Bool(value, path); break;
                     case "budget": budget = ReadBudget(Mapping(value, path), path); break;
@@ -146,13 +148,13 @@ public static class ConfigLoader
                     case "paths": paths = ReadPaths(value, path); break;
                     case "limits": limits = ReadLimits(Mapping(value, path), path); break;
                     case "agents": agents = ReadAgents(Mapping(value, path), path); break;
-                    default: throw Unknown(key, path, keyNode, "fail_on, on_incomplete, max_parallel, review_drafts, budget, llm, paths, limits, agents");
+                    default: throw Unknown(key, path, keyNode, "fail_on, on_incomplete, on_unanalysed, max_parallel, review_drafts, budget, llm, paths, limits, agents");
                 }
             }
 
             return new ReviewConfig
             {
-                FailOn = failOn, OnIncomplete = onIncomplete, MaxParallel = maxParallel, ReviewDrafts = reviewDrafts, Budget = budget,
+                FailOn = failOn, OnIncomplete = onIncomplete, OnUnanalysed = onUnanalysed, MaxParallel = maxParallel, ReviewDrafts = reviewDrafts, Budget = budget,
                 Llm = llm, Paths = paths, Limits = limits, Agents = agents,
             };
         }
@@ -331,6 +333,7 @@ public static class ConfigLoader
             var exceptions = new List<RuleException>();
             var patterns = new List<PatternRule>();
             IReadOnlyList<string>? reads = null, writes = null;
+            IReadOnlyList<string> piiAllow = [], piiDeny = [];
             foreach (var (key, value, path, keyNode) in Entries(node, parent))
             {
                 switch (key)
@@ -376,7 +379,19 @@ public static class ConfigLoader
                         break;
                     case "reads": reads = Strings(value, path); break;
                     case "writes": writes = Strings(value, path); break;
-                    default: throw Unknown(key, path, keyNode, "enabled, lane, policy, retry, timeout, severity, rules, paths, prompt, exceptions, patterns, reads, writes");
+                    case "pii":
+                        foreach (var (listKey, list, listPath, listKeyNode) in Entries(Mapping(value, path), path))
+                        {
+                            switch (listKey)
+                            {
+                                case "allow": piiAllow = Strings(list, listPath); break;
+                                case "deny": piiDeny = Strings(list, listPath); break;
+                                default: throw Unknown(listKey, listPath, listKeyNode, "allow, deny");
+                            }
+                        }
+
+                        break;
+                    default: throw Unknown(key, path, keyNode, "enabled, lane, policy, retry, timeout, severity, rules, paths, prompt, exceptions, patterns, reads, writes, pii");
                 }
             }
 
@@ -384,6 +399,7 @@ public static class ConfigLoader
             {
                 Enabled = enabled, Lane = lane, Policy = policy, Retry = retry, Timeout = timeout, SeverityOverrides = severities,
                 RuleToggles = toggles, Paths = paths, Prompt = prompt, Exceptions = exceptions, Patterns = patterns, Reads = reads, Writes = writes,
+                PiiAllow = piiAllow, PiiDeny = piiDeny,
             };
         }
 

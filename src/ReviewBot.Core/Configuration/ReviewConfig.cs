@@ -13,6 +13,16 @@ public enum IncompleteOutcome
     Pass,
 }
 
+/// <summary>What a run concludes when a required agent could not analyse a changed file it must see.</summary>
+public enum UnanalysedOutcome
+{
+    /// <summary>Default: the run is incomplete ("Not reviewed: governance could not analyse 2 files (...)").</summary>
+    Fail,
+
+    /// <summary>The files are listed as not analysed and the gate ignores them (opt-in per repository).</summary>
+    Warn,
+}
+
 /// <summary>
 /// The whole <c>.github/reviewbot.yml</c>, validated. Every property states its default; the file's
 /// keys are snake_case versions of these names (see <see cref="ConfigLoader"/>).
@@ -26,6 +36,9 @@ public sealed class ReviewConfig
 
     /// <summary><c>on_incomplete</c>: default <see cref="IncompleteOutcome.Fail"/>.</summary>
     public IncompleteOutcome OnIncomplete { get; init; } = IncompleteOutcome.Fail;
+
+    /// <summary><c>on_unanalysed</c>: default <see cref="UnanalysedOutcome.Fail"/>.</summary>
+    public UnanalysedOutcome OnUnanalysed { get; init; } = UnanalysedOutcome.Fail;
 
     /// <summary><c>max_parallel</c>: agents running at once. Default 4.</summary>
     public int MaxParallel { get; init; } = 4;
@@ -111,7 +124,7 @@ public sealed class LimitsConfig
     /// <summary><c>max_files</c>: changed files reviewed; the rest are listed as skipped. Default 3,000.</summary>
     public int MaxFiles { get; init; } = 3_000;
 
-    /// <summary><c>max_file_bytes</c>: larger files are skipped. Default 1 MiB.</summary>
+    /// <summary><c>max_file_bytes</c>: larger files are not analysed (and listed so), whatever the source (git, archive, diff). Default 1 MiB.</summary>
     public int MaxFileBytes { get; init; } = 1 << 20;
 }
 
@@ -163,6 +176,15 @@ public sealed class AgentConfig
     public IReadOnlyList<string>? Reads { get; init; }
 
     public IReadOnlyList<string>? Writes { get; init; }
+
+    /// <summary>
+    /// <c>pii.allow</c>: column names (or <c>model.column</c>; <c>*</c> is a wildcard) that are never personal data,
+    /// e.g. <c>*_contract_address</c>. Default none. Read by the governance agent.
+    /// </summary>
+    public IReadOnlyList<string> PiiAllow { get; init; } = [];
+
+    /// <summary><c>pii.deny</c>: column names (or <c>model.column</c>, with <c>*</c>) that are always personal data, whatever their name says. Default none.</summary>
+    public IReadOnlyList<string> PiiDeny { get; init; } = [];
 
     public bool IsRuleEnabled(string ruleId) => !RuleToggles.TryGetValue(ruleId, out var on) || on;
 

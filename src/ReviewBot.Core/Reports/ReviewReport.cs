@@ -94,6 +94,12 @@ public sealed record CoverageReport
 
     /// <summary>Files an agent could not analyse or the LLM did not see, with the agent and why.</summary>
     public IReadOnlyList<AgentSkip> NotAnalysed { get; init; } = [];
+
+    /// <summary>Every changed file: <c>analysed</c>, <c>partial</c> or <c>not_analysed</c>, with the reason and unresolved names (additive to schema 1).</summary>
+    public IReadOnlyList<FileCoverage> Files { get; init; } = [];
+
+    /// <summary>The files a required agent had to see and could not analyse; non-empty makes the run incomplete unless <c>on_unanalysed: warn</c>.</summary>
+    public IReadOnlyList<UnanalysedFile> Unanalysed { get; init; } = [];
 }
 
 /// <summary>A file one agent did not analyse.</summary>

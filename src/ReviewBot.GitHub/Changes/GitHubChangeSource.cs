@@ -119,24 +119,31 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
 
         var files = new List<FileChange>();
         var skipped = new List<SkippedFile>();
-        var clipped = new List<string>();
+        var candidates = new List<PullRequestFile>();
         foreach (var file in listed)
         {
             if (!config.Paths.Matches(file.FileName))
             {
-                skipped.Add(new SkippedFile(file.FileName, "outside the configured paths"));
+                skipped.Add(new SkippedFile(file.FileName, "outside the configured paths") { Kind = SkipKind.Excluded });
                 continue;
             }
 
             if (file.Patch is null)
             {
-                skipped.Add(new SkippedFile(file.FileName, NoPatchReason(file)));
+                skipped.Add(NoPatch(file));
                 continue;
             }
 
-            if (files.Count >= config.Limits.MaxFiles)
+            candidates.Add(file);
+        }
+
+        // Clipping keeps code, data definitions and configuration before prose (see ChangeScope).
+        var kept = candidates.OrderBy(f => FileKinds.IsProse(f.FileName) ? 1 : 0).Take(config.Limits.MaxFiles).ToHashSet(ReferenceEqualityComparer.Instance);
+        foreach (var file in candidates)
+        {
+            if (!kept.Contains(file))
             {
-                clipped.Add(file.FileName);
+                skipped.Add(new SkippedFile(file.FileName, $"clipped: limits.max_files is {config.Limits.MaxFiles:N0} and this pull request changes more reviewable files"));
                 continue;
             }
 
@@ -145,11 +152,6 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
             {
                 OldPath = kind is ChangeKind.Renamed or ChangeKind.Copied ? file.PreviousFileName : null,
             });
-        }
-
-        foreach (var path in clipped)
-        {
-            skipped.Add(new SkippedFile(path, $"clipped: limits.max_files is {config.Limits.MaxFiles:N0} and this pull request changes more reviewable files"));
         }
 
         if (pullRequest.ChangedFiles > listed.Count)
@@ -220,13 +222,34 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
         var baseSide = await ArchiveAsync(pullRequest.Repository, info.BaseSha, config, cancellationToken).ConfigureAwait(false);
         var headSide = await ArchiveAsync(pullRequest.Repository, info.HeadSha, config, cancellationToken).ConfigureAwait(false);
 
+        // export-ignore in .gitattributes hides files from archives: compare the PR's files with what the archives hold
+        // and read what is missing one by one from the contents API.
+        await FetchMissingAsync(pullRequest.Repository, headSide, files.Where(f => f.Kind != ChangeKind.Deleted).Select(f => f.Path), config, cancellationToken).ConfigureAwait(false);
+        await FetchMissingAsync(pullRequest.Repository, baseSide, files.Where(f => f.Kind is not (ChangeKind.Added or ChangeKind.Copied)).Select(f => f.BasePath), config, cancellationToken).ConfigureAwait(false);
+
+        // GitHub's "binary" (no patch) is checked against the content: a text file it sent no diff for is not analysed.
+        for (var i = 0; i < skipped.Count; i++)
+        {
+            if (skipped[i].Kind == SkipKind.Binary && headSide.Contains(skipped[i].File))
+            {
+                var path = skipped[i].File;
+                var absent = await headSide.ExplainAbsentAsync([path], cancellationToken).ConfigureAwait(false);
+                if (!absent.ContainsKey(path))
+                {
+                    skipped[i] = new SkippedFile(path, "GitHub sent no diff for this text file (a .gitattributes `-diff`/`binary` setting?), so its change could not be read");
+                }
+            }
+        }
+
         // A changed file whose head text could not be kept is not reviewed: say so rather than review half of it.
+        var heads = files.Where(f => f.Kind != ChangeKind.Deleted).Select(f => f.Path).ToList();
+        var unreadable = await headSide.ExplainAbsentAsync(heads, cancellationToken).ConfigureAwait(false);
         var kept = new List<FileChange>();
         foreach (var file in files)
         {
-            if (file.Kind != ChangeKind.Deleted && headSide.Dropped.TryGetValue(file.Path, out var reason) && reason != "binary")
+            if (file.Kind != ChangeKind.Deleted && unreadable.TryGetValue(file.Path, out var why) && why.Kind != SkipKind.Binary)
             {
-                skipped.Add(new SkippedFile(file.Path, reason));
+                skipped.Add(why);
                 continue;
             }
 
@@ -235,10 +258,49 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
 
         files.Clear();
         files.AddRange(kept);
-        return (baseSide.Snapshot, headSide.Snapshot);
+        return (baseSide, headSide);
     }
 
-    private async Task<TarballSnapshot.Result> ArchiveAsync(RepositoryId repo, string sha, ReviewConfig config, CancellationToken cancellationToken)
+    /// <summary>Most files read one by one (contents API) per side when the archive lacks them; the rest are listed as not analysed.</summary>
+    internal const int MaxIndividualReads = 100;
+
+    private async Task FetchMissingAsync(RepositoryId repo, TarballSnapshot side, IEnumerable<string> paths, ReviewConfig config, CancellationToken cancellationToken)
+    {
+        var missing = paths.Where(p => !side.Contains(p)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var path in missing.Take(MaxIndividualReads))
+        {
+            try
+            {
+                var contents = await api.CallAsync(c => c.Repository.Content.GetAllContentsByRef(repo.Owner, repo.Name, path, side.Revision), cancellationToken)
+                    .ConfigureAwait(false);
+                var file = contents.FirstOrDefault(c => c.Type.StringValue == "file");
+                if (file is null)
+                {
+                    continue;
+                }
+
+                if (file.Size > config.Limits.MaxFileBytes)
+                {
+                    side.AddOmitted(GitSnapshot.TooLarge(path, file.Size, config.Limits.MaxFileBytes));
+                }
+                else if (file.Content is { } text)
+                {
+                    side.AddFetched(path, text.TrimStart('\uFEFF'));
+                }
+            }
+            catch (NotFoundException)
+            {
+                // Truly absent at this revision; ExplainAbsentAsync says so.
+            }
+        }
+
+        foreach (var path in missing.Skip(MaxIndividualReads))
+        {
+            side.AddOmitted(new SkippedFile(path, $"missing from the repository archive of {Short(side.Revision)} (export-ignore?) and over the {MaxIndividualReads} files read one by one"));
+        }
+    }
+
+    private async Task<TarballSnapshot> ArchiveAsync(RepositoryId repo, string sha, ReviewConfig config, CancellationToken cancellationToken)
     {
         byte[] bytes;
         try
@@ -253,8 +315,7 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
                 $"{repo}@{Short(sha)}: {tooLarge.Message}; check out the repository (actions/checkout with fetch-depth: 0) so ReviewBot reads it locally.", e);
         }
 
-        using var stream = new MemoryStream(bytes, writable: false);
-        return await TarballSnapshot.ReadAsync(stream, sha, config.Limits.MaxFileBytes, _options.MaxSnapshotBytes, cancellationToken).ConfigureAwait(false);
+        return await TarballSnapshot.OpenAsync(bytes, sha, config.Limits.MaxFileBytes, _options.MaxSnapshotBytes, cancellationToken).ConfigureAwait(false);
     }
 
     private static ResponseTooLargeException? FindTooLarge(Exception? e)
@@ -279,12 +340,16 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
         _ => ChangeKind.Modified, // "modified", "changed" (mode or type only), "unchanged"
     };
 
-    private static string NoPatchReason(PullRequestFile file) =>
+    /// <summary>
+    /// A listed file without a patch. Only a diff too large for the API is a text file left unread; GitHub's own
+    /// "binary" call (no patch, no changed lines) is checked against the content once the snapshots are read.
+    /// </summary>
+    private static SkippedFile NoPatch(PullRequestFile file) =>
         file.Changes > 0
-            ? $"diff too large for the GitHub API ({file.Changes:N0} changed lines); not reviewed"
+            ? new SkippedFile(file.FileName, $"diff too large for the GitHub API ({file.Changes:N0} changed lines); not reviewed")
             : file.Status is "renamed" or "copied" or "changed"
-                ? "no textual change (renamed, copied or mode change only)"
-                : "binary file";
+                ? new SkippedFile(file.FileName, "no textual change (renamed, copied or mode change only)") { Kind = SkipKind.NoContentChange }
+                : new SkippedFile(file.FileName, "binary file") { Kind = SkipKind.Binary };
 
     private static string? TrimPullUrl(string? pullUrl)
     {

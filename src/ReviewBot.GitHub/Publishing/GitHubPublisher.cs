@@ -29,6 +29,8 @@ public sealed class GitHubPublisher
     private long? _checkRunId;
     private string? _checkRunUrl;
     private bool _checkForbidden;
+    private TimeSpan _rateLimitWaited;
+    private string? _identity;
     private DateTimeOffset _lastProgress;
     private string _title = "Reviewing";
 
@@ -40,7 +42,15 @@ public sealed class GitHubPublisher
         _headSha = headSha;
         _options = options ?? new GitHubPublisherOptions();
         _time = api.Options.TimeProvider;
+        _identity = _options.CommentAuthorLogin;
     }
+
+    /// <summary>
+    /// The login our comments are authored by, once known: <see cref="GitHubPublisherOptions.CommentAuthorLogin"/>,
+    /// else <c>&lt;app-slug&gt;[bot]</c> of the App that owns the check run this token created, else
+    /// <see cref="GitHubPublisherOptions.AssumedCommentAuthorLogin"/>. Null: unknown, so no existing comment is touched.
+    /// </summary>
+    public string? CommentAuthorLogin => _identity ?? _options.AssumedCommentAuthorLogin;
 
     /// <summary>The check run id once created.</summary>
     public long? CheckRunId => _checkRunId;
@@ -58,7 +68,8 @@ public sealed class GitHubPublisher
         cancellationToken = CancellationToken.None;
         try
         {
-            var run = await _api.CallAsync(
+            var run = await WriteAsync(
+                "creating the check run",
                 c => c.Check.Run.Create(_repository.Owner, _repository.Name, new NewCheckRun(_options.CheckName, _headSha)
                 {
                     Status = CheckStatus.InProgress,
@@ -70,6 +81,7 @@ public sealed class GitHubPublisher
             _checkRunId = run.Id;
             _checkRunUrl = run.HtmlUrl;
             _lastProgress = now;
+            LearnIdentity(run);
         }
         catch (Exception e) when (Failed(e, cancellationToken))
         {
@@ -93,6 +105,7 @@ public sealed class GitHubPublisher
         _lastProgress = now;
         try
         {
+            // Not waited out when rate limited: progress is a courtesy and must not hold the review up.
             await _api.CallAsync(
                 c => c.Check.Run.Update(_repository.Owner, _repository.Name, id, new CheckRunUpdate
                 {
@@ -202,7 +215,8 @@ public sealed class GitHubPublisher
         {
             try
             {
-                await _api.CallAsync(
+                await WriteAsync(
+                    "adding check annotations",
                     c => c.Check.Run.Update(_repository.Owner, _repository.Name, _checkRunId!.Value, new CheckRunUpdate
                     {
                         Output = Output(request, text, batch),
@@ -223,7 +237,8 @@ public sealed class GitHubPublisher
             _problems.Add($"{rejectedCount} check annotations were rejected by GitHub: {string.Join("; ", rejected.Distinct())}.");
             try
             {
-                await _api.CallAsync(
+                await WriteAsync(
+                    "updating the check run",
                     c => c.Check.Run.Update(_repository.Owner, _repository.Name, _checkRunId!.Value, new CheckRunUpdate
                     {
                         Output = Output(request, ClipNote(text, note), []),
@@ -272,7 +287,8 @@ public sealed class GitHubPublisher
             CheckRun run;
             if (_checkRunId is { } id)
             {
-                run = await _api.CallAsync(
+                run = await WriteAsync(
+                    "completing the check run",
                     c => c.Check.Run.Update(_repository.Owner, _repository.Name, id, new CheckRunUpdate
                     {
                         Status = CheckStatus.Completed,
@@ -284,7 +300,8 @@ public sealed class GitHubPublisher
             }
             else
             {
-                run = await _api.CallAsync(
+                run = await WriteAsync(
+                    "creating the check run",
                     c => c.Check.Run.Create(_repository.Owner, _repository.Name, new NewCheckRun(_options.CheckName, _headSha)
                     {
                         Status = CheckStatus.Completed,
@@ -298,6 +315,7 @@ public sealed class GitHubPublisher
                 _checkRunUrl = run.HtmlUrl;
             }
 
+            LearnIdentity(run);
             return run;
         }
         catch (Exception e) when (Failed(e, cancellationToken))
@@ -308,6 +326,10 @@ public sealed class GitHubPublisher
             {
                 _checkForbidden = true;
                 LastError += " (the token needs 'checks: write')";
+            }
+            else if (RateLimitWait(e) is not null)
+            {
+                LastError += " (GitHub's rate limit; ReviewBot waited as long as this run allows)";
             }
 
             return null;
@@ -355,7 +377,7 @@ public sealed class GitHubPublisher
             }
 
             var ours = comments
-                .Where(c => c.Body is not null && c.Body.Contains(CommentMarker.Value, StringComparison.Ordinal) && IsOurs(c.User))
+                .Where(c => IsOurs(c, CommentAuthorLogin))
                 .OrderBy(c => c.CreatedAt)
                 .ThenBy(c => c.Id)
                 .ToList();
@@ -366,8 +388,11 @@ public sealed class GitHubPublisher
                 IssueComment kept;
                 if (ours.Count == 0)
                 {
-                    kept = await _api.CallAsync(c => c.Issue.Comment.Create(_repository.Owner, _repository.Name, _number, body), cancellationToken).ConfigureAwait(false);
+                    kept = await WriteAsync("creating the comment", c => c.Issue.Comment.Create(_repository.Owner, _repository.Name, _number, body), cancellationToken).ConfigureAwait(false);
                     action = CommentAction.Created;
+
+                    // The author of what we just wrote is our identity for the rest of this run.
+                    _identity ??= kept.User?.Login;
                 }
                 else
                 {
@@ -375,7 +400,7 @@ public sealed class GitHubPublisher
                     action = CommentAction.Unchanged;
                     if (!string.Equals(kept.Body, body, StringComparison.Ordinal))
                     {
-                        kept = await _api.CallAsync(c => c.Issue.Comment.Update(_repository.Owner, _repository.Name, ours[0].Id, body), cancellationToken).ConfigureAwait(false);
+                        kept = await WriteAsync("editing the comment", c => c.Issue.Comment.Update(_repository.Owner, _repository.Name, ours[0].Id, body), cancellationToken).ConfigureAwait(false);
                         action = CommentAction.Updated;
                     }
 
@@ -383,7 +408,11 @@ public sealed class GitHubPublisher
                     {
                         try
                         {
-                            await _api.CallAsync(c => c.Issue.Comment.Delete(_repository.Owner, _repository.Name, duplicate.Id), cancellationToken).ConfigureAwait(false);
+                            await WriteAsync("deleting a duplicate comment", async c =>
+                            {
+                                await c.Issue.Comment.Delete(_repository.Owner, _repository.Name, duplicate.Id).ConfigureAwait(false);
+                                return true;
+                            }, cancellationToken).ConfigureAwait(false);
                             deleted++;
                         }
                         catch (Exception e) when (Failed(e, cancellationToken))
@@ -422,12 +451,53 @@ public sealed class GitHubPublisher
         return (CommentAction.NotWritten, null, null, 0);
     }
 
-    private bool IsOurs(User? user) =>
-        user is not null
-        && ((user.Type is AccountType.Bot)
-            || (_options.CommentAuthorLogin is { } login && string.Equals(user.Login, login, StringComparison.OrdinalIgnoreCase)));
+    /// <summary>
+    /// A comment is ours only when it starts with the marker and its author is our own identity: any other account, a bot quoting the marker
+    /// (a title linter, another workflow's <c>github-actions[bot]</c> under another identity) included, is never
+    /// edited or deleted. With no identity known, nothing existing is ours.
+    /// </summary>
+    /// <remarks>
+    /// Our comment starts with the marker. A comment by the same account that merely quotes it further down (another
+    /// workflow posting as <c>github-actions[bot]</c> that echoes the pull request's title) is not ours either.
+    /// </remarks>
+    internal static bool IsOurs(IssueComment comment, string? identity) =>
+        comment.Body is { } body && body.StartsWith(CommentMarker.Value, StringComparison.Ordinal)
+        && comment.User?.Login is { } login && identity is not null && string.Equals(login, identity, StringComparison.OrdinalIgnoreCase);
 
-    private static bool IsForbidden(Exception e) => e is ApiException { StatusCode: HttpStatusCode.Forbidden };
+    /// <summary>Comments written with an App's token (GITHUB_TOKEN is the <c>github-actions</c> App's) are authored by <c>&lt;slug&gt;[bot]</c>.</summary>
+    private void LearnIdentity(CheckRun run)
+    {
+        if (_identity is null && run.App?.Slug is { Length: > 0 } slug)
+        {
+            _identity = slug + "[bot]";
+        }
+    }
+
+    /// <summary>
+    /// One write to GitHub. A secondary rate limit (403/429 with <c>Retry-After</c> or a rate-limit message) means
+    /// GitHub did not process the request, so it is waited out (within <see cref="GitHubOptions.MaxRetryDelay"/> per
+    /// wait and <see cref="GitHubOptions.MaxTotalRetryDelay"/> for the whole publication) and sent again.
+    /// </summary>
+    private async Task<T> WriteAsync<T>(string what, Func<GitHubClient, Task<T>> call, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _api.CallAsync(call, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (Failed(e, cancellationToken) && RateLimitWait(e) is { } wait && attempt <= _api.Options.MaxRetries
+                && wait <= _api.Options.MaxRetryDelay && _rateLimitWaited + wait <= _api.Options.MaxTotalRetryDelay)
+            {
+                _api.Options.Log?.Invoke($"GitHub API: rate limited while {what} ({Describe(e)}); retry {attempt} of {_api.Options.MaxRetries} in {wait.TotalSeconds:0.#}s");
+                _rateLimitWaited += wait;
+                await Task.Delay(wait, _time, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>A 403 that is a missing permission, not a rate limit.</summary>
+    private static bool IsForbidden(Exception e) => e is ApiException { StatusCode: HttpStatusCode.Forbidden } && RateLimitWait(e) is null;
 
     /// <summary>
     /// Any failure of a GitHub call except the caller's own cancellation: API errors, dropped connections, request

@@ -1,4 +1,5 @@
 using ReviewBot.Core.Agents;
+using ReviewBot.Core.Changes;
 using ReviewBot.Core.Configuration;
 using ReviewBot.Core.Findings;
 using ReviewBot.Core.Reports;
@@ -39,11 +40,11 @@ internal sealed class FanInCollector
     public AgentResult? this[int index] => Volatile.Read(ref _results[index]);
 
     /// <summary>All results in declaration order, the merged findings and the verdict.</summary>
-    public (IReadOnlyList<AgentResult> Agents, IReadOnlyList<Finding> Findings, Verdict Verdict) Complete(ReviewConfig config)
+    public (IReadOnlyList<AgentResult> Agents, IReadOnlyList<Finding> Findings, Verdict Verdict) Complete(ReviewConfig config, IReadOnlyList<SkippedFile> sourceSkipped)
     {
         var agents = _results.Select((r, i) => r ?? throw new InvalidOperationException($"Agent #{i} has no result.")).ToList();
         var findings = FindingMerger.Merge(agents);
-        return (agents, findings, Verdict.Decide(agents, findings, config));
+        return (agents, findings, Verdict.Decide(agents, findings, config, sourceSkipped));
     }
 }
 

@@ -1,4 +1,5 @@
 using ReviewBot.Core.Agents;
+using ReviewBot.Core.Changes;
 
 namespace ReviewBot.Orchestration.Policies;
 
@@ -32,9 +33,15 @@ internal static class PolicyDecision
     public static (AgentStatus Status, string? Reason) Conclude(AttemptOutcome outcome) => outcome.End switch
     {
         AttemptEnd.Completed when outcome.Output?.DegradedReason is { } degraded => (AgentStatus.Degraded, degraded),
+        AttemptEnd.Completed when Unanalysed(outcome.Output) is > 0 and var n =>
+            (AgentStatus.Degraded, n == 1 ? "could not analyse 1 file" : $"could not analyse {n} files"),
         AttemptEnd.Completed => (AgentStatus.Completed, null),
         AttemptEnd.TimedOut => (AgentStatus.TimedOut, outcome.Reason),
         AttemptEnd.Cancelled => (AgentStatus.Failed, "cancelled"),
         _ => (AgentStatus.Failed, outcome.Reason),
     };
+
+    /// <summary>Files the agent itself could not analyse (LLM-only gaps excepted): a completed agent with such files degrades visibly.</summary>
+    private static int Unanalysed(AgentOutput? output) =>
+        output?.NotAnalysed.Where(s => s.Kind == SkipKind.NotAnalysed).Select(s => s.File).Distinct(StringComparer.Ordinal).Count() ?? 0;
 }

@@ -6,15 +6,20 @@ namespace ReviewBot.Orchestration.RateLimiting;
 internal sealed class RateLimiterRegistry
 {
     private readonly ConcurrentDictionary<string, DeploymentRateLimiter> _limiters = new(StringComparer.Ordinal);
-    private readonly RateLimitOptions _options;
+    private readonly RateLimitOptions? _options;
     private readonly TimeProvider _time;
 
-    public RateLimiterRegistry(RateLimitOptions options, TimeProvider time)
+    /// <param name="options">The limits of every deployment; null: each deployment takes the limits of the first run that uses it.</param>
+    /// <param name="time">The clock of the buckets.</param>
+    public RateLimiterRegistry(RateLimitOptions? options, TimeProvider time)
     {
         _options = options;
         _time = time;
     }
 
-    public DeploymentRateLimiter For(string deployment) =>
-        _limiters.GetOrAdd(deployment ?? "", static (name, self) => new DeploymentRateLimiter(name, self._options, self._time), this);
+    public DeploymentRateLimiter For(string deployment, RateLimitOptions? requested = null) =>
+        _limiters.GetOrAdd(
+            deployment ?? "",
+            static (name, state) => new DeploymentRateLimiter(name, state.Self._options ?? state.Requested ?? new RateLimitOptions(), state.Self._time),
+            (Self: this, Requested: requested));
 }

@@ -52,11 +52,15 @@ internal static class ReportSections
                 1 => $"The required agent {unfinished[0]}",
                 _ => $"The required agents {string.Join(" and ", unfinished)}",
             };
-            sentence = $"{who} did not finish, so this change has not been fully reviewed";
+            sentence = unfinished.Count == 0 && report.Coverage.Unanalysed.Count > 0
+                ? $"A required agent could not analyse {MarkdownText.Count(report.Coverage.Unanalysed.Select(u => u.File).Distinct(StringComparer.Ordinal).Count(), "changed file")} it must see, so this change has not been fully reviewed"
+                : $"{who} did not finish, so this change has not been fully reviewed";
             sentence += blocking > 0 ? $", and {MarkdownText.Count(blocking, "finding")} already {(blocking == 1 ? "blocks" : "block")} it." : ".";
             sentence += report.Conclusion == Conclusion.Success
                 ? " The check passes anyway because this repository sets `on_incomplete: pass`."
-                : " Re-run the check to try again; the reason is in the table below.";
+                : unfinished.Count == 0 && report.Coverage.Unanalysed.Count > 0
+                    ? " The files and reasons are listed under *Not analysed*."
+                    : " Re-run the check to try again; the reason is in the table below.";
         }
         else if (blocking > 0)
         {
@@ -99,9 +103,12 @@ internal static class ReportSections
             return "No agents ran.\n\n";
         }
 
+        // A column that is empty for every agent (no tokens in a rules-only run, no reasons when all went well) is noise.
+        var withTokens = report.Agents.Any(a => a.PromptTokens + a.CompletionTokens > 0);
+        var withReason = report.Agents.Any(a => !string.IsNullOrWhiteSpace(a.Reason));
         var table = new StringBuilder();
-        table.Append("| Agent | Lane | Status | Time | Findings | Tokens | Reason |\n");
-        table.Append("|:--|:--|:--|--:|--:|--:|:--|\n");
+        table.Append("| Agent | Lane | Status | Time | Findings |").Append(withTokens ? " Tokens |" : "").Append(withReason ? " Reason |" : "").Append('\n');
+        table.Append("|:--|:--|:--|--:|--:|").Append(withTokens ? "--:|" : "").Append(withReason ? ":--|" : "").Append('\n');
         foreach (var agent in report.Agents)
         {
             var tokens = agent.PromptTokens + agent.CompletionTokens == 0
@@ -117,10 +124,18 @@ internal static class ReportSections
                 .Append(" | ").Append(MarkdownText.Text(agent.Lane, inTable: true))
                 .Append(" | ").Append(status)
                 .Append(" | ").Append(agent.DurationMs == 0 && agent.Status is "skipped" or "shed" ? "–" : MarkdownText.Duration(agent.DurationMs))
-                .Append(" | ").Append(MarkdownText.Number(agent.FindingCount))
-                .Append(" | ").Append(tokens)
-                .Append(" | ").Append(MarkdownText.Text(agent.Reason, 300, inTable: true))
-                .Append(" |\n");
+                .Append(" | ").Append(MarkdownText.Number(agent.FindingCount));
+            if (withTokens)
+            {
+                table.Append(" | ").Append(tokens);
+            }
+
+            if (withReason)
+            {
+                table.Append(" | ").Append(MarkdownText.Text(agent.Reason, 300, inTable: true));
+            }
+
+            table.Append(" |\n");
         }
 
         return table.Append('\n').ToString();
@@ -301,7 +316,8 @@ internal static class ReportSections
                     continue;
                 }
 
-                if (!string.IsNullOrWhiteSpace(note))
+                // The coverage line already says "LLM: none, deterministic rules only"; the same per agent is noise.
+                if (!string.IsNullOrWhiteSpace(note) && !(IsRulesOnlyNote(note) && IsRulesOnly(report.Budget)))
                 {
                     var normalized = MarkdownText.Normalize(note);
                     if (bullets.FirstOrDefault(b => b.Note == normalized) is { Agents: { } agents })
@@ -325,9 +341,14 @@ internal static class ReportSections
         return text.ToString();
     }
 
+    private static bool IsRulesOnlyNote(string note) => note.StartsWith("rules only (no LLM", StringComparison.OrdinalIgnoreCase);
+
+    private static bool IsRulesOnly(BudgetReport budget) =>
+        string.Equals(budget.Llm, "none", StringComparison.OrdinalIgnoreCase) || string.IsNullOrWhiteSpace(budget.Llm);
+
     public static int GraphCount(ReviewReport report) => report.Agents.Sum(a => a.Notes.Count(n => MermaidBlock(n) is not null));
 
-    public static int NoteCount(ReviewReport report) => report.Agents.Sum(a => a.Notes.Count(n => !string.IsNullOrWhiteSpace(n)));
+    public static int NoteCount(ReviewReport report) => report.Agents.Sum(a => a.Notes.Count(n => !string.IsNullOrWhiteSpace(n) && !(IsRulesOnlyNote(n) && IsRulesOnly(report.Budget))));
 
     /// <summary>
     /// A note that is exactly one fenced <c>mermaid</c> block, re-fenced by us; null for anything else.

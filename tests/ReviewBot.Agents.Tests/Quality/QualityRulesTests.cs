@@ -82,12 +82,44 @@ public sealed class QualityRulesTests
     }
 
     [Fact]
-    public async Task MissingPrimaryKeyTest_NewModelWithoutTests_Medium()
+    public async Task MissingPrimaryKeyTest_NewModelWithoutTestsDocsAgentOff_Medium()
+    {
+        var config = Core.Configuration.ConfigLoader.Parse("agents:\n  docs: false\n", ".github/reviewbot.yml");
+        var result = await Review.RunAsync(Review.Shop(("models/marts/fct_refunds.sql", "select payment_id, amount from {{ ref('stg_payments') }} where amount < 0\n")), config);
+
+        var finding = result.Single("missing-primary-key-test");
+        Assert.Contains("Add `unique` and `not_null` tests on `payment_id` in a new properties YAML entry for the model", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingPrimaryKeyTest_NewModelWithoutPropertiesEntry_OneFindingAsksForTheEntryAndItsKeyTests()
     {
         var result = await Review.RunAsync(("models/marts/fct_refunds.sql", "select payment_id, amount from {{ ref('stg_payments') }} where amount < 0\n"));
 
-        var finding = result.Single("missing-primary-key-test");
-        Assert.Contains("`payment_id`", finding.Message, StringComparison.Ordinal);
+        result.None("missing-primary-key-test");
+        Assert.Contains("`unique` and `not_null` tests on `payment_id`", result.Single("model-undocumented").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingPrimaryKeyTest_UniqueOnlyOrPackageUniqueTest_CountsAsAGrainTest()
+    {
+        var yaml = Review.Fixture("shop")["models/marts/_marts__models.yml"]
+            + "  - name: fct_refunds\n    description: Refunds.\n    columns:\n      - name: payment_id\n        description: Key.\n        data_tests:\n          - dbt_expectations.expect_column_values_to_be_unique\n";
+        var result = await Review.RunAsync(("models/marts/fct_refunds.sql", "select payment_id, amount from {{ ref('stg_payments') }} where amount < 0\n"), ("models/marts/_marts__models.yml", yaml));
+
+        result.None("missing-primary-key-test");
+    }
+
+    [Fact]
+    public async Task MissingPrimaryKeyTest_EntryWithoutKeyTests_MessageIsOneGrammaticalSentence()
+    {
+        var yaml = Review.Fixture("shop")["models/marts/_marts__models.yml"]
+            + "  - name: fct_refunds\n    description: Refunds.\n    columns:\n      - name: payment_id\n        description: Key.\n";
+        var result = await Review.RunAsync(("models/marts/fct_refunds.sql", "select payment_id, amount from {{ ref('stg_payments') }} where amount < 0\n"), ("models/marts/_marts__models.yml", yaml));
+
+        var message = result.Single("missing-primary-key-test").Message;
+        Assert.Contains("Add `unique` and `not_null` tests on `payment_id` in `models/marts/_marts__models.yml`", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("In `", message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -163,6 +163,29 @@ public sealed class GitHubReviewEndToEndTests : IDisposable
         Assert.Empty(_github.Comments);
     }
 
+    [Fact]
+    public async Task Deliver_OtherBotsCommentsCarryTheMarker_OnlyTheAppsOwnCommentIsEditedNoneDeleted()
+    {
+        _github.AppSlug = "reviewbot-acme";
+        var workflow = _github.AddComment(CommentMarker.Value + "\nposted by a workflow", login: "github-actions[bot]", createdAt: DateTimeOffset.Parse("2026-01-01T08:00:00Z"));
+        var linter = _github.AddComment(CommentMarker.Value + "\ntitle linter", login: "title-linter[bot]", createdAt: DateTimeOffset.Parse("2026-01-01T09:00:00Z"));
+        var ours = _github.AddComment(CommentMarker.Value + "\nold result", login: "reviewbot-acme[bot]", createdAt: DateTimeOffset.Parse("2026-01-01T10:00:00Z"));
+        await using var server = await StartAsync();
+
+        using var opened = await server.SendAsync("pull_request", Fixtures.Bytes("pull_request/opened.payload.json"));
+        await WaitForReviewAsync(server);
+        using var rerun = await server.SendAsync("check_run", CheckRunRerequested());
+        await WaitForReviewAsync(server, second: true);
+
+        Assert.Equal(3, _github.Comments.Count);
+        Assert.Equal(workflow.Body, _github.Comments.Single(c => c.Id == workflow.Id).Body);
+        Assert.Equal(linter.Body, _github.Comments.Single(c => c.Id == linter.Id).Body);
+        Assert.Contains("secret-in-code", _github.Comments.Single(c => c.Id == ours.Id).Body, StringComparison.Ordinal);
+        Assert.Equal(0, _github.Requests.Count(r => r.Method == "DELETE"));
+        var identity = Assert.Single(_github.Requests, r => r.Method == "GET" && r.Path == "/app");
+        AssertAppJwt(identity.Headers["Authorization"]);
+    }
+
     public void Dispose() => _github.Dispose();
 
     private Task<TestServer> StartAsync() => TestServer.StartAsync(TestServer.Environment(_github.ApiUrl), realReviewer: true);

@@ -40,7 +40,7 @@ internal sealed class ActionHarness : IDisposable
     private readonly string _dir;
     private readonly TempGitRepo _repo;
 
-    private ActionHarness(string payload, bool withFinding, int extraFiles, string config)
+    private ActionHarness(string payload, bool withFinding, int extraFiles, string config, Action<string>? editHead)
     {
         _dir = Path.Combine(Path.GetTempPath(), "reviewbot-action", Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(_dir);
@@ -57,6 +57,7 @@ internal sealed class ActionHarness : IDisposable
             _repo.WriteFile($"models/generated/m{i:000}.sql", $"select {i} as n\n");
         }
 
+        editHead?.Invoke(_repo.Root);
         HeadSha = _repo.Commit("head");
 
         GitHub = new FakeGitHub(payload: payload.StartsWith("pull_request/", StringComparison.Ordinal) ? payload : "pull_request/opened.payload.json");
@@ -120,8 +121,9 @@ internal sealed class ActionHarness : IDisposable
         return this;
     }
 
-    public static ActionHarness Create(string payload = "pull_request/opened.payload.json", bool withFinding = true, int extraFiles = 0, string config = Config) =>
-        new(payload, withFinding, extraFiles, config);
+    /// <param name="editHead">Changes the checkout before the head commit (e.g. commits a symbolic link).</param>
+    public static ActionHarness Create(string payload = "pull_request/opened.payload.json", bool withFinding = true, int extraFiles = 0, string config = Config, Action<string>? editHead = null) =>
+        new(payload, withFinding, extraFiles, config, editHead);
 
     public async Task<ActionResult> RunAsync()
     {

@@ -141,6 +141,28 @@ public sealed class GitChangeSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task FromRangeAsync_BareRepositoryWithPullRef_ReviewsThePullRequestAgainstItsMergeBase()
+    {
+        _repo.WriteFile("models/orders.sql", "select 1\n");
+        var mergeBase = _repo.Commit("base");
+        _repo.Branch("feature", checkout: true);
+        _repo.WriteFile("models/orders.sql", "select 2\n");
+        var feature = _repo.Commit("feature");
+        _repo.Checkout("main");
+        var bare = Path.Combine(Path.GetTempPath(), "rb-bare-" + Guid.NewGuid().ToString("N"));
+        _cleanup.Add(bare);
+        _repo.Run("clone", "--bare", "--quiet", _repo.Root, bare);
+        _repo.Run("--git-dir", bare, "update-ref", "refs/pull/7/head", feature);
+
+        var change = await GitChangeSource.FromRangeAsync(bare, "main", "refs/pull/7/head", CancellationToken.None);
+
+        Assert.Equal("models/orders.sql", Assert.Single(change.Files).Path);
+        Assert.Equal(mergeBase, change.Base.Revision);
+        var head = await change.Head.ReadFilesAsync(["models/orders.sql"], CancellationToken.None);
+        Assert.Equal("select 2\n", head["models/orders.sql"]);
+    }
+
+    [Fact]
     public async Task FromRangeAsync_MissingRepositoryPath_ThrowsNamingThePath()
     {
         var missing = Path.Combine(Path.GetTempPath(), "reviewbot-tests", "does-not-exist-" + Guid.NewGuid().ToString("N"));
@@ -253,8 +275,8 @@ public sealed class GitChangeSourceTests : IDisposable
     {
         _repo.WriteFile("text.sql", "\uFEFFselect 1\n");
         _repo.WriteFile("bin.dat", [65, 0, 66]);
-        _repo.WriteFile("big.sql", new string('x', GitSnapshot.MaxFileBytes + 1));
-        _repo.WriteFile("exactly-limit.sql", new string('y', GitSnapshot.MaxFileBytes));
+        _repo.WriteFile("big.sql", new string('x', GitSnapshot.DefaultMaxFileBytes + 1));
+        _repo.WriteFile("exactly-limit.sql", new string('y', GitSnapshot.DefaultMaxFileBytes));
         _repo.WriteFile("latin1.sql", [0x63, 0x61, 0x66, 0xE9]);
         if (!OperatingSystem.IsWindows())
         {
@@ -272,7 +294,7 @@ public sealed class GitChangeSourceTests : IDisposable
         Assert.Equal(["exactly-limit.sql", "latin1.sql", "text.sql"], read.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("select 1\n", read["text.sql"]);
         Assert.Equal("caf\uFFFD", read["latin1.sql"]);
-        Assert.Equal(GitSnapshot.MaxFileBytes, read["exactly-limit.sql"].Length);
+        Assert.Equal(GitSnapshot.DefaultMaxFileBytes, read["exactly-limit.sql"].Length);
     }
 
     [Fact]

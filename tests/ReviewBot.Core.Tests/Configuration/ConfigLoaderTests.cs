@@ -14,6 +14,7 @@ public sealed class ConfigLoaderTests
         # Every key the loader knows.
         fail_on: medium
         on_incomplete: pass
+        on_unanalysed: warn
         max_parallel: 8
         review_drafts: true
         budget:
@@ -79,6 +80,7 @@ public sealed class ConfigLoaderTests
         var config = ConfigLoader.Parse(FullConfig, Source);
 
         Assert.Equal((Severity.Medium, IncompleteOutcome.Pass, 8, true), (config.FailOn, config.OnIncomplete, config.MaxParallel, config.ReviewDrafts));
+        Assert.Equal(UnanalysedOutcome.Warn, config.OnUnanalysed);
         Assert.Equal((150_000, 2.5m, 0.3, 0.005m, 0.015m), (config.Budget.Tokens, config.Budget.Usd, config.Budget.CriticalReserve, config.Budget.UsdPer1kPromptTokens, config.Budget.UsdPer1kCompletionTokens));
         Assert.Equal(LlmProvider.AzureOpenAI, config.Llm.Provider);
         Assert.Equal(("https://contoso.openai.azure.com/", "gpt-4o-mini", "2024-10-21", true), (config.Llm.Endpoint, config.Llm.Deployment, config.Llm.ApiVersion, config.Llm.CanBlock));
@@ -126,6 +128,7 @@ public sealed class ConfigLoaderTests
 
         Assert.Equal(Severity.High, config.FailOn);
         Assert.Equal(IncompleteOutcome.Fail, config.OnIncomplete);
+        Assert.Equal(UnanalysedOutcome.Fail, config.OnUnanalysed);
         Assert.Equal(4, config.MaxParallel);
         Assert.Empty(config.Agents);
         Assert.Equal(LlmProvider.None, config.Llm.Provider);

@@ -120,6 +120,15 @@ public sealed class FakeGitHub : IDisposable
 
     public List<FakeFault> Faults { get; } = [];
 
+    /// <summary>
+    /// The App the token belongs to: check runs it creates carry this slug, comments it writes are by
+    /// <c>&lt;slug&gt;[bot]</c>, and GET /app (with a JWT) answers it. Default <c>github-actions</c> (GITHUB_TOKEN).
+    /// </summary>
+    public string AppSlug { get; set; } = "github-actions";
+
+    /// <summary>Paths left out of tarballs (as <c>export-ignore</c> in <c>.gitattributes</c> does) but still served by the contents API.</summary>
+    public HashSet<string> ExportIgnored { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The token POST /app/installations/{id}/access_tokens hands out (GitHub App mode).</summary>
     public string InstallationToken { get; set; } = "ghs_fakeInstallationToken0123456789";
 
@@ -292,6 +301,11 @@ public sealed class FakeGitHub : IDisposable
                 }.ToJsonString());
             }
 
+            if (local == "/app" && method == "GET")
+            {
+                return Json(200, AppJson().ToJsonString());
+            }
+
             return local == "/user" && method == "GET"
                 ? Json(200, """{"login":"reviewbot-user","id":1,"type":"User"}""")
                 : Json(404, """{"message":"Not Found"}""");
@@ -343,7 +357,7 @@ public sealed class FakeGitHub : IDisposable
             case "GET" when rest == issueComments:
                 return Page(_comments.Select(CommentJson).Cast<JsonNode>().ToList(), query, fullPath);
             case "POST" when rest == issueComments:
-                var created = new FakeComment(++_nextId, JsonNode.Parse(body)!["body"]!.GetValue<string>(), "github-actions[bot]", "Bot", DateTimeOffset.UtcNow);
+                var created = new FakeComment(++_nextId, JsonNode.Parse(body)!["body"]!.GetValue<string>(), AppSlug + "[bot]", "Bot", DateTimeOffset.UtcNow);
                 _comments.Add(created);
                 return Json(201, CommentJson(created).ToJsonString());
             case "PATCH" when rest.StartsWith("/issues/comments/", StringComparison.Ordinal):
@@ -375,6 +389,19 @@ public sealed class FakeGitHub : IDisposable
                 Apply(run, run["output"]?.AsObject());
                 _checkRuns[id] = run;
                 return Json(201, CheckRunJson(run));
+            }
+
+            case "GET" when Regex.IsMatch(rest, "^/commits/[0-9a-fA-F]+/check-runs$"):
+            {
+                // The check runs of a commit, filtered as GitHub filters them (check_name, status).
+                var commit = rest.Split('/')[2];
+                var runs = _checkRuns.Values
+                    .Where(r => string.Equals(r["head_sha"]?.GetValue<string>(), commit, StringComparison.OrdinalIgnoreCase))
+                    .Where(r => !query.TryGetValue("check_name", out var name) || r["name"]?.GetValue<string>() == name)
+                    .Where(r => !query.TryGetValue("status", out var status) || r["status"]?.GetValue<string>() == status)
+                    .Select(r => JsonNode.Parse(CheckRunJson(r)))
+                    .ToList();
+                return Json(200, new JsonObject { ["total_count"] = runs.Count, ["check_runs"] = new JsonArray([.. runs]) }.ToJsonString());
             }
 
             case "PATCH" when rest.StartsWith("/check-runs/", StringComparison.Ordinal):
@@ -430,9 +457,21 @@ public sealed class FakeGitHub : IDisposable
         var copy = run.DeepClone().AsObject();
         copy.Remove("annotations");
         copy["check_suite"] = null;
-        copy["app"] = null;
+        copy["app"] = AppJson();
         return copy.ToJsonString();
     }
+
+    private JsonObject AppJson() => new()
+    {
+        ["id"] = 15368,
+        ["slug"] = AppSlug,
+        ["node_id"] = "MDM6QXBwMTUzNjg=",
+        ["name"] = AppSlug == "github-actions" ? "GitHub Actions" : AppSlug,
+        ["owner"] = new JsonObject { ["login"] = "github", ["id"] = 9919, ["type"] = "Organization" },
+        ["html_url"] = $"https://github.com/apps/{AppSlug}",
+        ["created_at"] = "2018-07-30T09:30:17Z",
+        ["updated_at"] = "2019-12-10T19:04:12Z",
+    };
 
     private static JsonObject CommentJson(FakeComment c) => new()
     {
@@ -471,7 +510,8 @@ public sealed class FakeGitHub : IDisposable
             return Json(404, """{"message":"Not Found"}""");
         }
 
-        return Raw(200, BuildTarball($"{Owner}-{Name}-{sha[..Math.Min(7, sha.Length)]}", sha, tree), "application/x-gzip");
+        var archived = tree.Where(f => !ExportIgnored.Contains(f.Key)).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+        return Raw(200, BuildTarball($"{Owner}-{Name}-{sha[..Math.Min(7, sha.Length)]}", sha, archived), "application/x-gzip");
     }
 
     /// <summary>A gzip tarball shaped like GitHub's: a pax global header with the commit, one top folder.</summary>
