@@ -183,7 +183,7 @@ internal static class DocsRules
             var name = SharedContext.FileName(path);
             return path.StartsWith("tests/", StringComparison.Ordinal) || path.Contains("/tests/", StringComparison.Ordinal) || path.StartsWith("test/", StringComparison.Ordinal)
                 || path.Contains("/test/", StringComparison.Ordinal) || name.StartsWith("test_", StringComparison.Ordinal) || name.EndsWith("_test.py", StringComparison.Ordinal)
-                || name == "conftest.py";
+                || name == "conftest.py" || path.Split('/').Any(segment => segment.StartsWith("integration_test", StringComparison.Ordinal));
         }
     }
 

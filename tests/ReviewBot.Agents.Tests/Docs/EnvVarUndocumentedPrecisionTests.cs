@@ -101,6 +101,15 @@ public sealed class EnvVarUndocumentedPrecisionTests
     }
 
     [Fact]
+    public async Task EnvVar_ReadInAnIntegrationTestProfile_NoFinding()
+    {
+        var result = await Review(Monorepo(("integration_tests/ci/sample.profiles.yml", "x: 1\n")),
+            ("integration_tests/ci/sample.profiles.yml", "x: 1\nhost: \"{{ env_var('CI_WAREHOUSE_HOST') }}\"\n"));
+
+        result.None("env-var-undocumented");
+    }
+
+    [Fact]
     public async Task EnvVar_GetenvWithoutDefault_SaysNoneNotRunTimeFailureAndIsLow()
     {
         var result = await Review(Monorepo(), ("billing/billing/app.py", "import os\nREGION = os.getenv(\"BILLING_REGION\")\n"));
