@@ -198,7 +198,10 @@ public static class SharedContext
         var unparsed = headProps.Values.Where(p => p.Error is not null && changedHead.Contains(p.Path)).Select(p => new SkippedFile(p.Path, $"YAML does not parse: {p.Error}"))
             .Concat(headProjects.Where(p => p.Error is not null).Select(p => new SkippedFile(p.File, $"YAML does not parse: {p.Error}")))
             .ToList();
-        var graph = new DbtGraph(baseState, headState, files, unparsed);
+        var renderings = headProjects.Count == 0 && baseProjects.Count == 0
+            ? DbtRenderings.Empty
+            : await DbtRenderings.BuildAsync(change, headList, baseSet, files, changedHead.Where(p => IsRenderable(p, headProjects)), changedBase.Where(p => IsRenderable(p, baseProjects)), ct).ConfigureAwait(false);
+        var graph = new DbtGraph(baseState, headState, files, unparsed) { Renderings = renderings };
 
         // 5. SQL and pipeline facts of the changed files, computed now so agents only read them.
         var sql = new SqlFactsIndex(files);
@@ -229,6 +232,9 @@ public static class SharedContext
 
         return (graph, sql, pipeline);
     }
+
+    private static bool IsRenderable(string path, IReadOnlyList<DbtProject> projects) =>
+        path.EndsWith(".sql", StringComparison.OrdinalIgnoreCase) && DbtStateBuilder.Classify(path, projects).Role is DbtFileRole.Model or DbtFileRole.Snapshot;
 
     /// <summary>A cheap line scan of a properties file: does it declare sources/exposures or name an interesting node?</summary>
     private static bool MayMatter(string yaml, HashSet<string> names)

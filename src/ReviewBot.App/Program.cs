@@ -15,6 +15,11 @@ catch (AppSettingsException e)
     await Console.Error.WriteLineAsync("reviewbot-app: error: " + e.Message).ConfigureAwait(false);
     return 2;
 }
+catch (Exception e) when (e is not OperationCanceledException)
+{
+    await Console.Error.WriteLineAsync("reviewbot-app: error: the server could not be set up: " + StartupFailure.Describe(e)).ConfigureAwait(false);
+    return 2;
+}
 
 // Every start-up failure (a port already in use, an address that cannot be bound, a bad --urls) is one line and exit 2,
 // as for bad settings: an operator reads the reason, not a stack trace.

@@ -41,4 +41,10 @@ public sealed class GitHubOptions
 
     /// <summary>Receives one line per retry or notable event (the host prints it). Default: nothing.</summary>
     public Action<string>? Log { get; init; }
+
+    /// <summary>
+    /// Called once per request that ends in an error answer (400 or above, after any retries) or without an
+    /// answer, with one line: method, path, status or reason. The host names it when the run fails. Default: none.
+    /// </summary>
+    public Action<string>? FailedRequest { get; init; }
 }

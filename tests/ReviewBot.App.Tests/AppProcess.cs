@@ -53,15 +53,22 @@ internal sealed class AppProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts the App on <paramref name="port"/> (0: a free one). <paramref name="executable"/>: a published apphost.</summary>
-    public static AppProcess Start(int port = 0, string? executable = null, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <summary>
+    /// Starts the App on <paramref name="port"/> (0: a free one). <paramref name="executable"/>: a published apphost.
+    /// <paramref name="urlsFromEnvironment"/>: no <c>--urls</c>, <c>ASPNETCORE_URLS</c> instead (as the image runs it).
+    /// </summary>
+    public static AppProcess Start(int port = 0, string? executable = null, IReadOnlyDictionary<string, string?>? environment = null, bool urlsFromEnvironment = false)
     {
         port = port == 0 ? FreePort() : port;
         var start = executable is null
             ? new ProcessStartInfo("dotnet") { ArgumentList = { Path.Combine(AppContext.BaseDirectory, "ReviewBot.App.dll") } }
             : new ProcessStartInfo(executable);
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        if (!urlsFromEnvironment)
+        {
+            start.ArgumentList.Add("--urls");
+            start.ArgumentList.Add($"http://127.0.0.1:{port}");
+        }
+
         start.RedirectStandardError = true;
         start.RedirectStandardOutput = true;
         start.UseShellExecute = false;
@@ -73,6 +80,11 @@ internal sealed class AppProcess : IAsyncDisposable
         foreach (var (key, value) in environment ?? TestServer.Environment())
         {
             start.Environment[key] = value;
+        }
+
+        if (urlsFromEnvironment)
+        {
+            start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         }
 
         return new AppProcess(Process.Start(start)!, port);

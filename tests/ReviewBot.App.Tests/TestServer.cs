@@ -208,6 +208,9 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
 
     public ConcurrentQueue<(LogLevel Level, string Category, string Message)> Entries { get; } = new();
 
+    /// <summary>The entries that carry an exception (a stack trace in any console or file log).</summary>
+    public ConcurrentQueue<(LogLevel Level, string Category, string Message, Exception Exception)> WithException { get; } = new();
+
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
     /// <summary>Waits (at most 10 s) for a log message starting with <paramref name="prefix"/>.</summary>
@@ -254,7 +257,14 @@ internal sealed class CapturingLoggerProvider : ILoggerProvider
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (exception is not null)
+            {
+                owner.WithException.Enqueue((logLevel, category, formatter(state, exception), exception));
+            }
+
             owner.Add(logLevel, category, formatter(state, exception));
+        }
     }
 }

@@ -13,6 +13,7 @@ internal static class GovernanceRules
     [
         new SecretInCode(), new PiiColumnUntagged(), new PiiProtectionRemoved(), new DestructiveDdl(), new CreateOrReplaceExisting(),
         new FullRefreshEnabled(), new GrantToPublic(), new GrantsWidened(), new Rules.TestsRemoved(), new AccessWidened(),
+        .. Migrations.MigrationRule.All,
     ];
 
     internal static readonly HashSet<string> PublicGrantees = new(StringComparer.OrdinalIgnoreCase)

@@ -7,9 +7,6 @@ namespace ReviewBot.Agents.Quality;
 /// <summary>Python pipeline smells (Dagster, Airflow, scripts) that cause silent failures or injection.</summary>
 internal static partial class PythonRules
 {
-    [GeneratedRegex("""\.(?:execute|executemany|sql|read_sql|read_sql_query|query|run_query)\s*\(\s*(?:f["']|["'][^"']*\b(?:select|insert|update|delete|merge|from|where)\b[^"']*["']\s*(?:%|\.format\s*\(|\+))""", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex FormattedSql();
-
     [GeneratedRegex("""^\s*except\s*(?:(?:Exception|BaseException)\s*(?:as\s+\w+\s*)?)?:\s*(?:pass\s*)?(?:#.*)?$""", RegexOptions.CultureInvariant)]
     private static partial Regex BroadExcept();
 
@@ -19,20 +16,26 @@ internal static partial class PythonRules
 
         public override Severity DefaultSeverity => Severity.High;
 
-        public override string Rationale => "SQL assembled with f-strings or format() is open to injection and breaks on quotes in data.";
+        public override string Rationale => "SQL assembled with f-strings, format(), % or + and run by the database is open to injection and breaks on quotes in data.";
 
         public override IEnumerable<Finding> Evaluate(RuleContext context)
         {
             foreach (var file in context.ChangedWith(".py"))
             {
-                foreach (var line in file.AddedLines)
+                var lines = context.Files.HeadLines(file.Path);
+                foreach (var sink in PythonSqlFlow.Find(lines))
                 {
-                    if (line.Text.Length < 2_000 && FormattedSql().IsMatch(line.Text))
+                    // Report when the change touches either end of the flow: the call that runs it, or the line that builds it.
+                    var line = context.IsAdded(file.Path, sink.Line) ? sink.Line : sink.BuiltLine is { } b && context.IsAdded(file.Path, b) ? b : (int?)null;
+                    if (line is null)
                     {
-                        yield return context.Report(this, file.Path, line.HeadLine, "SQL built from a formatted string",
-                            "This query is assembled with an f-string, `format()`, `%` or `+` and passed to the database. Values with quotes break it and untrusted values can inject SQL. Pass parameters separately (`execute(sql, params)` / bind variables); for identifiers, validate against an allow-list.",
-                            exactLine: true);
+                        continue;
                     }
+
+                    var where = sink.BuiltLine is { } built && built != sink.Line ? $" on line {built} and run by `{sink.Sink}(...)` on line {sink.Line}" : $" and passed to `{sink.Sink}(...)`";
+                    yield return context.Report(this, file.Path, line, "SQL built from a formatted string",
+                        $"This query is assembled with {sink.How}{where}. Values with quotes break it and untrusted values can inject SQL. Pass values as bind parameters (`execute(sql, params)`, `text(\"... :id\")` with a dict, `parameters=` on Airflow operators); for identifiers, check them against an allow-list or quote them with the driver's identifier quoting.",
+                        exactLine: true);
                 }
             }
         }

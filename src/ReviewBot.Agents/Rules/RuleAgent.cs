@@ -80,6 +80,24 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
             notes.Add($"{count} {rule} finding{(count == 1 ? "" : "s")} on {glob} suppressed by exception: {reason}");
         }
 
+        // Like unparsed YAML, render coverage is reported once, by the quality agent (whose rules read model SQL).
+        foreach (var file in Descriptor.Name == AgentName.Quality ? rules.Changed : [])
+        {
+            if (!settings.Paths.Matches(file.Path) || !graph.Renderings.Head.TryGetValue(file.Path, out var rendered))
+            {
+                continue;
+            }
+
+            if (rendered.Status == Dbt.Rendering.RenderStatus.NotRendered)
+            {
+                rules.CouldNotAnalyse(file.Path, $"dbt model not rendered: {rendered.Reason}{(rendered.ReasonLine is { } l ? $" (line {l})" : string.Empty)}");
+            }
+            else if (rendered.Status == Dbt.Rendering.RenderStatus.Partial)
+            {
+                rules.AnalysedPartly(file.Path, "dbt model rendered in part: " + string.Join("; ", rendered.PartialReasons.Take(3)), rendered.Unresolved);
+            }
+        }
+
         var notAnalysed = rules.NotAnalysed.Concat(graph.Unparsed.Where(u => settings.Paths.Matches(u.File) && Descriptor.Name == AgentName.Quality))
             .DistinctBy(s => (s.File, s.Reason)).ToList();
         string? degraded = failedRules.Count > 0 ? $"rule failed: {string.Join("; ", failedRules)}" : null;

@@ -118,7 +118,7 @@ internal sealed partial class ReviewWorker(
     private async Task RunAsync(ClaimedReview claim)
     {
         var request = claim.Request;
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["DeliveryId"] = request.DeliveryId, ["PullRequest"] = request.Key.ToString(), ["HeadSha"] = request.HeadSha });
+        using var scope = logger.BeginScope("delivery {DeliveryId} {PullRequest} at {HeadSha}", request.DeliveryId, request.Key.ToString(), request.HeadSha);
         using var review = CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
         using var stopRenewing = new CancellationTokenSource();
         _running[claim.Id] = claim;
@@ -172,14 +172,18 @@ internal sealed partial class ReviewWorker(
             await renewing.ConfigureAwait(false);
             var retryAt = await store.FailAsync(claim, $"{e.GetType().Name}: {e.Message}", CancellationToken.None).ConfigureAwait(false);
             metrics.ReviewEnded(retryAt is null ? "failed" : "retrying", Stopwatch.GetElapsedTime(started));
+            // One structured line per failure; the stack trace only for whoever turns on debug logging.
+            var reason = e is ReviewFailedException ? e.Message : $"{e.GetType().Name}: {e.Message}";
             if (retryAt is { } at)
             {
-                LogRetrying(logger, e, request, at);
+                LogRetrying(logger, request, at, reason);
             }
             else
             {
-                LogFailed(logger, e, request);
+                LogFailed(logger, request, reason);
             }
+
+            LogFailureDetail(logger, e, request);
         }
         finally
         {
@@ -236,8 +240,11 @@ internal sealed partial class ReviewWorker(
     [LoggerMessage(2, LogLevel.Information, "Review finished: {Request} in {ElapsedMs} ms")]
     private static partial void LogFinished(ILogger logger, ReviewRequest request, long elapsedMs);
 
-    [LoggerMessage(3, LogLevel.Error, "Review failed, no retry left: {Request}")]
-    private static partial void LogFailed(ILogger logger, Exception exception, ReviewRequest request);
+    [LoggerMessage(3, LogLevel.Error, "Review failed, no retry left: {Request}: {Reason}")]
+    private static partial void LogFailed(ILogger logger, ReviewRequest request, string reason);
+
+    [LoggerMessage(14, LogLevel.Debug, "Failure details of {Request}")]
+    private static partial void LogFailureDetail(ILogger logger, Exception exception, ReviewRequest request);
 
     [LoggerMessage(4, LogLevel.Error, "Review cancelled by shutdown, not published: {Request}")]
     private static partial void LogCancelled(ILogger logger, ReviewRequest request);
@@ -251,8 +258,8 @@ internal sealed partial class ReviewWorker(
     [LoggerMessage(7, LogLevel.Error, "Not reviewed (still running when the shutdown timeout ended): {Request}")]
     private static partial void LogAbandoned(ILogger logger, ReviewRequest request);
 
-    [LoggerMessage(8, LogLevel.Warning, "Review failed, retry at {RetryAt:O}: {Request}")]
-    private static partial void LogRetrying(ILogger logger, Exception exception, ReviewRequest request, DateTimeOffset retryAt);
+    [LoggerMessage(8, LogLevel.Warning, "Review failed, retry at {RetryAt:O}: {Request}: {Reason}")]
+    private static partial void LogRetrying(ILogger logger, ReviewRequest request, DateTimeOffset retryAt, string reason);
 
     [LoggerMessage(9, LogLevel.Information, "Review superseded by {NewerHead}, stopped: {Request}")]
     private static partial void LogSuperseded(ILogger logger, ReviewRequest request, string newerHead);

@@ -3,6 +3,7 @@ using ReviewBot.App.Limits;
 using ReviewBot.App.Operations;
 using ReviewBot.App.Options;
 using ReviewBot.App.Queue;
+using ReviewBot.App.Webhooks;
 using ReviewBot.Core;
 using ReviewBot.Core.Configuration;
 using ReviewBot.Core.Reports;
@@ -57,6 +58,7 @@ internal sealed partial class GitHubPullRequestReviewer(
     public async Task ReviewAsync(ReviewRequest request, CancellationToken cancellationToken)
     {
         var token = await tokens.GetAsync(request.InstallationId, cancellationToken).ConfigureAwait(false);
+        string? failedRequest = null;
         using var api = GitHubClientFactory.Create(new GitHubOptions
         {
             ApiUrl = settings.ApiUrl,
@@ -64,6 +66,7 @@ internal sealed partial class GitHubPullRequestReviewer(
             TimeProvider = time,
             RequestBudget = githubBudgets.For(request.InstallationId),
             Log = line => LogGitHub(logger, request.Key, line),
+            FailedRequest = line => Volatile.Write(ref failedRequest, line),
         });
         var repository = new RepositoryId(request.Owner, request.Repository);
         var source = new GitHubChangeSource(api);
@@ -95,6 +98,11 @@ internal sealed partial class GitHubPullRequestReviewer(
             {
                 LogSkipped(logger, request, "it is a draft (review_drafts is off); it is reviewed when marked ready");
                 return;
+            }
+
+            if (request.Attempt > 1)
+            {
+                await CloseInterruptedChecksAsync(api, request, cancellationToken).ConfigureAwait(false);
             }
 
             checkStarted = true;
@@ -169,18 +177,54 @@ internal sealed partial class GitHubPullRequestReviewer(
                 tokens.Invalidate(request.InstallationId);
             }
 
+            // One line for the log, said once by the worker: what failed (the GitHub request and its answer, when
+            // it was GitHub), and what happens next. The stack trace goes to debug level only.
+            var cause = e is Octokit.ApiException or HttpRequestException or OperationCanceledException && Volatile.Read(ref failedRequest) is { } failed
+                ? $"GitHub API: {failed}"
+                : $"{e.GetType().Name}: {e.Message}";
             using var giveUp = new CancellationTokenSource(GiveUpBudget);
             if (request.IsLastAttempt)
             {
-                await NotReviewedAsync(publisher, request, $"Not reviewed: {Clip(e.Message)}", $"The review failed ({e.GetType().Name}: {e.Message}){(request.MaxAttempts > 1 ? $" on each of its {request.MaxAttempts} attempts" : "")}. Re-run the check to try again.", giveUp.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                // Completed (never left in progress) but failing: the retry replaces it.
-                await NotReviewedAsync(publisher, request, $"Not reviewed yet: attempt {request.Attempt} of {request.MaxAttempts} failed, retrying", $"The review failed ({e.GetType().Name}: {e.Message}). ReviewBot retries it automatically.", giveUp.Token).ConfigureAwait(false);
+                var checkWritten = await NotReviewedAsync(publisher, request, $"Not reviewed: {Clip(e.Message)}", $"The review failed ({cause}){(request.MaxAttempts > 1 ? $" on each of its {request.MaxAttempts} attempts" : "")}. Re-run the check to try again.", giveUp.Token, log: false).ConfigureAwait(false);
+                throw new ReviewFailedException(
+                    $"{cause}; {(checkWritten ? "the check run says 'Not reviewed'" : "the check run could not be written either")}; re-run the check or push again to retry", e);
             }
 
-            throw;
+            // Completed (never left in progress) but failing: the retry replaces it.
+            await NotReviewedAsync(publisher, request, $"Not reviewed yet: attempt {request.Attempt} of {request.MaxAttempts} failed, retrying", $"The review failed ({cause}). ReviewBot retries it automatically.", giveUp.Token, log: false).ConfigureAwait(false);
+            throw new ReviewFailedException($"{cause}; attempt {request.Attempt} of {request.MaxAttempts}, retrying", e);
+        }
+    }
+
+    /// <summary>
+    /// A retry or a takeover: an earlier attempt may have died (a killed replica) with its check in progress.
+    /// Those checks are completed, so none is left pending next to this attempt's own.
+    /// </summary>
+    private async Task CloseInterruptedChecksAsync(GitHubApi api, ReviewRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var running = await api.CallAsync(
+                c => c.Check.Run.GetAllForReference(request.Owner, request.Repository, request.HeadSha, new Octokit.CheckRunRequest { CheckName = ReviewBotWebhookProcessor.CheckName, Status = Octokit.CheckStatusFilter.InProgress }),
+                cancellationToken).ConfigureAwait(false);
+            foreach (var run in running.CheckRuns)
+            {
+                await api.CallAsync(
+                    c => c.Check.Run.Update(request.Owner, request.Repository, run.Id, new Octokit.CheckRunUpdate
+                    {
+                        Status = Octokit.CheckStatus.Completed,
+                        Conclusion = Octokit.CheckConclusion.Failure,
+                        CompletedAt = time.GetUtcNow(),
+                        Output = new Octokit.NewCheckRunOutput("Not reviewed: interrupted", $"This attempt was interrupted (a ReviewBot replica stopped or failed). Attempt {request.Attempt} of {request.MaxAttempts} reviews {request.HeadSha} again."),
+                    }),
+                    cancellationToken).ConfigureAwait(false);
+                LogClosedInterrupted(logger, request, run.Id);
+            }
+        }
+        catch (Exception e) when (e is Octokit.ApiException or HttpRequestException)
+        {
+            // Best effort: the new attempt's own check is what matters.
+            LogPublishProblem(logger, request, $"could not close interrupted check runs: {e.Message}");
         }
     }
 
@@ -207,19 +251,26 @@ internal sealed partial class GitHubPullRequestReviewer(
         return variable is not null && settings.Environment.TryGetValue(variable, out var value) && !string.IsNullOrWhiteSpace(value);
     }
 
-    private async Task NotReviewedAsync(GitHubPublisher publisher, ReviewRequest request, string title, string detail, CancellationToken cancellationToken)
+    private async Task<bool> NotReviewedAsync(GitHubPublisher publisher, ReviewRequest request, string title, string detail, CancellationToken cancellationToken, bool log = true)
     {
+        var checkWritten = false;
         try
         {
             var outcome = await publisher.PublishAsync(
                 new PublishRequest { Conclusion = Conclusion.Failure, Title = title, Summary = detail },
                 cancellationToken).ConfigureAwait(false);
-            LogNotReviewed(logger, request, title, detail, outcome.CheckWritten);
+            checkWritten = outcome.CheckWritten;
         }
         catch (OperationCanceledException)
         {
-            LogNotReviewed(logger, request, title, detail, checkWritten: false);
         }
+
+        if (log)
+        {
+            LogNotReviewed(logger, request, title, detail, checkWritten);
+        }
+
+        return checkWritten;
     }
 
     [LoggerMessage(40, LogLevel.Information, "Review skipped: {Request}: {Reason}")]
@@ -233,6 +284,9 @@ internal sealed partial class GitHubPullRequestReviewer(
 
     [LoggerMessage(43, LogLevel.Warning, "Not reviewed: {Request}: {Title}: {Detail} (check run written: {CheckWritten})")]
     private static partial void LogNotReviewed(ILogger logger, ReviewRequest request, string title, string detail, bool checkWritten);
+
+    [LoggerMessage(45, LogLevel.Information, "Interrupted check run {CheckRunId} completed: {Request}")]
+    private static partial void LogClosedInterrupted(ILogger logger, ReviewRequest request, long checkRunId);
 
     [LoggerMessage(44, LogLevel.Information, "GitHub {PullRequest}: {Line}")]
     private static partial void LogGitHub(ILogger logger, PullRequestKey pullRequest, string line);

@@ -62,7 +62,18 @@ internal sealed partial class ReviewBotWebhookProcessor(
         }
 
         // Committed before the answer: once GitHub hears 2xx, the review is not lost.
-        var results = await store.AcceptAsync(delivery, requests, cancellationToken).ConfigureAwait(false);
+        IReadOnlyList<AcceptResult> results;
+        try
+        {
+            results = await store.AcceptAsync(delivery, requests, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException and not WebhookRejectedException)
+        {
+            // The database is down (failover): nothing was recorded, so GitHub's redelivery is taken later.
+            LogStoreUnavailable(logger, e, delivery);
+            throw new WebhookRejectedException(StatusCodes.Status503ServiceUnavailable, "The review queue is unavailable; redeliver this delivery later.");
+        }
+
         foreach (var result in results)
         {
             Report(result);
@@ -218,6 +229,9 @@ internal sealed partial class ReviewBotWebhookProcessor(
 
     [LoggerMessage(32, LogLevel.Information, "Review coalesced: {Request} replaces the waiting review at {SupersededSha}")]
     private static partial void LogCoalesced(ILogger logger, ReviewRequest request, string supersededSha);
+
+    [LoggerMessage(35, LogLevel.Error, "Delivery {Delivery} not accepted: the review queue store failed")]
+    private static partial void LogStoreUnavailable(ILogger logger, Exception exception, string delivery);
 
     [LoggerMessage(34, LogLevel.Warning, "Replay dropped: {Request}: {Detail}")]
     private static partial void LogReplay(ILogger logger, ReviewRequest request, string detail);

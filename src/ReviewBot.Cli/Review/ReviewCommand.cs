@@ -68,7 +68,7 @@ internal static class ReviewCommand
         {
             var change = await AcquireAsync(result, ct).ConfigureAwait(false);
             var notes = await NotesAsync(result, change, ct).ConfigureAwait(false);
-            var config = await LoadConfigAsync(result.GetValue(Config), change, ct).ConfigureAwait(false);
+            var config = await LoadConfigAsync(result.GetValue(Config), change, result.GetValue(Diff) is not null, ct).ConfigureAwait(false);
             var model = LanguageModelFactory.Create(config.Llm, environment);
 
             var pipeline = new ReviewPipeline(TimeProvider.System, model);
@@ -188,7 +188,7 @@ internal static class ReviewCommand
         return await GitChangeSource.FromRangeAsync(repo.FullName, @base, result.GetValue(Head), ct).ConfigureAwait(false);
     }
 
-    private static async Task<ReviewConfig> LoadConfigAsync(FileInfo? file, ChangeSet change, CancellationToken ct)
+    private static async Task<ReviewConfig> LoadConfigAsync(FileInfo? file, ChangeSet change, bool diffMode, CancellationToken ct)
     {
         if (file is not null)
         {
@@ -203,6 +203,22 @@ internal static class ReviewCommand
             }
 
             return ConfigLoader.Parse(text, file.FullName);
+        }
+
+        // A diff file with no base commit: its base is the folder itself, after the change. The config is read as it was
+        // before the diff (the diff reversed on it), so the change cannot switch its own review off.
+        if (diffMode && change.Base is not GitSnapshot && change.Files.FirstOrDefault(f => f.Path == ConfigLoader.DefaultPath) is { } touched)
+        {
+            if (touched.Kind == ChangeKind.Added)
+            {
+                return ReviewConfig.Default;
+            }
+
+            var after = await change.Head.ReadFilesAsync([ConfigLoader.DefaultPath], ct).ConfigureAwait(false);
+            var before = after.TryGetValue(ConfigLoader.DefaultPath, out var text) ? PreImage.Rebuild(text, touched) : null;
+            return before is null
+                ? throw new InvalidInputException($"--diff changes {ConfigLoader.DefaultPath}, and its state before the change cannot be rebuilt from the folder; pass the config with --config")
+                : ConfigLoader.Parse(before, $"{ConfigLoader.DefaultPath} (before the diff)");
         }
 
         var fromBase = await change.Base.ReadFilesAsync([ConfigLoader.DefaultPath], ct).ConfigureAwait(false);

@@ -14,6 +14,12 @@ public sealed record FileChange(string Path, ChangeKind Kind, IReadOnlyList<Diff
 
     public string? NewMode { get; init; }
 
+    /// <summary>The pre-image blob id from the diff's <c>index</c> line (possibly abbreviated; all zeros when the file is new); null when the diff has none.</summary>
+    public string? BaseBlob { get; init; }
+
+    /// <summary>The post-image blob id from the diff's <c>index</c> line (all zeros when the file is deleted); null when the diff has none.</summary>
+    public string? HeadBlob { get; init; }
+
     /// <summary>Similarity index of a rename or copy, in percent.</summary>
     public int? Similarity { get; init; }
 

@@ -247,10 +247,61 @@ public static class GitChangeSource
             }
         }
 
+        await VerifyBlobIdsAsync(diffFile, files, root ?? repo, @base as GitSnapshot, ct).ConfigureAwait(false);
         return new ChangeSet(files, @base, head)
         {
             PullRequest = null,
         };
+    }
+
+    /// <summary>
+    /// A diff file is only trusted where its <c>index</c> lines agree with the files read: the post-image blob must be
+    /// the file on disk (the diff is applied there) and the pre-image blob the file at <c>HEAD</c> (when the folder is a
+    /// repository). Anything else — a branch diff against a folder on another commit, a folder that lacks the files —
+    /// would review text the diff never described, so it is refused naming the first file that disagrees.
+    /// </summary>
+    private static async Task VerifyBlobIdsAsync(string diffFile, IReadOnlyList<FileChange> files, string folder, GitSnapshot? @base, CancellationToken ct)
+    {
+        foreach (var file in files)
+        {
+            if (file.HeadBlob is { } post)
+            {
+                var full = Path.Combine(folder, file.Path);
+                var actual = File.Exists(full) ? await BlobIdOfFileAsync(full, ct).ConfigureAwait(false) : null;
+                if (!SameBlob(post, actual))
+                {
+                    throw new InvalidInputException(
+                        $"{diffFile}: {file.Path}: the diff's post-image blob {post} does not match {(actual is null ? "a missing file" : $"the file on disk (blob {actual[..Math.Min(actual.Length, post.Length)]})")} in '{folder}'; apply the diff there, or review a git range with --base");
+                }
+            }
+
+            if (file.BaseBlob is { } pre && @base is not null)
+            {
+                var actual = await @base.BlobIdAsync(file.BasePath, ct).ConfigureAwait(false);
+                if (!SameBlob(pre, actual))
+                {
+                    throw new InvalidInputException(
+                        $"{diffFile}: {file.BasePath}: the diff's pre-image blob {pre} does not match {(actual is null ? "a file absent" : $"blob {actual[..Math.Min(actual.Length, pre.Length)]}")} at HEAD ({@base.Revision[..Math.Min(7, @base.Revision.Length)]}) in '{folder}'; the diff was not made from this commit (review a git range with --base instead)");
+                }
+            }
+        }
+    }
+
+    /// <summary>An all-zero id means "no file"; otherwise the (possibly abbreviated) id must prefix the actual one.</summary>
+    private static bool SameBlob(string expected, string? actual) =>
+        expected.All(c => c == '0') ? actual is null : actual is not null && actual.StartsWith(expected, StringComparison.Ordinal);
+
+    /// <summary>git's blob id of a file's bytes: SHA-1 over "blob &lt;size&gt;", a NUL byte and the content (no filters applied).</summary>
+    private static async Task<string> BlobIdOfFileAsync(string path, CancellationToken ct)
+    {
+        var bytes = await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false);
+        var header = System.Text.Encoding.ASCII.GetBytes($"blob {bytes.Length}\0");
+#pragma warning disable CA5350 // git names objects by SHA-1; this computes that name, it protects nothing.
+        using var sha1 = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA1);
+#pragma warning restore CA5350
+        sha1.AppendData(header);
+        sha1.AppendData(bytes);
+        return Convert.ToHexStringLower(sha1.GetHashAndReset());
     }
 
     /// <summary>The top level of the repository containing <paramref name="repo"/>, or null when it is not in one.</summary>

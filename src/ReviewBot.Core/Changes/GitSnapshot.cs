@@ -66,6 +66,13 @@ public sealed class GitSnapshot : ISnapshot, ISizeLimitedSnapshot
         return result;
     }
 
+    /// <summary>The blob id of <paramref name="path"/> at this commit, or null when the commit has no such file.</summary>
+    public async ValueTask<string?> BlobIdAsync(string path, CancellationToken cancellationToken)
+    {
+        var tree = await TreeAsync(cancellationToken).ConfigureAwait(false);
+        return tree.TryGetValue(path, out var entry) ? entry.Object : null;
+    }
+
     /// <summary>The one wording of "too large", the same for every source.</summary>
     public static SkippedFile TooLarge(string path, long size, int limit) =>
         new(path, $"larger than limits.max_file_bytes ({size:N0} > {limit:N0} bytes)");

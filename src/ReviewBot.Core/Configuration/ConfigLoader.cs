@@ -42,7 +42,7 @@ public static class ConfigLoader
             // that the tab indents, which is what the author has to fix.
             if (TabIndentedLine(yaml) is { } tabLine)
             {
-                throw new InvalidInputException($"{source}:{tabLine}: a tab indents this line; YAML indents with spaces only", e);
+                throw new InvalidInputException($"{source}:{tabLine}: not valid YAML: a tab indents this line; YAML indents with spaces only", e);
             }
 
             throw new InvalidInputException($"{source}:{e.Start.Line}: not valid YAML: {Describe(e)}", e);

@@ -222,13 +222,34 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
         var baseSide = await ArchiveAsync(pullRequest.Repository, info.BaseSha, config, cancellationToken).ConfigureAwait(false);
         var headSide = await ArchiveAsync(pullRequest.Repository, info.HeadSha, config, cancellationToken).ConfigureAwait(false);
 
+        // export-ignore in .gitattributes hides files from archives: compare the PR's files with what the archives hold
+        // and read what is missing one by one from the contents API.
+        await FetchMissingAsync(pullRequest.Repository, headSide, files.Where(f => f.Kind != ChangeKind.Deleted).Select(f => f.Path), config, cancellationToken).ConfigureAwait(false);
+        await FetchMissingAsync(pullRequest.Repository, baseSide, files.Where(f => f.Kind is not (ChangeKind.Added or ChangeKind.Copied)).Select(f => f.BasePath), config, cancellationToken).ConfigureAwait(false);
+
+        // GitHub's "binary" (no patch) is checked against the content: a text file it sent no diff for is not analysed.
+        for (var i = 0; i < skipped.Count; i++)
+        {
+            if (skipped[i].Kind == SkipKind.Binary && headSide.Contains(skipped[i].File))
+            {
+                var path = skipped[i].File;
+                var absent = await headSide.ExplainAbsentAsync([path], cancellationToken).ConfigureAwait(false);
+                if (!absent.ContainsKey(path))
+                {
+                    skipped[i] = new SkippedFile(path, "GitHub sent no diff for this text file (a .gitattributes `-diff`/`binary` setting?), so its change could not be read");
+                }
+            }
+        }
+
         // A changed file whose head text could not be kept is not reviewed: say so rather than review half of it.
+        var heads = files.Where(f => f.Kind != ChangeKind.Deleted).Select(f => f.Path).ToList();
+        var unreadable = await headSide.ExplainAbsentAsync(heads, cancellationToken).ConfigureAwait(false);
         var kept = new List<FileChange>();
         foreach (var file in files)
         {
-            if (file.Kind != ChangeKind.Deleted && headSide.Dropped.TryGetValue(file.Path, out var reason) && reason != "binary")
+            if (file.Kind != ChangeKind.Deleted && unreadable.TryGetValue(file.Path, out var why) && why.Kind != SkipKind.Binary)
             {
-                skipped.Add(new SkippedFile(file.Path, reason));
+                skipped.Add(why);
                 continue;
             }
 
@@ -237,10 +258,49 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
 
         files.Clear();
         files.AddRange(kept);
-        return (baseSide.Snapshot, headSide.Snapshot);
+        return (baseSide, headSide);
     }
 
-    private async Task<TarballSnapshot.Result> ArchiveAsync(RepositoryId repo, string sha, ReviewConfig config, CancellationToken cancellationToken)
+    /// <summary>Most files read one by one (contents API) per side when the archive lacks them; the rest are listed as not analysed.</summary>
+    internal const int MaxIndividualReads = 100;
+
+    private async Task FetchMissingAsync(RepositoryId repo, TarballSnapshot side, IEnumerable<string> paths, ReviewConfig config, CancellationToken cancellationToken)
+    {
+        var missing = paths.Where(p => !side.Contains(p)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var path in missing.Take(MaxIndividualReads))
+        {
+            try
+            {
+                var contents = await api.CallAsync(c => c.Repository.Content.GetAllContentsByRef(repo.Owner, repo.Name, path, side.Revision), cancellationToken)
+                    .ConfigureAwait(false);
+                var file = contents.FirstOrDefault(c => c.Type.StringValue == "file");
+                if (file is null)
+                {
+                    continue;
+                }
+
+                if (file.Size > config.Limits.MaxFileBytes)
+                {
+                    side.AddOmitted(GitSnapshot.TooLarge(path, file.Size, config.Limits.MaxFileBytes));
+                }
+                else if (file.Content is { } text)
+                {
+                    side.AddFetched(path, text.TrimStart('\uFEFF'));
+                }
+            }
+            catch (NotFoundException)
+            {
+                // Truly absent at this revision; ExplainAbsentAsync says so.
+            }
+        }
+
+        foreach (var path in missing.Skip(MaxIndividualReads))
+        {
+            side.AddOmitted(new SkippedFile(path, $"missing from the repository archive of {Short(side.Revision)} (export-ignore?) and over the {MaxIndividualReads} files read one by one"));
+        }
+    }
+
+    private async Task<TarballSnapshot> ArchiveAsync(RepositoryId repo, string sha, ReviewConfig config, CancellationToken cancellationToken)
     {
         byte[] bytes;
         try
@@ -255,8 +315,7 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
                 $"{repo}@{Short(sha)}: {tooLarge.Message}; check out the repository (actions/checkout with fetch-depth: 0) so ReviewBot reads it locally.", e);
         }
 
-        using var stream = new MemoryStream(bytes, writable: false);
-        return await TarballSnapshot.ReadAsync(stream, sha, config.Limits.MaxFileBytes, _options.MaxSnapshotBytes, cancellationToken).ConfigureAwait(false);
+        return await TarballSnapshot.OpenAsync(bytes, sha, config.Limits.MaxFileBytes, _options.MaxSnapshotBytes, cancellationToken).ConfigureAwait(false);
     }
 
     private static ResponseTooLargeException? FindTooLarge(Exception? e)

@@ -6,24 +6,179 @@ using ReviewBot.Core.Changes;
 namespace ReviewBot.GitHub.Changes;
 
 /// <summary>
-/// Reads a GitHub tarball (<c>GET /repos/o/r/tarball/{sha}</c>: gzip, one top folder <c>owner-repo-sha/</c>)
-/// into a <see cref="MemorySnapshot"/>. Text files only; files over the size limit and anything past the
-/// total limit are left out and listed in <see cref="Result.Dropped"/>.
+/// A GitHub tarball (<c>GET /repos/o/r/tarball/{sha}</c>: gzip, one top folder <c>owner-repo-sha/</c>) read lazily:
+/// opening it lists the entries (names and sizes, no content); <see cref="ReadFilesAsync"/> decompresses again and
+/// keeps only the files asked for, within <c>limits.max_file_bytes</c> per file and a total byte budget for the
+/// snapshot. Only what the agents need is ever held in memory, however much text the repository has.
+/// Files the archive lacks (<c>export-ignore</c> in <c>.gitattributes</c>) can be added from the contents API with
+/// <see cref="AddFetched"/>; those it still lacks are explained as missing by <see cref="ExplainAbsentAsync"/>.
 /// </summary>
-internal static class TarballSnapshot
+internal sealed class TarballSnapshot : ISnapshot, ISizeLimitedSnapshot
 {
-    public sealed record Result(MemorySnapshot Snapshot, IReadOnlyDictionary<string, string> Dropped);
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
-    public static async Task<Result> ReadAsync(Stream gzip, string revision, int maxFileBytes, long maxTotalBytes, CancellationToken cancellationToken)
+    private readonly byte[] _gzip;
+    private readonly long _maxTotalBytes;
+    private readonly Dictionary<string, long> _index;
+    private readonly Dictionary<string, string> _texts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SkippedFile> _omitted = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private long _readBytes;
+
+    private TarballSnapshot(byte[] gzip, string revision, Dictionary<string, long> index, int maxFileBytes, long maxTotalBytes)
     {
-        var files = new Dictionary<string, string>(StringComparer.Ordinal);
-        var dropped = new Dictionary<string, string>(StringComparer.Ordinal);
-        long total = 0;
-        await using var unzip = new GZipStream(gzip, CompressionMode.Decompress, leaveOpen: true);
-        await using var tar = new TarReader(unzip, leaveOpen: true);
-        var utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-        while (await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+        _gzip = gzip;
+        Revision = revision;
+        _index = index;
+        MaxFileBytes = maxFileBytes;
+        _maxTotalBytes = maxTotalBytes;
+    }
+
+    public string Revision { get; }
+
+    public int MaxFileBytes { get; set; }
+
+    /// <summary>Bytes of file content decoded so far (the budget's meter).</summary>
+    public long BytesRead => Interlocked.Read(ref _readBytes);
+
+    /// <summary>Lists the archive's regular files (one streaming pass, content skipped).</summary>
+    public static async Task<TarballSnapshot> OpenAsync(byte[] gzip, string revision, int maxFileBytes, long maxTotalBytes, CancellationToken cancellationToken)
+    {
+        var index = await Task.Run(
+            () =>
+            {
+                var entries = new Dictionary<string, long>(StringComparer.Ordinal);
+                foreach (var (path, entry) in Entries(gzip, cancellationToken))
+                {
+                    entries[path] = entry.Length;
+                }
+
+                return entries;
+            },
+            cancellationToken).ConfigureAwait(false);
+        return new TarballSnapshot(gzip, revision, index, maxFileBytes, maxTotalBytes);
+    }
+
+    public bool Contains(string path) => _index.ContainsKey(path) || _texts.ContainsKey(path);
+
+    /// <summary>A file the archive lacks, read individually (contents API); counted against the budget.</summary>
+    public void AddFetched(string path, string text)
+    {
+        _texts[path] = text;
+        Interlocked.Add(ref _readBytes, Encoding.UTF8.GetByteCount(text));
+    }
+
+    /// <summary>A file the archive lacks and that could not be read individually either, with the reason.</summary>
+    public void AddOmitted(SkippedFile why) => _omitted[why.File] = why;
+
+    public ValueTask<IReadOnlyList<string>> ListFilesAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<string>>(_index.Keys.Concat(_texts.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
+
+    public ValueTask<IReadOnlyDictionary<string, string>> ReadFilesAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
+    {
+        // The archive is in memory: extraction is CPU work, done under one lock so concurrent readers share the cache.
+        lock (_gate)
         {
+            var wanted = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var path in paths)
+            {
+                if (!_texts.ContainsKey(path) && !_omitted.ContainsKey(path) && _index.TryGetValue(path, out var size))
+                {
+                    if (size > MaxFileBytes)
+                    {
+                        continue; // explained by size, not remembered: the limit may still be raised by the config
+                    }
+
+                    wanted.Add(path);
+                }
+            }
+
+            if (wanted.Count > 0)
+            {
+                Extract(wanted, cancellationToken);
+            }
+
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var path in paths)
+            {
+                if (_texts.TryGetValue(path, out var text) && (!_index.TryGetValue(path, out var size) || size <= MaxFileBytes))
+                {
+                    result[path] = text;
+                }
+            }
+
+            return ValueTask.FromResult<IReadOnlyDictionary<string, string>>(result);
+        }
+    }
+
+    public async ValueTask<IReadOnlyDictionary<string, SkippedFile>> ExplainAbsentAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
+    {
+        var read = await ReadFilesAsync(paths, cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<string, SkippedFile>(StringComparer.Ordinal);
+        foreach (var path in paths.Where(p => !read.ContainsKey(p)))
+        {
+            result[path] = _index.TryGetValue(path, out var size) && size > MaxFileBytes
+                ? GitSnapshot.TooLarge(path, size, MaxFileBytes)
+                : _omitted.TryGetValue(path, out var why)
+                    ? why
+                    : new SkippedFile(path, $"missing from the repository archive of {GitHubChangeSource.Short(Revision)} (an export-ignore in .gitattributes?) and could not be read from the API");
+        }
+
+        return result;
+    }
+
+    private void Extract(HashSet<string> wanted, CancellationToken cancellationToken)
+    {
+        var left = wanted.Count;
+        foreach (var (path, entry) in Entries(_gzip, cancellationToken))
+        {
+            if (!wanted.Contains(path))
+            {
+                continue;
+            }
+
+            if (_readBytes + entry.Length > _maxTotalBytes)
+            {
+                _omitted[path] = new SkippedFile(path, $"the snapshot's budget of {_maxTotalBytes / (1024 * 1024):N0} MiB of text was spent before this file");
+            }
+            else
+            {
+                var bytes = new byte[entry.Length];
+                entry.DataStream!.ReadExactly(bytes);
+                if (bytes.AsSpan(0, (int)Math.Min(bytes.Length, 8000)).Contains((byte)0))
+                {
+                    _omitted[path] = new SkippedFile(path, "binary file (by content)") { Kind = SkipKind.Binary };
+                }
+                else
+                {
+                    try
+                    {
+                        var text = StrictUtf8.GetString(bytes);
+                        _texts[path] = text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
+                        Interlocked.Add(ref _readBytes, bytes.Length);
+                    }
+                    catch (DecoderFallbackException)
+                    {
+                        _omitted[path] = new SkippedFile(path, "not UTF-8 text");
+                    }
+                }
+            }
+
+            if (--left == 0)
+            {
+                return; // the rest of the archive is not even decompressed
+            }
+        }
+    }
+
+    private static IEnumerable<(string Path, TarEntry Entry)> Entries(byte[] gzip, CancellationToken cancellationToken)
+    {
+        using var stream = new MemoryStream(gzip, writable: false);
+        using var unzip = new GZipStream(stream, CompressionMode.Decompress);
+        using var tar = new TarReader(unzip);
+        while (tar.GetNextEntry(copyData: false) is { } entry)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
             if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null)
             {
                 continue;
@@ -31,43 +186,10 @@ internal static class TarballSnapshot
 
             var slash = entry.Name.IndexOf('/', StringComparison.Ordinal);
             var path = slash >= 0 ? entry.Name[(slash + 1)..] : entry.Name;
-            if (path.Length == 0)
+            if (path.Length > 0)
             {
-                continue;
-            }
-
-            if (entry.Length > maxFileBytes)
-            {
-                dropped[path] = $"larger than limits.max_file_bytes ({entry.Length:N0} > {maxFileBytes:N0} bytes)";
-                continue;
-            }
-
-            if (total + entry.Length > maxTotalBytes)
-            {
-                dropped[path] = $"the repository archive exceeds {maxTotalBytes / (1024 * 1024):N0} MiB of text";
-                continue;
-            }
-
-            var bytes = new byte[entry.Length];
-            await entry.DataStream.ReadExactlyAsync(bytes, cancellationToken).ConfigureAwait(false);
-            if (bytes.AsSpan(0, (int)Math.Min(bytes.Length, 8000)).Contains((byte)0))
-            {
-                dropped[path] = "binary";
-                continue;
-            }
-
-            try
-            {
-                var text = utf8.GetString(bytes);
-                files[path] = text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
-                total += entry.Length;
-            }
-            catch (DecoderFallbackException)
-            {
-                dropped[path] = "not UTF-8 text";
+                yield return (path, entry);
             }
         }
-
-        return new Result(new MemorySnapshot(revision, files), dropped);
     }
 }

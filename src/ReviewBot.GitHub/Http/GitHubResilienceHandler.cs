@@ -44,6 +44,36 @@ internal sealed class GitHubResilienceHandler : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
+        if (_options.FailedRequest is not { } failed)
+        {
+            return await SendWithRetriesAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
+        var what = $"{request.Method} {request.RequestUri?.AbsolutePath}";
+        try
+        {
+            var response = await SendWithRetriesAsync(request, cancellationToken).ConfigureAwait(false);
+            if ((int)response.StatusCode >= 400)
+            {
+                failed($"{what} answered {(int)response.StatusCode} {response.ReasonPhrase}");
+            }
+
+            return response;
+        }
+        catch (HttpRequestException e)
+        {
+            failed($"{what} failed: {e.Message}");
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            failed($"{what} did not answer in time (or the run was cancelled)");
+            throw;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendWithRetriesAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
         if (request.Method != HttpMethod.Get && request.Method != HttpMethod.Head)
         {
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);

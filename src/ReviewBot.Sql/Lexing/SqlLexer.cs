@@ -16,7 +16,9 @@ public static class SqlLexer
     ];
 
     /// <summary>Tokens of <paramref name="text"/> read as <paramref name="dialect"/>, ending with one <see cref="SqlTokenKind.End"/>.</summary>
-    public static IReadOnlyList<SqlToken> Tokenize(string text, SqlDialect dialect = SqlDialect.Neutral)
+    public static IReadOnlyList<SqlToken> Tokenize(string text, SqlDialect dialect = SqlDialect.Neutral) => TokenizeToArray(text, dialect);
+
+    internal static SqlToken[] TokenizeToArray(string text, SqlDialect dialect)
     {
         var features = SqlDialectFeatures.For(dialect);
         var tokens = new List<SqlToken>(Math.Max(16, text.Length / 5));
@@ -185,7 +187,7 @@ public static class SqlLexer
         }
 
         tokens.Add(new SqlToken(SqlTokenKind.End, n, 0, string.Empty));
-        return tokens;
+        return [.. tokens];
     }
 
     internal static bool IsIdentStart(char c) => char.IsLetter(c) || c == '_';
@@ -209,9 +211,11 @@ public static class SqlLexer
 
     private static string? MatchSymbol(string text, int i)
     {
-        foreach (var symbol in Symbols)
+        // Only the symbols that start with this character are tried (longest first).
+        var candidates = SymbolsByFirstChar(text[i]);
+        foreach (var symbol in candidates)
         {
-            if (string.CompareOrdinal(text, i, symbol, 0, symbol.Length) == 0)
+            if (symbol.Length == 1 || string.CompareOrdinal(text, i, symbol, 0, symbol.Length) == 0)
             {
                 return symbol;
             }
@@ -219,6 +223,10 @@ public static class SqlLexer
 
         return null;
     }
+
+    private static readonly Dictionary<char, string[]> SymbolIndex = Symbols.GroupBy(s => s[0]).ToDictionary(g => g.Key, g => g.ToArray());
+
+    private static string[] SymbolsByFirstChar(char c) => SymbolIndex.TryGetValue(c, out var list) ? list : [];
 
     private static int ReadNumber(string text, int i)
     {

@@ -182,17 +182,16 @@ public sealed class SqlProjectLineage
         var readers = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
         foreach (var (key, definition) in all)
         {
-            var nodes = definition.Parse.Statements.SelectMany(s => SqlWalker.DescendantsAndSelf(s)).ToList();
-            var cteNames = new HashSet<string>(nodes.OfType<SqlCte>().Select(c => c.Name), StringComparer.OrdinalIgnoreCase);
+            var cteNames = definition.Parse.CteNames;
             var deps = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var table in nodes.OfType<SqlNamedTable>())
+            foreach (var name in definition.Parse.TableNames)
             {
-                if (table.Name.Parts.Count == 1 && cteNames.Contains(table.Name.Last))
+                if (name.Parts.Count == 1 && cteNames.Contains(name.Last))
                 {
                     continue;
                 }
 
-                var match = Match(SqlNames.Key(table.Name));
+                var match = Match(SqlNames.Key(name));
                 if (match is not null && !string.Equals(match, key, StringComparison.OrdinalIgnoreCase))
                 {
                     deps.Add(match);

@@ -21,6 +21,12 @@ public sealed record SqlParseResult(
     IReadOnlyList<SqlDiagnostic> Diagnostics,
     IReadOnlyList<SqlToken> Tokens)
 {
+    /// <summary>Every relation name read in a FROM/JOIN/USING of any statement (CTE references included), in order.</summary>
+    public IReadOnlyList<SqlName> TableNames { get; init; } = [];
+
+    /// <summary>The names of every CTE defined anywhere in the text.</summary>
+    public IReadOnlySet<string> CteNames { get; init; } = new HashSet<string>();
+
     /// <summary>True when every statement parsed.</summary>
     public bool Succeeded => Diagnostics.Count == 0;
 

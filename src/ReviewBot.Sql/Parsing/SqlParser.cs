@@ -31,11 +31,13 @@ public static partial class SqlParser
                 [new SqlDiagnostic(new SqlSpan(0, 0), 1, $"SQL text of {text.Length} characters exceeds the limit of {options.MaxLength}")], []);
         }
 
-        var tokens = SqlLexer.Tokenize(text, dialect);
+        var tokens = SqlLexer.TokenizeToArray(text, dialect);
         var statements = new List<SqlStatement>();
         var diagnostics = new List<SqlDiagnostic>();
+        var tableNames = new List<SqlName>();
+        var cteNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var start = 0;
-        for (var i = 0; i < tokens.Count; i++)
+        for (var i = 0; i < tokens.Length; i++)
         {
             var token = tokens[i];
             if (token.Kind != SqlTokenKind.End && !token.IsSymbol(";"))
@@ -48,6 +50,8 @@ public static partial class SqlParser
                 var reader = new Reader(tokens, start, i, dialect, options);
                 var statement = reader.ParseStatementSafely(out var error);
                 statements.Add(statement);
+                tableNames.AddRange(reader.TableNames);
+                cteNames.UnionWith(reader.CteNames);
                 if (error is not null)
                 {
                     diagnostics.Add(new SqlDiagnostic(error.Span, source.LineOf(error.Span.Offset), error.Message));
@@ -57,14 +61,14 @@ public static partial class SqlParser
             start = i + 1;
         }
 
-        return new SqlParseResult(source, dialect, statements, diagnostics, tokens);
+        return new SqlParseResult(source, dialect, statements, diagnostics, tokens) { TableNames = tableNames, CteNames = cteNames };
     }
 
     /// <summary>Parses one expression (for tests and for rules that hold an expression text).</summary>
     public static SqlExpression? ParseExpression(string text, SqlDialect dialect = SqlDialect.Neutral)
     {
-        var tokens = SqlLexer.Tokenize(text, dialect);
-        var reader = new Reader(tokens, 0, tokens.Count - 1, dialect, SqlParserOptions.Default);
+        var tokens = SqlLexer.TokenizeToArray(text, dialect);
+        var reader = new Reader(tokens, 0, tokens.Length - 1, dialect, SqlParserOptions.Default);
         try
         {
             var expression = reader.ParseExpression();
@@ -77,9 +81,9 @@ public static partial class SqlParser
     }
 
     /// <summary>The reader of one statement's tokens [start, end).</summary>
-    internal sealed partial class Reader(IReadOnlyList<SqlToken> tokens, int start, int end, SqlDialect dialect, SqlParserOptions options)
+    internal sealed partial class Reader(SqlToken[] tokens, int start, int end, SqlDialect dialect, SqlParserOptions options)
     {
-        private readonly IReadOnlyList<SqlToken> _tokens = tokens;
+        private readonly SqlToken[] _tokens = tokens;
         private readonly int _end = end;
         private readonly SqlDialect _dialect = dialect;
         private readonly int _maxDepth = options.MaxDepth;
@@ -89,9 +93,15 @@ public static partial class SqlParser
 
         public bool AtEnd => _pos >= _end;
 
+        /// <summary>Names of the tables read in FROM/JOIN (not table functions), in parse order.</summary>
+        public List<SqlName> TableNames { get; } = [];
+
+        /// <summary>Names of every CTE defined.</summary>
+        public List<string> CteNames { get; } = [];
+
         private SqlToken Current => _pos < _end ? _tokens[_pos] : EndToken;
 
-        private SqlToken EndToken => new(SqlTokenKind.End, _end < _tokens.Count ? _tokens[_end].Offset : _tokens[^1].Offset, 0, string.Empty);
+        private SqlToken EndToken => new(SqlTokenKind.End, _end < _tokens.Length ? _tokens[_end].Offset : _tokens[^1].Offset, 0, string.Empty);
 
         private SqlToken Previous => _tokens[Math.Max(0, _pos - 1)];
 
@@ -385,8 +395,9 @@ public static partial class SqlParser
                     continue;
                 }
 
-                if (IsSymbol("<"))
+                if (IsSymbol("<") && Previous.Kind == SqlTokenKind.Word && Previous.Value.ToLowerInvariant() is "array" or "struct" or "map" or "row" or "list" or "range" or "table")
                 {
+                    // Generic type arguments only after a container type: x::int < 5 is a comparison.
                     SkipAngles();
                     continue;
                 }

@@ -130,7 +130,7 @@ public static class AnalysisBenchmark
     /// edits <paramref name="changedFiles"/> files (models and YAML); with <paramref name="bigFileLines"/> &gt; 0
     /// it instead adds <paramref name="changedFiles"/> new models of that many lines each.
     /// </summary>
-    private static (ChangeSet, int) Project(int models, int changedFiles, int bigFileLines)
+    internal static (Dictionary<string, string> Files, string[] Names) SyntheticProject(int models)
     {
         var files = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -210,6 +210,12 @@ public static class AnalysisBenchmark
 
         files["models/marts/_exposures.yml"] = $"version: 2\nexposures:\n  - name: dash\n    type: dashboard\n    owner:\n      email: bi@example.com\n    depends_on:\n      - ref('{names[^1]}')\n";
 
+        return (files, names);
+    }
+
+    internal static (ChangeSet, int) Project(int models, int changedFiles, int bigFileLines)
+    {
+        var (files, names) = SyntheticProject(models);
         var after = new Dictionary<string, string>(files, StringComparer.Ordinal);
         if (bigFileLines > 0)
         {

@@ -51,7 +51,7 @@ public sealed class NewcomerMessagesTests : IDisposable
         var result = await CliRunner.RunAsync("review", "--repo", _repo.Root, "--base", "main", "--output", output);
 
         Assert.Equal(0, result.ExitCode);
-        Assert.Contains("passed: nothing to review (no changed files)", result.StdErr, StringComparison.Ordinal);
+        Assert.Contains("success: nothing to review (no changed files)", result.StdErr, StringComparison.Ordinal);
         Assert.True(File.Exists(output));
     }
 

@@ -359,12 +359,18 @@ public sealed class ConfigLoaderTests
         Assert.Equal($"{Source}:{line}: more than one YAML document ('---'); the config is one document", e.Message);
     }
 
+    // The published schema lists severities in lower case; the loader accepts exactly those (issue 18).
     [Theory]
-    [InlineData("fail_on: CRITICAL\n", Severity.Critical)]
-    [InlineData("fail_on: ' low '\n", Severity.Low)]
     [InlineData("fail_on: info\n", Severity.Info)]
-    public void Parse_SeverityText_IsCaseInsensitive(string yaml, Severity expected) =>
+    [InlineData("fail_on: 'low'\n", Severity.Low)]
+    public void Parse_SeverityText_LowerCase(string yaml, Severity expected) =>
         Assert.Equal(expected, ConfigLoader.Parse(yaml, Source).FailOn);
+
+    [Theory]
+    [InlineData("fail_on: CRITICAL\n")]
+    [InlineData("fail_on: ' low '\n")]
+    public void Parse_SeverityText_OtherCaseOrSpaces_RefusedAsTheSchemaDoes(string yaml) =>
+        Assert.Contains("is not a severity", Assert.Throws<InvalidInputException>(() => ConfigLoader.Parse(yaml, Source)).Message, StringComparison.Ordinal);
 
     [Theory]
     [InlineData("90s", 90_000)]

@@ -13,7 +13,7 @@ public sealed class ConfigMessagesTests
     {
         var e = Assert.Throws<InvalidInputException>(() => ConfigLoader.Parse(yaml, ".github/reviewbot.yml"));
 
-        Assert.StartsWith($".github/reviewbot.yml:{line}: a tab indents this line", e.Message, StringComparison.Ordinal);
+        Assert.StartsWith($".github/reviewbot.yml:{line}: not valid YAML: a tab indents this line", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public sealed class GitHubChangeSourceTests
         fake.AddFile("models/old.sql", "removed", "@@ -1 +0,0 @@\n-select 2");
         fake.AddFile("models/renamed.sql", "renamed", "@@ -1 +1 @@\n-a\n+b", previous: "models/before.sql");
         fake.Trees[fake.BaseSha] = new() { ["models/stg_customers.sql"] = "select id,\n  name\nfrom customers\n", ["models/old.sql"] = "select 2\n" };
-        fake.Trees[fake.HeadSha] = new() { ["models/stg_customers.sql"] = "select id,\n  name,\n  email\nfrom customers\n", ["models/new.sql"] = "select 1\n" };
+        fake.Trees[fake.HeadSha] = new() { ["models/stg_customers.sql"] = "select id,\n  name,\n  email\nfrom customers\n", ["models/new.sql"] = "select 1\n", ["models/renamed.sql"] = "b\n" };
         using var api = TestApi.For(fake);
         var source = new GitHubChangeSource(api);
         var pr = await source.GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
@@ -136,8 +136,8 @@ public sealed class GitHubChangeSourceTests
             fake.AddFile($"models/m{i:000}.sql", patch: "@@ -1 +1 @@\n-a\n+b");
         }
 
-        fake.Trees[fake.BaseSha] = [];
-        fake.Trees[fake.HeadSha] = [];
+        fake.Trees[fake.BaseSha] = fake.Files.ToDictionary(f => (string)f["filename"]!, _ => "a\n");
+        fake.Trees[fake.HeadSha] = fake.Files.ToDictionary(f => (string)f["filename"]!, _ => "b\n");
         using var api = TestApi.For(fake);
         var source = new GitHubChangeSource(api);
         var pr = await source.GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
@@ -161,8 +161,8 @@ public sealed class GitHubChangeSourceTests
             fake.AddFile($"m{i:00}.sql", patch: "@@ -1 +1 @@\n-a\n+b");
         }
 
-        fake.Trees[fake.BaseSha] = [];
-        fake.Trees[fake.HeadSha] = [];
+        fake.Trees[fake.BaseSha] = fake.Files.ToDictionary(f => (string)f["filename"]!, _ => "a\n");
+        fake.Trees[fake.HeadSha] = fake.Files.ToDictionary(f => (string)f["filename"]!, _ => "b\n");
         using var api = TestApi.For(fake);
         var source = new GitHubChangeSource(api);
         var pr = await source.GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
@@ -220,6 +220,68 @@ public sealed class GitHubChangeSourceTests
         var skipped = Assert.Single(change.Skipped);
         Assert.Equal("models/big.sql", skipped.File);
         Assert.StartsWith("larger than limits.max_file_bytes", skipped.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Acquire_ExportIgnoreHidesChangedFilesFromTheArchive_ReadsThemFromTheContentsApi()
+    {
+        using var fake = new FakeGitHub();
+        fake.AddFile("models/secret.sql", patch: "@@ -1 +1 @@\n-select 1\n+select 2");
+        fake.AddFile(".gitattributes", "added", "@@ -0,0 +1 @@\n+models/** export-ignore");
+        fake.Trees[fake.BaseSha] = new() { ["models/secret.sql"] = "select 1\n" };
+        fake.Trees[fake.HeadSha] = new() { ["models/secret.sql"] = "select 2\n", [".gitattributes"] = "models/** export-ignore\n" };
+        fake.ExportIgnored.Add("models/secret.sql");
+        using var api = TestApi.For(fake);
+        var source = new GitHubChangeSource(api);
+        var pr = await source.GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
+
+        var change = await source.AcquireAsync(pr, ReviewConfig.Default, null, CancellationToken.None);
+
+        Assert.Contains(change.Files, f => f.Path == "models/secret.sql");
+        Assert.Empty(change.Skipped);
+        Assert.Equal("select 2\n", (await change.Head.ReadFilesAsync(["models/secret.sql"], CancellationToken.None))["models/secret.sql"]);
+        Assert.Equal("select 1\n", (await change.Base.ReadFilesAsync(["models/secret.sql"], CancellationToken.None))["models/secret.sql"]);
+        Assert.Equal(2, fake.Requests.Count(r => r.Path.EndsWith("/contents/models/secret.sql", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task Acquire_ChangedFileInNeitherArchiveNorContentsApi_NotAnalysedWithTheReason()
+    {
+        using var fake = new FakeGitHub();
+        fake.AddFile("models/secret.sql", "added", "@@ -0,0 +1 @@\n+select 2");
+        fake.Trees[fake.BaseSha] = [];
+        fake.Trees[fake.HeadSha] = [];
+        using var api = TestApi.For(fake);
+        var source = new GitHubChangeSource(api);
+        var pr = await source.GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
+
+        var change = await source.AcquireAsync(pr, ReviewConfig.Default, null, CancellationToken.None);
+
+        Assert.Empty(change.Files);
+        var skipped = Assert.Single(change.Skipped);
+        Assert.Equal(SkipKind.NotAnalysed, skipped.Kind);
+        Assert.StartsWith("missing from the repository archive", skipped.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Acquire_GitHubSendsNoPatchForATextFile_NotAnalysedRatherThanBinary()
+    {
+        using var fake = new FakeGitHub();
+        fake.AddFile("models/hidden.sql", "added", patch: null, changes: 0);
+        fake.AddFile("data/x.parquet", "added", patch: null, changes: 0);
+        fake.AddFile("models/a.sql", patch: "@@ -1 +1 @@\n-a\n+b");
+        fake.Trees[fake.BaseSha] = [];
+        fake.Trees[fake.HeadSha] = new() { ["models/hidden.sql"] = "grant select on t to public;\n", ["data/x.parquet"] = "PAR1\0\0", ["models/a.sql"] = "b\n" };
+        using var api = TestApi.For(fake);
+        var source = new GitHubChangeSource(api);
+        var pr = await source.GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
+
+        var change = await source.AcquireAsync(pr, ReviewConfig.Default, null, CancellationToken.None);
+
+        var skipped = change.Skipped.ToDictionary(s => s.File);
+        Assert.Equal(SkipKind.NotAnalysed, skipped["models/hidden.sql"].Kind);
+        Assert.Contains("no diff for this text file", skipped["models/hidden.sql"].Reason, StringComparison.Ordinal);
+        Assert.Equal(SkipKind.Binary, skipped["data/x.parquet"].Kind);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using ReviewBot.Core.Changes;
 using ReviewBot.GitHub.Changes;
 using ReviewBot.TestUtils.GitHub;
 
@@ -8,7 +9,7 @@ namespace ReviewBot.GitHub.Tests.Changes;
 public sealed class TarballSnapshotTests
 {
     [Fact]
-    public async Task Read_GitHubShapedArchive_StripsTopFolderKeepsText()
+    public async Task Open_GitHubShapedArchive_StripsTopFolderKeepsText()
     {
         var bytes = FakeGitHub.BuildTarball("o-r-abc1234", "abc1234", new Dictionary<string, string>
         {
@@ -16,15 +17,14 @@ public sealed class TarballSnapshotTests
             ["README.md"] = "# r\n",
         });
 
-        var result = await TarballSnapshot.ReadAsync(new MemoryStream(bytes), "abc1234", 1 << 20, 1 << 30, CancellationToken.None);
+        var snapshot = await TarballSnapshot.OpenAsync(bytes, "abc1234", 1 << 20, 1 << 30, CancellationToken.None);
 
-        Assert.Equal(["README.md", "models/a.sql"], await result.Snapshot.ListFilesAsync(CancellationToken.None));
-        Assert.Equal("select 1\n", (await result.Snapshot.ReadFilesAsync(["models/a.sql"], CancellationToken.None))["models/a.sql"]);
-        Assert.Empty(result.Dropped);
+        Assert.Equal(["README.md", "models/a.sql"], await snapshot.ListFilesAsync(CancellationToken.None));
+        Assert.Equal("select 1\n", (await snapshot.ReadFilesAsync(["models/a.sql"], CancellationToken.None))["models/a.sql"]);
     }
 
     [Fact]
-    public async Task Read_BinaryNonUtf8OversizedAndOverTotal_DroppedWithReasons()
+    public async Task Explain_BinaryNonUtf8OversizedAndOverBudget_EachWithItsReason()
     {
         using var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true))
@@ -38,13 +38,31 @@ public sealed class TarballSnapshotTests
             Add("b.sql", "bbbbbbbbbb"u8.ToArray());
         }
 
-        output.Position = 0;
-        var result = await TarballSnapshot.ReadAsync(output, "sha", maxFileBytes: 100, maxTotalBytes: 15, CancellationToken.None);
+        var snapshot = await TarballSnapshot.OpenAsync(output.ToArray(), "sha", maxFileBytes: 100, maxTotalBytes: 15, CancellationToken.None);
 
-        Assert.Equal(["a.sql"], await result.Snapshot.ListFilesAsync(CancellationToken.None));
-        Assert.Equal("binary", result.Dropped["logo.png"]);
-        Assert.Equal("not UTF-8 text", result.Dropped["latin1.csv"]);
-        Assert.StartsWith("larger than limits.max_file_bytes", result.Dropped["big.sql"], StringComparison.Ordinal);
-        Assert.StartsWith("the repository archive exceeds", result.Dropped["b.sql"], StringComparison.Ordinal);
+        string[] all = ["logo.png", "latin1.csv", "big.sql", "a.sql", "b.sql", "gone.sql"];
+        var absent = await snapshot.ExplainAbsentAsync(all, CancellationToken.None);
+
+        Assert.Equal(["a.sql"], all.Where(p => !absent.ContainsKey(p)));
+        Assert.Equal(SkipKind.Binary, absent["logo.png"].Kind);
+        Assert.Equal("not UTF-8 text", absent["latin1.csv"].Reason);
+        Assert.StartsWith("larger than limits.max_file_bytes (200 > 100 bytes)", absent["big.sql"].Reason, StringComparison.Ordinal);
+        Assert.StartsWith("the snapshot's budget", absent["b.sql"].Reason, StringComparison.Ordinal);
+        Assert.StartsWith("missing from the repository archive", absent["gone.sql"].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Read_LargeRepository_DecodesOnlyTheFilesAskedFor()
+    {
+        // 2,000 files of 10 KB of text: listing and reading one file must not hold the other 20 MB.
+        var files = Enumerable.Range(0, 2_000).ToDictionary(i => $"models/m{i:D4}.sql", i => new string('x', 10_000) + i);
+        var bytes = FakeGitHub.BuildTarball("o-r-abc", "abc", files);
+
+        var snapshot = await TarballSnapshot.OpenAsync(bytes, "abc", 1 << 20, 1 << 30, CancellationToken.None);
+        var read = await snapshot.ReadFilesAsync(["models/m1999.sql"], CancellationToken.None);
+
+        Assert.EndsWith("1999", read["models/m1999.sql"], StringComparison.Ordinal);
+        Assert.Equal(2_000, (await snapshot.ListFilesAsync(CancellationToken.None)).Count);
+        Assert.Equal(10_004, snapshot.BytesRead);
     }
 }

@@ -126,6 +126,9 @@ public sealed class FakeGitHub : IDisposable
     /// </summary>
     public string AppSlug { get; set; } = "github-actions";
 
+    /// <summary>Paths left out of tarballs (as <c>export-ignore</c> in <c>.gitattributes</c> does) but still served by the contents API.</summary>
+    public HashSet<string> ExportIgnored { get; } = new(StringComparer.Ordinal);
+
     /// <summary>The token POST /app/installations/{id}/access_tokens hands out (GitHub App mode).</summary>
     public string InstallationToken { get; set; } = "ghs_fakeInstallationToken0123456789";
 
@@ -388,6 +391,19 @@ public sealed class FakeGitHub : IDisposable
                 return Json(201, CheckRunJson(run));
             }
 
+            case "GET" when Regex.IsMatch(rest, "^/commits/[0-9a-fA-F]+/check-runs$"):
+            {
+                // The check runs of a commit, filtered as GitHub filters them (check_name, status).
+                var commit = rest.Split('/')[2];
+                var runs = _checkRuns.Values
+                    .Where(r => string.Equals(r["head_sha"]?.GetValue<string>(), commit, StringComparison.OrdinalIgnoreCase))
+                    .Where(r => !query.TryGetValue("check_name", out var name) || r["name"]?.GetValue<string>() == name)
+                    .Where(r => !query.TryGetValue("status", out var status) || r["status"]?.GetValue<string>() == status)
+                    .Select(r => JsonNode.Parse(CheckRunJson(r)))
+                    .ToList();
+                return Json(200, new JsonObject { ["total_count"] = runs.Count, ["check_runs"] = new JsonArray([.. runs]) }.ToJsonString());
+            }
+
             case "PATCH" when rest.StartsWith("/check-runs/", StringComparison.Ordinal):
             {
                 var id = long.Parse(rest["/check-runs/".Length..], CultureInfo.InvariantCulture);
@@ -494,7 +510,8 @@ public sealed class FakeGitHub : IDisposable
             return Json(404, """{"message":"Not Found"}""");
         }
 
-        return Raw(200, BuildTarball($"{Owner}-{Name}-{sha[..Math.Min(7, sha.Length)]}", sha, tree), "application/x-gzip");
+        var archived = tree.Where(f => !ExportIgnored.Contains(f.Key)).ToDictionary(f => f.Key, f => f.Value, StringComparer.Ordinal);
+        return Raw(200, BuildTarball($"{Owner}-{Name}-{sha[..Math.Min(7, sha.Length)]}", sha, archived), "application/x-gzip");
     }
 
     /// <summary>A gzip tarball shaped like GitHub's: a pax global header with the commit, one top folder.</summary>

@@ -104,7 +104,8 @@ public static class SqlAnalyzer
             return new SqlFileFacts
             {
                 Statements = statements, Selects = _selects, Ctes = ctes, Final = final, OutputColumns = output, StarReachesFinal = starReaches,
-                StarLine = starLine, EqualsNullLines = equalsNull, Issues = tokens.Issues, Identifiers = identifiers,
+                StarLine = starLine, EqualsNullLines = equalsNull, Identifiers = identifiers,
+                Issues = _tooDeepLine is { } deep ? [.. tokens.Issues, new SqlSyntaxIssue(deep, $"queries nested more than {MaxDepth} levels deep; the rest was not analysed")] : tokens.Issues,
             };
         }
 
@@ -551,7 +552,46 @@ public static class SqlAnalyzer
             return parts;
         }
 
+        /// <summary>
+        /// Deepest nesting of queries and FROM clauses followed. The walk recurses per level and a stack overflow
+        /// cannot be caught, so deeper input is left unparsed and reported as an issue (the file is then "not fully
+        /// analysed"), never a crash.
+        /// </summary>
+        private const int MaxDepth = 200;
+
+        private int _depth;
+        private int? _tooDeepLine;
+
+        private bool Enter(int s)
+        {
+            if (_depth >= MaxDepth)
+            {
+                _tooDeepLine ??= s < _t.Count ? _t[s].Line : 0;
+                return false;
+            }
+
+            _depth++;
+            return true;
+        }
+
         private SqlSelect? ParseQuery(int s, int e)
+        {
+            if (!Enter(s))
+            {
+                return null;
+            }
+
+            try
+            {
+                return ParseQueryAtDepth(s, e);
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
+
+        private SqlSelect? ParseQueryAtDepth(int s, int e)
         {
             while (s < e && _t[s].IsSymbol("(") && _match[s] == e - 1)
             {
@@ -789,6 +829,23 @@ public static class SqlAnalyzer
         }
 
         private void ParseFrom(int s, int e, List<SqlRelation> from, List<SqlJoin> joins)
+        {
+            if (!Enter(s))
+            {
+                return;
+            }
+
+            try
+            {
+                ParseFromAtDepth(s, e, from, joins);
+            }
+            finally
+            {
+                _depth--;
+            }
+        }
+
+        private void ParseFromAtDepth(int s, int e, List<SqlRelation> from, List<SqlJoin> joins)
         {
             var segments = new List<(int Start, int End, string Kind, bool Implicit, int Line)>();
             var start = s;

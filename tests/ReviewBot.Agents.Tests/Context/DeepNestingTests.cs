@@ -1,0 +1,62 @@
+using ReviewBot.Agents.Context.Dbt;
+using ReviewBot.Agents.Context.Sql;
+
+namespace ReviewBot.Agents.Tests.Context;
+
+/// <summary>
+/// A stack overflow cannot be caught in .NET: it ends the Action with the check left in_progress and the App with
+/// every queued review. The existing SQL and dbt readers must survive 10,000-deep input and say they gave up.
+/// </summary>
+public sealed class DeepNestingTests
+{
+    [Theory]
+    [InlineData(3_000)]
+    [InlineData(10_000)]
+    public void Analyze_DeeplyNestedSubqueries_ReportsAnIssueInsteadOfOverflowing(int depth)
+    {
+        var sql = string.Concat(Enumerable.Repeat("select * from (", depth)) + "select 1 as x" + new string(')', depth);
+
+        var facts = SqlAnalyzer.Analyze(sql);
+
+        Assert.Contains(facts.Issues, i => i.Message.Contains("nested", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(10_000)]
+    [InlineData(100_000)]
+    public void Analyze_DeeplyNestedParentheses_ReportsAnIssueInsteadOfOverflowing(int depth)
+    {
+        var sql = "select " + new string('(', depth) + "1" + new string(')', depth) + " as x from t";
+
+        var facts = SqlAnalyzer.Analyze(sql);
+
+        Assert.NotNull(facts);
+    }
+
+    [Fact]
+    public void Analyze_DeeplyNestedJoins_DoesNotOverflow()
+    {
+        var sql = "select * from " + string.Concat(Enumerable.Repeat("(t join ", 10_000)) + "u on true" + string.Concat(Enumerable.Repeat(" on true)", 10_000));
+
+        Assert.NotNull(SqlAnalyzer.Analyze(sql));
+    }
+
+    [Fact]
+    public void Scan_DeeplyNestedModel_DoesNotOverflow()
+    {
+        var sql = "{{ config(materialized='table', x=" + new string('(', 10_000) + new string(')', 10_000) + ") }}\n"
+            + string.Concat(Enumerable.Repeat("select * from (", 10_000)) + "select 1" + new string(')', 10_000);
+
+        Assert.NotNull(DbtFileScanner.Scan("models/deep.sql", sql));
+    }
+
+    [Fact]
+    public void ParseProperties_TenThousandDeepFlowSequence_RefusedNotOverflowed()
+    {
+        var yaml = "version: 2\nmodels: " + new string('[', 10_000) + new string(']', 10_000) + "\n";
+
+        var file = DbtYaml.ParseProperties("models/deep.yml", yaml);
+
+        Assert.NotNull(file);
+    }
+}

@@ -1,0 +1,98 @@
+using ReviewBot.Dbt.Projects;
+using ReviewBot.Dbt.Rendering;
+
+namespace ReviewBot.Dbt.Tests.Projects;
+
+public sealed class DbtRepositoryTests
+{
+    [Fact]
+    public void TwoProjectsInOneRepository_EachWithItsVarsMacrosAndAdapter()
+    {
+        var files = new InMemoryFiles(new Dictionary<string, string>
+        {
+            ["warehouse/alpha/dbt_project.yml"] = "name: alpha\nprofile: alpha\nvars:\n  region: eu\nmacro-paths: ['macros', '../shared_macros']\n",
+            ["warehouse/alpha/models/m.sql"] = "select '{{ var(\"region\") }}' as r, {{ greet() }} as g, {{ common() }} as c",
+            ["warehouse/alpha/macros/greet.sql"] = "{% macro greet() %}'hello'{% endmacro %}",
+            ["warehouse/shared_macros/common.sql"] = "{% macro common() %}42{% endmacro %}",
+            ["warehouse/beta/dbt_project.yml"] = "name: beta\nvars:\n  region: us\nmodel-paths: [transform]\n",
+            ["warehouse/beta/transform/m.sql"] = "select '{{ var(\"region\") }}' as r, {{ greet() }} as g",
+            ["warehouse/beta/requirements.txt"] = "dbt-core==1.8.0\ndbt-bigquery==1.8.0\n",
+            ["profiles.yml"] = "alpha:\n  target: prod\n  outputs:\n    prod:\n      type: redshift\n",
+        });
+        var repository = DbtRepository.Load(files);
+        Assert.Equal(["alpha", "beta"], repository.Projects.Select(p => p.Name).Order());
+        var renderer = new DbtRenderer(repository);
+
+        var alpha = renderer.Render("warehouse/alpha/models/m.sql");
+        Assert.Equal("select 'eu' as r, 'hello' as g, 42 as c", alpha.Sql);
+        Assert.Equal(("alpha", "redshift"), (alpha.ProjectName, alpha.Adapter));
+
+        var beta = renderer.Render("warehouse/beta/transform/m.sql");
+        Assert.Equal("select 'us' as r, __rb_opaque_1__ as g", beta.Sql);
+        Assert.Equal(["greet"], beta.Unresolved);
+        Assert.Equal(("beta", "bigquery"), (beta.ProjectName, beta.Adapter));
+
+        Assert.Equal(["warehouse/alpha/models/m.sql", "warehouse/beta/transform/m.sql"], repository.RenderableFiles().Select(f => f.Path).Order());
+    }
+
+    [Fact]
+    public void AdapterOverride_WinsAndDefaultIsNeutral()
+    {
+        var files = new InMemoryFiles(new Dictionary<string, string> { ["dbt_project.yml"] = "name: p\n", ["models/a.sql"] = "select 1" });
+        Assert.Equal(AdapterInference.Neutral, DbtRepository.Load(files).AdapterFor(DbtRepository.Load(files).Projects[0]));
+        var overridden = DbtRepository.Load(files, "Snowflake");
+        Assert.Equal("snowflake", overridden.AdapterFor(overridden.Projects[0]));
+        Assert.Equal(ReviewBot.Sql.SqlDialect.Snowflake, AdapterInference.Dialect("snowflake"));
+    }
+
+    [Fact]
+    public void MacroFile_WithBrokenTextBetweenBlocks_KeepsItsMacros()
+    {
+        // A real project separates macros with `{% ##### %}`, which is not Jinja; dbt reads each block on its own.
+        var files = new InMemoryFiles(new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: p\n",
+            ["macros/m.sql"] = "{% macro one() %}1{% endmacro %}\n\n{% ######## %}\n\n{% macro two() %}2{% endmacro %}",
+            ["models/a.sql"] = "select {{ one() }}, {{ two() }}",
+        });
+        var result = new DbtRenderer(DbtRepository.Load(files)).Render("models/a.sql");
+        Assert.Equal("select 1, 2", result.Sql);
+        Assert.Equal(RenderStatus.Rendered, result.Status);
+    }
+
+    [Fact]
+    public void LocalPackage_IsANamespace()
+    {
+        var files = new InMemoryFiles(new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: toolkit\n",
+            ["macros/double.sql"] = "{% macro double(x) %}{{ x }} * 2{% endmacro %}",
+            ["integration_tests/dbt_project.yml"] = "name: toolkit_tests\n",
+            ["integration_tests/packages.yml"] = "packages:\n  - local: ../\n",
+            ["integration_tests/models/t.sql"] = "select {{ toolkit.double('a') }}",
+        });
+        var result = new DbtRenderer(DbtRepository.Load(files)).Render("integration_tests/models/t.sql");
+        Assert.Equal("select a * 2", result.Sql);
+    }
+
+    [Fact]
+    public void BrokenProjectFile_IsKeptWithDefaults()
+    {
+        var files = new InMemoryFiles(new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: [unclosed\n",
+            ["models/a.sql"] = "select 1",
+        });
+        var repository = DbtRepository.Load(files);
+        Assert.NotNull(repository.Projects[0].Error);
+        Assert.Equal("select 1", new DbtRenderer(repository).Render("models/a.sql").Sql);
+    }
+
+    [Fact]
+    public void DeeplyNestedYaml_IsAnErrorNotACrash()
+    {
+        var yaml = "vars:\n  x: " + new string('[', 10_000) + new string(']', 10_000) + "\nname: p\n";
+        var repository = DbtRepository.Load(new InMemoryFiles(new Dictionary<string, string> { ["dbt_project.yml"] = yaml }));
+        Assert.NotNull(repository.Projects[0].Error);
+    }
+}
