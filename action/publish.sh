@@ -25,13 +25,14 @@ esac
 cd "$(dirname "$0")/.."
 build="$(mktemp -d)"
 trap 'rm -rf "$build"' EXIT
-# Self-contained, trimmed (partial: the framework only; see ReviewBot.Cli.csproj) and ReadyToRun, for the
-# runtime-deps base image: measured against framework-dependent ReadyToRun on the runtime image with
-# tests/ReviewBot.Benchmarks (startup): a faster cold start and a smaller image (docs/releasing.md).
-# The trim analysis runs once, at link time (its warnings are listed, not errors: see the csproj); the compile-time
-# trim analyzer would repeat the same warnings in every project, where they are errors.
+# Self-contained and ReadyToRun, for the runtime-deps base image (no .NET runtime in the base; the runtime pack's
+# framework assemblies are already ReadyToRun, so only ours and the packages are compiled here). Not trimmed:
+# trimming rewrites the framework assemblies, which then lose their ReadyToRun code and must be compiled again —
+# several times the publish time for a few MB (measured: docs/releasing.md) — and it puts reflection at risk
+# (Octokit's JSON models, YamlDotNet, reflection-based System.Text.Json). Measured against framework-dependent
+# ReadyToRun on the runtime image with tests/ReviewBot.Benchmarks (startup).
 dotnet publish src/ReviewBot.Cli/ReviewBot.Cli.csproj \
   -c Release -r "$rid" --self-contained true \
-  -p:PublishTrimmed=true -p:EnableTrimAnalyzer=false -p:PublishReadyToRun=true -p:DebugType=none -nodeReuse:false \
+  -p:PublishReadyToRun=true -p:DebugType=none -nodeReuse:false \
   --artifacts-path "$build" \
   -o "$out"

@@ -15,9 +15,6 @@ namespace ReviewBot.Agents;
 /// </summary>
 public static class SharedContext
 {
-    private static readonly string[] EnvExampleNames =
-        [".env.example", ".env.sample", ".env.template", ".env.dist", "example.env", "sample.env", "env.example", ".env.defaults", ".env.local.example"];
-
     private static readonly string[] BinaryExtensions =
         [".png", ".jpg", ".jpeg", ".gif", ".ico", ".pdf", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".parquet", ".avro", ".orc", ".xlsx", ".xls",
          ".docx", ".pptx", ".jar", ".whl", ".so", ".dll", ".exe", ".pyc", ".db", ".sqlite", ".duckdb", ".woff", ".woff2", ".ttf", ".mp4", ".mp3", ".bin", ".pkl", ".npy"];
@@ -71,8 +68,9 @@ public static class SharedContext
 
         // 2. Everything else the agents need at head, in one read.
         var wantHead = new HashSet<string>(changedHead, StringComparer.Ordinal);
-        var envExamples = headList.Where(p => EnvExampleNames.Contains(FileName(p), StringComparer.OrdinalIgnoreCase)).ToList();
-        wantHead.UnionWith(envExamples);
+        var envExamples = headList.Where(Context.Pipeline.EnvDeclarations.IsExample).ToList();
+        var envDeclarations = headList.Where(Context.Pipeline.EnvDeclarations.IsDeclaration).ToList();
+        wantHead.UnionWith(envDeclarations);
         foreach (var path in headList)
         {
             var (role, _) = DbtStateBuilder.Classify(path, headProjects);
@@ -200,35 +198,19 @@ public static class SharedContext
         var unparsed = headProps.Values.Where(p => p.Error is not null && changedHead.Contains(p.Path)).Select(p => new SkippedFile(p.Path, $"YAML does not parse: {p.Error}"))
             .Concat(headProjects.Where(p => p.Error is not null).Select(p => new SkippedFile(p.File, $"YAML does not parse: {p.Error}")))
             .ToList();
-        var graph = new DbtGraph(baseState, headState, files, unparsed);
+        var renderings = headProjects.Count == 0 && baseProjects.Count == 0
+            ? DbtRenderings.Empty
+            : await DbtRenderings.BuildAsync(change, headList, baseSet, files, changedHead.Where(p => IsRenderable(p, headProjects)), changedBase.Where(p => IsRenderable(p, baseProjects)), ct).ConfigureAwait(false);
+        var graph = new DbtGraph(baseState, headState, files, unparsed) { Renderings = renderings };
 
         // 5. SQL and pipeline facts of the changed files, computed now so agents only read them.
         var sql = new SqlFactsIndex(files);
         var documented = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var example in envExamples)
+        foreach (var declaration in envDeclarations)
         {
-            if (files.Head(example) is { } text)
+            if (files.Head(declaration) is { } text)
             {
-                foreach (var line in text.Split('\n'))
-                {
-                    var trimmed = line.Trim();
-                    if (trimmed.StartsWith('#'))
-                    {
-                        trimmed = trimmed.TrimStart('#').Trim();
-                    }
-
-                    if (trimmed.StartsWith("export ", StringComparison.Ordinal))
-                    {
-                        trimmed = trimmed[7..].TrimStart();
-                    }
-
-                    var eq = trimmed.IndexOf('=');
-                    var name = eq > 0 ? trimmed[..eq].Trim() : trimmed;
-                    if (name.Length > 0 && name.All(c => char.IsLetterOrDigit(c) || c == '_'))
-                    {
-                        documented.Add(name);
-                    }
-                }
+                documented.UnionWith(Context.Pipeline.EnvDeclarations.Names(declaration, text));
             }
         }
 
@@ -250,6 +232,9 @@ public static class SharedContext
 
         return (graph, sql, pipeline);
     }
+
+    private static bool IsRenderable(string path, IReadOnlyList<DbtProject> projects) =>
+        path.EndsWith(".sql", StringComparison.OrdinalIgnoreCase) && DbtStateBuilder.Classify(path, projects).Role is DbtFileRole.Model or DbtFileRole.Snapshot;
 
     /// <summary>A cheap line scan of a properties file: does it declare sources/exposures or name an interesting node?</summary>
     private static bool MayMatter(string yaml, HashSet<string> names)

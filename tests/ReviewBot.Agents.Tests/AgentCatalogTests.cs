@@ -74,11 +74,10 @@ public sealed class AgentCatalogTests
     [Fact]
     public void Create_CustomAgentWithoutLane_InvalidInputNamingTheKey()
     {
-        var config = ConfigLoader.Parse("agents:\n  mine:\n    patterns:\n      - id: x\n        regex: x\n", "reviewbot.yml");
+        // The loader refuses it at its line, before any catalogue is built.
+        var error = Assert.Throws<InvalidInputException>(() => ConfigLoader.Parse("agents:\n  mine:\n    patterns:\n      - id: x\n        regex: x\n", "reviewbot.yml"));
 
-        var error = Assert.Throws<InvalidInputException>(() => AgentCatalog.Create(config));
-
-        Assert.Contains("agents.mine.lane", error.Message, StringComparison.Ordinal);
+        Assert.Contains("reviewbot.yml:2: agents.mine.lane", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

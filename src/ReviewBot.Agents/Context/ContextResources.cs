@@ -28,6 +28,9 @@ public sealed class DbtGraph(DbtState @base, DbtState head, SourceFiles files, I
 
     /// <summary>dbt files that could not be parsed (YAML errors), with the reason.</summary>
     public IReadOnlyList<SkippedFile> Unparsed { get; } = unparsed;
+
+    /// <summary>The changed dbt models and snapshots rendered at base and head (Jinja + dbt context, offline).</summary>
+    public DbtRenderings Renderings { get; init; } = DbtRenderings.Empty;
 }
 
 /// <summary>

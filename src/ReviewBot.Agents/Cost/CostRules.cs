@@ -256,8 +256,14 @@ internal static partial class CostRules
 
                     var baseLine = before.File?.Config.TryGetValue(key, out var v) == true ? v.Line : before.Properties?.Line ?? 1;
                     var where = before.File?.Config.ContainsKey(key) == true ? node.Path : node.Properties?.File ?? file.Path;
+                    // Dropping partitioning makes every scan and merge read the whole table (high); clustering and sort
+                    // keys are a layout optimisation whose loss costs less and often goes with a deliberate rebuild (medium).
+                    var partitioning = key is "partition_by" or "partitions" or "require_partition_filter";
                     yield return context.Report(this, where, context.HeadLineNearRemoved(where, baseLine), $"`{key}` removed from `{node.Name}`",
-                        $"`{node.Name}` no longer sets `{key}` (was `{Clip(was)}`). Queries and incremental merges that pruned partitions or clusters now scan the whole table; cost grows with table size rather than with the slice read. Keep the setting unless the table is small.");
+                        partitioning
+                            ? $"`{node.Name}` no longer sets `{key}` (was `{Clip(was)}`). Queries and incremental merges that pruned partitions now scan the whole table; cost grows with table size rather than with the slice read. Keep the setting unless the table is small."
+                            : $"`{node.Name}` no longer sets `{key}` (was `{Clip(was)}`). Filters and merges on those columns lose their pruning, so large tables are scanned more widely. Keep it unless the table is small or the layout is managed elsewhere.",
+                        partitioning ? null : Severity.Medium);
                 }
             }
         }

@@ -1,3 +1,4 @@
+using ReviewBot.Agents.Context.Pipeline;
 using Markdig;
 using Markdig.Syntax;
 using Markdig.Syntax.Inlines;
@@ -147,29 +148,42 @@ internal static class DocsRules
             var documented = context.Pipeline.DocumentedEnvVars;
             var examples = context.Pipeline.EnvExampleFiles;
             var reported = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var file in context.ChangedWith(".py", ".sql", ".yml", ".yaml"))
-            {
-                if (examples.Contains(file.Path))
-                {
-                    continue;
-                }
+            var changed = context.ChangedWith(".py", ".sql", ".yml", ".yaml").Where(f => !examples.Contains(f.Path) && !IsTestFile(f.Path)).ToList();
 
+            // Only reads this change introduces: a name the base already read in any changed file was moved or
+            // reformatted, not added (quote-style changes, code moved between modules).
+            var readBefore = new HashSet<string>(context.Change.Files.Where(f => f.Kind is not Core.Changes.ChangeKind.Added)
+                .SelectMany(f => context.Pipeline.Base(f.BasePath).EnvVars.Select(r => r.Name)), StringComparer.Ordinal);
+            foreach (var file in changed)
+            {
                 foreach (var read in context.Pipeline.Head(file.Path).EnvVars)
                 {
-                    if (documented.Contains(read.Name) || Ambient.Contains(read.Name) || read.Name.StartsWith("GITHUB_", StringComparison.Ordinal)
+                    if (documented.Contains(read.Name) || readBefore.Contains(read.Name) || Ambient.Contains(read.Name) || read.Name.StartsWith("GITHUB_", StringComparison.Ordinal)
                         || read.Name.StartsWith("RUNNER_", StringComparison.Ordinal) || !context.IsAdded(file.Path, read.Line) || !reported.Add(read.Name))
                     {
                         continue;
                     }
 
-                    var where = examples.Count == 0 ? "a `.env.example` file (none exists yet)" : $"`{examples[0]}`";
+                    // The example file of this file's own project (nearest up the tree), never one of a sibling project.
+                    var nearest = EnvDeclarations.NearestExample(file.Path, examples);
+                    var where = nearest is null ? "an example env file next to this project (none exists up the tree from this file)" : $"`{nearest}`";
+                    var fails = !read.HasDefault && read.Syntax is "os.environ[]" or "EnvVar" or "env_var";
+                    var consequence = read.HasDefault ? "with a default"
+                        : fails ? "without a default, so a missing value fails at run time"
+                        : "without a default, so it is None when unset";
                     yield return context.Report(this, file.Path, read.Line, $"Env var `{read.Name}` is not documented",
-                        read.HasDefault
-                            ? $"`{read.Name}` is read here (with a default) but is not listed in {where}. Add it with a comment saying what it changes, so operators know it exists."
-                            : $"`{read.Name}` is read here without a default, so a missing value fails at run time, and it is not listed in {where}. Add it there (with an example value or description) and to the deployment's environment.",
-                        read.HasDefault || examples.Count == 0 ? Severity.Low : null);
+                        $"`{read.Name}` is newly read here ({consequence}) and is not declared in {where}, a compose `environment:`, a CI `env:` or Terraform. Add it to {(nearest is null ? "an example env file" : $"`{nearest}`")} with an example value or a comment saying what it changes.",
+                        fails && nearest is not null ? null : Severity.Low);
                 }
             }
+        }
+
+        private static bool IsTestFile(string path)
+        {
+            var name = SharedContext.FileName(path);
+            return path.StartsWith("tests/", StringComparison.Ordinal) || path.Contains("/tests/", StringComparison.Ordinal) || path.StartsWith("test/", StringComparison.Ordinal)
+                || path.Contains("/test/", StringComparison.Ordinal) || name.StartsWith("test_", StringComparison.Ordinal) || name.EndsWith("_test.py", StringComparison.Ordinal)
+                || name == "conftest.py" || path.Split('/').Any(segment => segment.StartsWith("integration_test", StringComparison.Ordinal));
         }
     }
 

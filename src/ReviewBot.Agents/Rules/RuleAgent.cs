@@ -70,6 +70,18 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
             }
         }
 
+        // SQL nested past the analyzer's depth bound was not read by any rule: say so (quality lists every SQL issue itself).
+        if (Descriptor.Name != AgentName.Quality)
+        {
+            foreach (var file in rules.ChangedWith(".sql").Where(f => settings.Paths.Matches(f.Path)))
+            {
+                if (sql.Head(file.Path)?.Issues.FirstOrDefault(i => i.Message.StartsWith(Context.Sql.SqlAnalyzer.TooDeepIssue, StringComparison.Ordinal)) is { } deep)
+                {
+                    rules.CouldNotAnalyse(file.Path, $"SQL {deep.Message} (line {deep.Line})");
+                }
+            }
+        }
+
         if (off.Count > 0)
         {
             notes.Add($"rules switched off by config: {string.Join(", ", off)}");
@@ -78,6 +90,24 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
         foreach (var ((rule, glob, reason), count) in suppressed)
         {
             notes.Add($"{count} {rule} finding{(count == 1 ? "" : "s")} on {glob} suppressed by exception: {reason}");
+        }
+
+        // Like unparsed YAML, render coverage is reported once, by the quality agent (whose rules read model SQL).
+        foreach (var file in Descriptor.Name == AgentName.Quality ? rules.Changed : [])
+        {
+            if (!settings.Paths.Matches(file.Path) || !graph.Renderings.Head.TryGetValue(file.Path, out var rendered))
+            {
+                continue;
+            }
+
+            if (rendered.Status == Dbt.Rendering.RenderStatus.NotRendered)
+            {
+                rules.CouldNotAnalyse(file.Path, $"dbt model not rendered: {rendered.Reason}{(rendered.ReasonLine is { } l ? $" (line {l})" : string.Empty)}");
+            }
+            else if (rendered.Status == Dbt.Rendering.RenderStatus.Partial)
+            {
+                rules.AnalysedPartly(file.Path, "dbt model rendered in part: " + string.Join("; ", rendered.PartialReasons.Take(3)), rendered.Unresolved);
+            }
         }
 
         var notAnalysed = rules.NotAnalysed.Concat(graph.Unparsed.Where(u => settings.Paths.Matches(u.File) && Descriptor.Name == AgentName.Quality))

@@ -83,6 +83,47 @@ public static class UnifiedDiffParser
 
     internal static string Decode(ReadOnlySpan<byte> bytes) => bytes.IsEmpty ? "" : Encoding.UTF8.GetString(bytes);
 
+    /// <summary>
+    /// Reuses the strings of short lines (<c>}</c>, <c>end</c>, blank, <c>)</c>...), which repeat throughout a diff;
+    /// bounded so that a diff of distinct short lines cannot grow it without limit.
+    /// </summary>
+    private sealed class ShortStrings
+    {
+        private const int MaxBytes = 32;
+        private const int MaxEntries = 1 << 16;
+        private readonly HashSet<string> _set = new(StringComparer.Ordinal);
+        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+
+        public ShortStrings() => _lookup = _set.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public string Get(ReadOnlySpan<byte> utf8)
+        {
+            if (utf8.IsEmpty)
+            {
+                return "";
+            }
+
+            Span<char> chars = stackalloc char[MaxBytes];
+            if (utf8.Length > MaxBytes || !Encoding.UTF8.TryGetChars(utf8, chars, out var length))
+            {
+                return Encoding.UTF8.GetString(utf8);
+            }
+
+            if (_lookup.TryGetValue(chars[..length], out var known))
+            {
+                return known;
+            }
+
+            var text = new string(chars[..length]);
+            if (_set.Count < MaxEntries)
+            {
+                _set.Add(text);
+            }
+
+            return text;
+        }
+    }
+
     private ref struct LineReader(ReadOnlySpan<byte> data)
     {
         private readonly ReadOnlySpan<byte> _data = data;
@@ -137,6 +178,8 @@ public static class UnifiedDiffParser
 
     private sealed class DiffParser(bool hunksOnly)
     {
+        private readonly ShortStrings _strings = new();
+
         private FileBuilder? _file;
         private HunkBuilder? _hunk;
 
@@ -164,7 +207,7 @@ public static class UnifiedDiffParser
                 }
 
                 CloseHunk();
-                _hunk = HunkBuilder.Start(line, number);
+                _hunk = HunkBuilder.Start(line, number, _strings);
                 _file.InHeader = false;
                 return;
             }
@@ -259,6 +302,7 @@ public static class UnifiedDiffParser
         private readonly string _section;
         private readonly int _startLine;
         private readonly List<DiffLine> _lines = [];
+        private ShortStrings? _strings;
         private int _nextBase;
         private int _nextHead;
         private int _baseLeft;
@@ -280,7 +324,7 @@ public static class UnifiedDiffParser
 
         public bool IsOpen => _baseLeft > 0 || _headLeft > 0;
 
-        public static HunkBuilder Start(ReadOnlySpan<byte> line, int number)
+        public static HunkBuilder Start(ReadOnlySpan<byte> line, int number, ShortStrings? strings = null)
         {
             // @@ -a[,b] +c[,d] @@[ section]
             var rest = line;
@@ -296,14 +340,14 @@ public static class UnifiedDiffParser
             }
 
             var section = Decode(rest[3..]).Trim();
-            return new HunkBuilder(baseStart, baseCount, headStart, headCount, section, number);
+            return new HunkBuilder(baseStart, baseCount, headStart, headCount, section, number) { _strings = strings };
         }
 
         public void Add(ReadOnlySpan<byte> line, int number)
         {
             // An empty line counts as an empty context line: some tools strip the trailing space.
             var marker = line.IsEmpty ? (byte)' ' : line[0];
-            var text = line.IsEmpty ? "" : Decode(line[1..]);
+            var text = line.IsEmpty ? "" : _strings?.Get(line[1..]) ?? Decode(line[1..]);
             switch (marker)
             {
                 case (byte)' ' when _baseLeft > 0 && _headLeft > 0:
@@ -345,7 +389,8 @@ public static class UnifiedDiffParser
             $"line {number}: truncated diff: {what} while the hunk starting at line {_startLine} " +
             $"still expects {_baseLeft} base and {_headLeft} head lines";
 
-        public DiffHunk Build() => new(_baseStart, _baseCount, _headStart, _headCount, _section, _lines);
+        // An exact array, not the growing list: a diff of a million tiny hunks must cost a small multiple of its size.
+        public DiffHunk Build() => new(_baseStart, _baseCount, _headStart, _headCount, _section, _lines.ToArray());
 
         private static bool TryNumber(ref ReadOnlySpan<byte> rest, int skip, out int value)
         {
@@ -526,7 +571,7 @@ public static class UnifiedDiffParser
                 : ChangeKind.Modified;
             var path = (kind == ChangeKind.Deleted ? oldPath ?? newPath : newPath ?? oldPath)
                 ?? throw new InvalidInputException($"line {startLine}: file header names no path");
-            return new FileChange(path, kind, Hunks)
+            return new FileChange(path, kind, Hunks.ToArray())
             {
                 OldPath = kind is ChangeKind.Renamed or ChangeKind.Copied ? oldPath : null,
                 IsBinary = _binary,

@@ -272,6 +272,7 @@ public static class SqlQueryDiff
                     shape[$"{scope}|qualify"] = fingerprint.Of(select.Qualify);
                     shape[$"{scope}|distinct"] = select.Distinct ? "distinct " + string.Join(", ", select.DistinctOn.Select(fingerprint.Of)) : string.Empty;
                     shape[$"{scope}|top"] = fingerprint.Of(select.Top);
+                    shape[$"{scope}|opaque clauses"] = select.OpaqueClauses.Count == 0 ? string.Empty : $"{select.OpaqueClauses.Count} placeholder clause(s)";
                     break;
                 }
             }

@@ -12,14 +12,14 @@ internal static class SqlKeywords
         "and", "or", "not", "is", "in", "like", "ilike", "rlike", "regexp", "similar", "between", "with", "values",
         "returning", "set", "pivot", "unpivot", "tablesample", "sample", "case", "distinct", "all", "by", "escape",
         "over", "filter", "within", "connect", "start", "match_recognize", "for", "partition", "rows", "range", "groups",
-        "collate", "at", "top", "exists", "cast", "null", "true", "false", "default", "apply", "sort", "cluster",
+        "collate", "top", "exists", "cast", "null", "true", "false", "default", "apply", "sort", "cluster",
         "distribute",
     };
 
     /// <summary>Words after which an expression can never start (for a clear error).</summary>
     public static readonly HashSet<string> NotAnExpression = new(StringComparer.OrdinalIgnoreCase)
     {
-        "select", "from", "where", "group", "having", "qualify", "window", "order", "limit", "offset", "union", "except",
+        "select", "from", "where", "group", "having", "qualify", "window", "order", "limit", "union", "except",
         "intersect", "minus", "on", "using", "join", "inner", "cross", "natural", "as", "into", "when", "then", "else",
         "end", "and", "or", "is", "in", "like", "ilike", "rlike", "between", "with", "by", "over", "within", "escape",
     };

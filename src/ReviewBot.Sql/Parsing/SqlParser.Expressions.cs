@@ -102,6 +102,14 @@ public static partial class SqlParser
             }
         }
 
+        /// <summary>
+        /// A bare placeholder right after a list item, without a comma: a macro the renderer could not resolve that
+        /// renders its own leading comma (", source_relation"). Read as one more (unknown) list item.
+        /// </summary>
+        private bool AtOpaqueContinuation() =>
+            Current.Kind == SqlTokenKind.Word && Current.Value.StartsWith(SqlNames.OpaquePrefix, StringComparison.Ordinal)
+            && !Peek().IsSymbol("(") && !Peek().IsSymbol(".");
+
         /// <summary>Prefix chains are read in a loop but still build nested nodes; keep the tree within the depth limit.</summary>
         private void CheckChainDepth(int chain)
         {
@@ -309,11 +317,11 @@ public static partial class SqlParser
         {
             var start = Current.Offset;
             if (Current.Kind == SqlTokenKind.Symbol && Current.Value is "-" or "+" or "~" or "!"
-                || IsWord("prior") && Peek().Kind is SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier or SqlTokenKind.Symbol && !Peek().IsSymbol(",") && !Peek().IsSymbol(")"))
+                || (IsWord("prior") || IsWord("connect_by_root")) && Peek().Kind is SqlTokenKind.Word or SqlTokenKind.QuotedIdentifier or SqlTokenKind.Symbol && !Peek().IsSymbol(",") && !Peek().IsSymbol(")"))
             {
                 // Loop over prefix operators so that "- - - - x" cannot recurse.
                 var ops = new List<string>();
-                while (Current.Kind == SqlTokenKind.Symbol && Current.Value is "-" or "+" or "~" or "!" || IsWord("prior"))
+                while (Current.Kind == SqlTokenKind.Symbol && Current.Value is "-" or "+" or "~" or "!" || IsWord("prior") || IsWord("connect_by_root"))
                 {
                     ops.Add(Advance().Value.ToLowerInvariant());
                     CheckChainDepth(ops.Count);
@@ -549,10 +557,27 @@ public static partial class SqlParser
             var start = Current.Offset;
             if (IsQueryStartAfterParen())
             {
-                _pos++;
-                var query = ParseQuery();
-                ExpectSymbol(")");
-                return new SqlSubqueryExpression(SpanFrom(start), query, false);
+                if (!Peek().IsSymbol("("))
+                {
+                    _pos++;
+                    var query = ParseQuery();
+                    ExpectSymbol(")");
+                    return new SqlSubqueryExpression(SpanFrom(start), query, false);
+                }
+
+                // "((select a) / (select b))": the outer parenthesis may hold an expression over subqueries, not a query.
+                var (savedPos, savedDepth, savedColon) = (_pos, _depth, _noColonPath);
+                try
+                {
+                    _pos++;
+                    var query = ParseQuery();
+                    ExpectSymbol(")");
+                    return new SqlSubqueryExpression(SpanFrom(start), query, false);
+                }
+                catch (SqlSyntaxException e) when (!e.Message.StartsWith("nesting", StringComparison.Ordinal))
+                {
+                    (_pos, _depth, _noColonPath) = (savedPos, savedDepth, savedColon);
+                }
             }
 
             // (x, y) -> body
@@ -657,7 +682,7 @@ public static partial class SqlParser
                     return literal with { Span = SpanFrom(start) };
                 }
 
-                case "array" when next.IsSymbol("(") && IsQueryStartAt(_pos + 1):
+                case "array" or "table" or "multiset" when next.IsSymbol("(") && IsQueryStartAt(_pos + 1):
                 {
                     _pos += 2;
                     var query = ParseQuery();
@@ -682,7 +707,7 @@ public static partial class SqlParser
                 }
             }
 
-            if (next.Kind == SqlTokenKind.String && SqlKeywords.LiteralTypes.Contains(word))
+            if (next.Kind == SqlTokenKind.String && (SqlKeywords.LiteralTypes.Contains(word) || !SqlKeywords.Reserved.Contains(word) && !SqlKeywords.NotAnExpression.Contains(word)))
             {
                 _pos += 2;
                 return new SqlLiteral(SpanFrom(start), SqlLiteralKind.Typed, next.Value, word);
@@ -786,6 +811,14 @@ public static partial class SqlParser
                             continue;
                         }
 
+                        if (IsSymbol(":") && _noColonPath == 0)
+                        {
+                            // Trino/Postgres json_object('key': value, ...)
+                            _pos++;
+                            arguments.Add(ParseExpression());
+                            continue;
+                        }
+
                         if (IsWord("separator"))
                         {
                             _pos++;
@@ -793,10 +826,29 @@ public static partial class SqlParser
                             continue;
                         }
 
+                        if (Current.Kind == SqlTokenKind.Word && (IsWord("omit") || IsWord("keep") || IsWord("with") || IsWord("without") || IsWord("returning")
+                            || IsWord("null") || IsWord("error") || IsWord("empty") || IsWord("format") || IsWord("absent") || IsWord("lax") || IsWord("strict")))
+                        {
+                            // SQL/JSON clauses (Trino, Postgres 16+): json_query(x, 'lax $.a' omit quotes null on error)
+                            while (!IsSymbol(",") && !IsSymbol(")") && !AtEnd)
+                            {
+                                if (IsSymbol("("))
+                                {
+                                    SkipBalanced();
+                                }
+                                else
+                                {
+                                    _pos++;
+                                }
+                            }
+
+                            continue;
+                        }
+
                         break;
                     }
                 }
-                while (AcceptSymbol(","));
+                while (AcceptSymbol(",") || AtOpaqueContinuation());
             }
 
             if ((IsWord("ignore") || IsWord("respect")) && PeekWord(1, "nulls"))
@@ -914,7 +966,7 @@ public static partial class SqlParser
                 {
                     partition.Add(ParseExpression());
                 }
-                while (AcceptSymbol(","));
+                while (AcceptSymbol(",") || AtOpaqueContinuation());
             }
 
             var order = new List<SqlOrderItem>();

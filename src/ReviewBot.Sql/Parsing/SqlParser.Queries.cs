@@ -7,6 +7,8 @@ public static partial class SqlParser
 {
     internal sealed partial class Reader
     {
+        private bool IsQueryOrOpaqueStart() => IsQueryStart() || IsSymbol("(") && IsOpaqueToken(Peek()) && Peek(2).IsSymbol(")");
+
         public SqlQuery ParseQuery()
         {
             Enter();
@@ -146,6 +148,25 @@ public static partial class SqlParser
                 return ParseValues();
             }
 
+            if (IsOpaqueToken(Current) && (Peek().Kind == SqlTokenKind.End || Peek().IsSymbol(")") || _pos + 1 == _end
+                || PeekWord(1, "union") || PeekWord(1, "except") || PeekWord(1, "intersect") || PeekWord(1, "minus") || PeekWord(1, "order") || PeekWord(1, "limit")))
+            {
+                // A placeholder where a whole query stands (a macro that renders a query): read as "select * from it".
+                var token = Advance();
+                var name = new SqlName(token.Span, [token.Value], [false]);
+                var table = new SqlNamedTable(token.Span, name, null, null);
+                return new SqlSelect(token.Span, false, [], null, [new SqlStarItem(token.Span, null, [], [], [])], table, null, null, null, null, []);
+            }
+
+            if (IsOpaqueToken(Current) && (PeekWord(1, "where") || PeekWord(1, "group") || PeekWord(1, "qualify") || PeekWord(1, "having")))
+            {
+                // A macro that renders "select ... from x" followed by the model's own clauses.
+                var token = Advance();
+                var name = new SqlName(token.Span, [token.Value], [false]);
+                var table = new SqlNamedTable(token.Span, name, null, null);
+                return ParseSelectClauses(token.Offset, false, [], null, [new SqlStarItem(token.Span, null, [], [], [])], table);
+            }
+
             if (IsWord("from"))
             {
                 // DuckDB from-first: from t [select ...]
@@ -164,6 +185,16 @@ public static partial class SqlParser
 
             throw Unexpected("a query");
         }
+
+        /// <summary>
+        /// A placeholder item followed by another expression without a comma: the macro rendered its own trailing comma
+        /// (fivetran-style column lists). Read the next expression as the next item.
+        /// </summary>
+        private bool AfterBareOpaqueItem(SqlSelectItem previous) =>
+            previous is SqlExpressionItem { Expression: SqlOpaque, Alias: null }
+            && (Current.Kind is SqlTokenKind.QuotedIdentifier or SqlTokenKind.Number or SqlTokenKind.String
+                || Current.Kind == SqlTokenKind.Word && (!SqlKeywords.Reserved.Contains(Current.Value) || IsWord("case") || IsWord("cast"))
+                || IsSymbol("("));
 
         private SqlValues ParseValues()
         {
@@ -228,7 +259,7 @@ public static partial class SqlParser
 
                     items.Add(ParseSelectItem());
                 }
-                while (AcceptSymbol(","));
+                while (AcceptSymbol(",") || AtOpaqueContinuation() || AfterBareOpaqueItem(items[^1]));
             }
 
             if (IsWord("into") && !PeekWord(1, "from"))
@@ -241,16 +272,22 @@ public static partial class SqlParser
             }
 
             SqlTableRef? from = null;
-            SqlExpression? where = null;
-            SqlGroupBy? groupBy = null;
-            SqlExpression? having = null;
-            SqlExpression? qualify = null;
-            var windows = new List<SqlNamedWindow>();
             if (AcceptWord("from"))
             {
                 from = ParseFromList();
             }
 
+            return ParseSelectClauses(start, distinct, distinctOn, top, items, from);
+        }
+
+        private SqlSelect ParseSelectClauses(int start, bool distinct, List<SqlExpression> distinctOn, SqlLimit? top, List<SqlSelectItem> items, SqlTableRef? from)
+        {
+            SqlExpression? where = null;
+            SqlGroupBy? groupBy = null;
+            SqlExpression? having = null;
+            SqlExpression? qualify = null;
+            var windows = new List<SqlNamedWindow>();
+            var opaqueClauses = new List<string>();
             while (true)
             {
                 if (where is null && AcceptWord("where"))
@@ -288,6 +325,11 @@ public static partial class SqlParser
                     _pos += 2;
                     ParseExpression();
                 }
+                else if (AtOpaqueContinuation())
+                {
+                    // A placeholder between clauses: a macro rendering a clause (group by 1, 2, ...) or a filter.
+                    opaqueClauses.Add(Advance().Value);
+                }
                 else if ((IsWord("distribute") || IsWord("sort") || IsWord("cluster")) && PeekWord(1, "by"))
                 {
                     // Spark: distribute by / sort by / cluster by
@@ -300,7 +342,7 @@ public static partial class SqlParser
                 }
             }
 
-            return new SqlSelect(SpanFrom(start), distinct, distinctOn, top, items, from, where, groupBy, having, qualify, windows);
+            return new SqlSelect(SpanFrom(start), distinct, distinctOn, top, items, from, where, groupBy, having, qualify, windows) { OpaqueClauses = opaqueClauses };
         }
 
         private SqlGroupBy ParseGroupBy()
@@ -318,7 +360,7 @@ public static partial class SqlParser
             {
                 items.Add(ParseGroupingElement());
             }
-            while (AcceptSymbol(","));
+            while (AcceptSymbol(",") || AtOpaqueContinuation());
             if (AcceptWords("with", "rollup") || AcceptWords("with", "cube"))
             {
                 items = [new SqlGroupingSet(SpanFrom(start), Previous.Value.ToLowerInvariant(), items)];
@@ -456,7 +498,7 @@ public static partial class SqlParser
 
                     items.Add(new SqlOrderItem(SpanFrom(start), expression, descending, nulls));
                 }
-                while (AcceptSymbol(","));
+                while (AcceptSymbol(",") || AtOpaqueContinuation());
             }
             else
             {
@@ -516,8 +558,9 @@ public static partial class SqlParser
                     throw Unexpected("an alias");
                 }
             }
-            else if (IsIdentifierToken(Current) && Current.Kind != SqlTokenKind.Template)
+            else if (IsIdentifierToken(Current) && !IsOpaqueToken(Current) && expression is not SqlOpaque)
             {
+                // A bare placeholder takes no implicit alias: what follows it is the next item (its macro rendered the comma).
                 var token = Advance();
                 alias = token.Value;
                 aliasSpan = token.Span;
@@ -751,7 +794,7 @@ public static partial class SqlParser
             var lateral = AcceptWord("lateral");
             if (IsSymbol("("))
             {
-                if (IsQueryStart())
+                if (IsQueryOrOpaqueStart())
                 {
                     var query = ParseDerivedQuery();
                     var alias = ParseTableAlias();
@@ -941,7 +984,7 @@ public static partial class SqlParser
             {
                 name = ExpectIdentifier();
             }
-            else if (IsIdentifierToken(Current) && Current.Kind != SqlTokenKind.Template)
+            else if (IsIdentifierToken(Current) && !IsOpaqueToken(Current) || IsWord("start") && !PeekWord(1, "with"))
             {
                 name = Advance().Value;
             }

@@ -10,14 +10,15 @@ public static partial class SqlParser
         private SqlStatement ParseStatement()
         {
             var first = Current;
-            if (first.Kind == SqlTokenKind.Template && _pos + 1 == _end)
+            if (IsOpaqueToken(first) && _pos + 1 == _end)
             {
                 // A statement that is only a leftover template call ({{ log(...) }}, an opaque hook).
                 _pos++;
                 return new SqlOtherStatement(first.Span, "template");
             }
 
-            if (IsQueryStart())
+            if (IsQueryStart() || IsOpaqueToken(first) && (PeekWord(1, "union") || PeekWord(1, "except") || PeekWord(1, "intersect") || PeekWord(1, "minus") || PeekWord(1, "order") || PeekWord(1, "limit")
+                || PeekWord(1, "where") || PeekWord(1, "group") || PeekWord(1, "qualify") || PeekWord(1, "having")))
             {
                 var query = ParseQuery();
                 return new SqlSelectStatement(query.Span, query);
@@ -66,6 +67,9 @@ public static partial class SqlParser
 
             throw new SqlSyntaxException(first.Span, $"unknown statement starting with '{Shorten(first.Value)}'");
         }
+
+        private static bool IsOpaqueToken(SqlToken token) =>
+            token.Kind == SqlTokenKind.Template || token.Kind == SqlTokenKind.Word && token.Value.StartsWith(SqlNames.OpaquePrefix, StringComparison.Ordinal);
 
         private bool IsQueryStart()
         {

@@ -395,8 +395,9 @@ public static partial class SqlParser
                     continue;
                 }
 
-                if (IsSymbol("<"))
+                if (IsSymbol("<") && Previous.Kind == SqlTokenKind.Word && Previous.Value.ToLowerInvariant() is "array" or "struct" or "map" or "row" or "list" or "range" or "table")
                 {
+                    // Generic type arguments only after a container type: x::int < 5 is a comparison.
                     SkipAngles();
                     continue;
                 }

@@ -69,7 +69,11 @@ public sealed class SqlScopeResolver
 
         public bool Unknown { get; set; } = unknown;
 
-        public string Definition { get; } = definition;
+        /// <summary>
+        /// What computes the column, composed from the definitions of what it reads. Long texts are replaced by a 64-bit
+        /// hash so that chains of CTEs cannot make definitions grow without bound.
+        /// </summary>
+        public string Definition { get; } = Compact(definition);
 
         public bool Star { get; init; }
 
@@ -79,6 +83,23 @@ public sealed class SqlScopeResolver
         public SqlOutputColumn ToOutput() => new(Name, Span, Sources, Unknown, Definition) { IsUnexpandedStar = Star };
 
         public Column Renamed(string name) => new(name, Span, Sources, Unknown, Definition) { Star = Star, StarRelation = StarRelation };
+    }
+
+    private static string Compact(string definition)
+    {
+        if (definition.Length <= 64)
+        {
+            return definition;
+        }
+
+        // FNV-1a, 64 bits: stable across processes (string.GetHashCode is not), cheap, and enough to tell versions apart.
+        var hash = 14695981039346656037UL;
+        foreach (var c in definition)
+        {
+            hash = (hash ^ c) * 1099511628211UL;
+        }
+
+        return "#" + hash.ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private enum SourceKind

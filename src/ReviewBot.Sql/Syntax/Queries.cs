@@ -56,7 +56,11 @@ public sealed record SqlSelect(
     SqlGroupBy? GroupBy,
     SqlExpression? Having,
     SqlExpression? Qualify,
-    IReadOnlyList<SqlNamedWindow> Windows) : SqlQueryBody(Span);
+    IReadOnlyList<SqlNamedWindow> Windows) : SqlQueryBody(Span)
+{
+    /// <summary>Placeholders that stood between clauses (a macro that renders a clause): the block's rows are partly unknown.</summary>
+    public IReadOnlyList<string> OpaqueClauses { get; init; } = [];
+}
 
 /// <summary>Base of a select-list item.</summary>
 public abstract record SqlSelectItem(SqlSpan Span) : SqlNode(Span);

@@ -6,6 +6,8 @@ namespace ReviewBot.Sql.Syntax;
 /// <summary>
 /// Canonical text of a span: its tokens, lower-cased where unquoted, joined by single spaces. Layout, comments and
 /// keyword case do not change a fingerprint; anything else does. Used to compare expressions across versions.
+/// Opaque placeholders all read as <c>__rb_opaque__</c>: their numbers shift when a placeholder is added earlier in
+/// the file, and what they stand for is the dbt layer's to compare (it has the template call text).
 /// </summary>
 public sealed class SqlFingerprint(IReadOnlyList<SqlToken> tokens)
 {
@@ -22,6 +24,12 @@ public sealed class SqlFingerprint(IReadOnlyList<SqlToken> tokens)
             if (sb.Length > 0)
             {
                 sb.Append(' ');
+            }
+
+            if (token.Kind == SqlTokenKind.Word && token.Value.StartsWith(SqlNames.OpaquePrefix, StringComparison.Ordinal) || token.Kind == SqlTokenKind.Template)
+            {
+                sb.Append("__rb_opaque__");
+                continue;
             }
 
             sb.Append(token.Kind is SqlTokenKind.Word or SqlTokenKind.Symbol ? token.Value.ToLowerInvariant() : token.Value);

@@ -124,3 +124,55 @@ public sealed class DbtYamlTests
         Assert.Equal(2, project.Hooks.Count);
     }
 }
+
+/// <summary>YAML that dbt accepts must not make a properties file "unparseable" (which hid every change in it).</summary>
+public sealed class DbtYamlToleranceTests
+{
+    [Fact]
+    public void ParseProperties_MergeKeysFromAnAnchor_ColumnsGetTheMergedTests()
+    {
+        const string yaml = """
+            version: 2
+            x-key-tests: &key_tests
+              data_tests:
+                - unique
+                - not_null
+            models:
+              - name: orders
+                columns:
+                  - name: order_id
+                    <<: *key_tests
+                    description: Key.
+            """;
+
+        var file = DbtYaml.ParseProperties("models/_models.yml", yaml);
+
+        Assert.Null(file.Error);
+        var column = Assert.Single(Assert.Single(file.Nodes).Columns);
+        Assert.Equal(["unique", "not_null"], column.Tests);
+        Assert.Equal("Key.", column.Description);
+    }
+
+    [Fact]
+    public void ParseProperties_RepeatedKeys_AcceptedLastWinsAsInDbt()
+    {
+        const string yaml = """
+            version: 2
+            models:
+              - name: orders
+                description: First.
+                description: Second.
+                columns:
+                  - name: order_id
+                    data_tests: [unique]
+                    data_tests: [unique, not_null]
+            """;
+
+        var file = DbtYaml.ParseProperties("models/_models.yml", yaml);
+
+        Assert.Null(file.Error);
+        var model = Assert.Single(file.Nodes);
+        Assert.Equal("Second.", model.Description);
+        Assert.Equal(["unique", "not_null"], Assert.Single(model.Columns).Tests);
+    }
+}

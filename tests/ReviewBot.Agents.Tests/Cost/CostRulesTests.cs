@@ -107,6 +107,25 @@ public sealed class CostRulesTests
     }
 
     [Fact]
+    public async Task PartitionConfigDropped_ClusterByRemoved_MediumNotBlocking()
+    {
+        var before = Review.Fixture("shop");
+        before["models/marts/fct_orders.sql"] = before["models/marts/fct_orders.sql"].Replace(
+            "        partition_by={'field': 'order_date', 'data_type': 'date'},\n",
+            "        partition_by={'field': 'order_date', 'data_type': 'date'},\n        cluster_by=['order_id'],\n", StringComparison.Ordinal);
+        var after = new Dictionary<string, string>(before, StringComparer.Ordinal)
+        {
+            ["models/marts/fct_orders.sql"] = Review.Fixture("shop")["models/marts/fct_orders.sql"],
+        };
+
+        var result = await Review.RunAsync(TestUtils.ChangeSets.FromFiles(before, after));
+
+        var finding = result.Single("partition-config-dropped");
+        Assert.Equal(Severity.Medium, finding.Severity);
+        Assert.Contains("cluster_by", finding.Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task PartitionConfigDropped_PartitionChangedNotRemoved_NoFinding()
     {
         var result = await Review.RunAsync(Review.Edit("models/marts/fct_orders.sql", "'data_type': 'date'", "'data_type': 'date', 'granularity': 'month'"));

@@ -42,7 +42,7 @@ internal static partial class CrudeJinja
 
             var kind = text[open + 1];
             var closeToken = kind == '{' ? "}}" : kind + "}";
-            var close = text.IndexOf(closeToken, open + 2, StringComparison.Ordinal);
+            var close = kind == '#' ? text.IndexOf(closeToken, open + 2, StringComparison.Ordinal) : FindClose(text, open + 2, closeToken);
             if (close < 0)
             {
                 break;
@@ -59,7 +59,18 @@ internal static partial class CrudeJinja
             {
                 if (skipping == 0)
                 {
-                    output.Append(Expression(inner, ref opaque));
+                    var rendered = Expression(inner, ref opaque);
+                    var glued = rendered.Length > 0 && !rendered.StartsWith("__rb_opaque_", StringComparison.Ordinal);
+                    if (glued && output.Length > 0 && char.IsLetterOrDigit(output[^1]))
+                    {
+                        output.Append(' ');
+                    }
+
+                    output.Append(rendered);
+                    if (glued && i < text.Length && char.IsLetterOrDigit(text[i]))
+                    {
+                        output.Append(' ');
+                    }
                 }
 
                 continue;
@@ -68,6 +79,13 @@ internal static partial class CrudeJinja
             var word = inner.Split([' ', '\t', '\n', '\r', '('], 2)[0];
             switch (word)
             {
+                case "if" when inner.Contains("not loop.last", StringComparison.Ordinal) || inner.Contains("loop.index > 1", StringComparison.Ordinal)
+                    || inner.Contains("is_incremental()", StringComparison.Ordinal) && !inner.Contains("not is_incremental()", StringComparison.Ordinal):
+                    // Loops render once here, as their last iteration: "if not loop.last" is false; a full-refresh rendering
+                    // has is_incremental() false.
+                    frames.Push(("if-skip-first", true));
+                    skipping++;
+                    break;
                 case "if":
                 case "for":
                 case "snapshot":
@@ -77,7 +95,13 @@ internal static partial class CrudeJinja
                     break;
                 case "elif":
                 case "else":
-                    if (frames.Count > 0 && !frames.Peek().Skips)
+                    if (frames.Count > 0 && frames.Peek().Kind == "if-skip-first")
+                    {
+                        frames.Pop();
+                        frames.Push(("if", false));
+                        skipping--;
+                    }
+                    else if (frames.Count > 0 && !frames.Peek().Skips)
                     {
                         var frame = frames.Pop();
                         frames.Push((frame.Kind, true));
@@ -115,6 +139,36 @@ internal static partial class CrudeJinja
         return output.ToString();
     }
 
+    /// <summary>The end of a tag, skipping quoted strings inside it (a post_hook string may hold "}}").</summary>
+    private static int FindClose(string text, int from, string close)
+    {
+        var i = from;
+        while (i < text.Length - 1)
+        {
+            var c = text[i];
+            if (c is '\'' or '"')
+            {
+                var end = text.IndexOf(c, i + 1);
+                if (end < 0)
+                {
+                    return -1;
+                }
+
+                i = end + 1;
+                continue;
+            }
+
+            if (c == close[0] && text[i + 1] == close[1])
+            {
+                return i;
+            }
+
+            i++;
+        }
+
+        return -1;
+    }
+
     private static string Expression(string inner, ref int opaque)
     {
         var reference = RefPattern().Match(inner);
@@ -134,16 +188,19 @@ internal static partial class CrudeJinja
             return "this_relation";
         }
 
-        if (inner.StartsWith("config(", StringComparison.Ordinal))
+        if (ConfigPattern().IsMatch(inner))
         {
             return string.Empty;
         }
 
-        return $" __rb_opaque_{++opaque}__ ";
+        return $"__rb_opaque_{++opaque}__";
     }
 
     [GeneratedRegex(@"^ref\(\s*(?:['""][^'""]+['""]\s*,\s*)?['""](?<name>[^'""]+)['""]\s*(?:,\s*v(?:ersion)?\s*=\s*[^)]*)?\)$")]
     private static partial Regex RefPattern();
+
+    [GeneratedRegex(@"^config\s*\(")]
+    private static partial Regex ConfigPattern();
 
     [GeneratedRegex(@"^source\(\s*['""](?<schema>[^'""]+)['""]\s*,\s*['""](?<name>[^'""]+)['""]\s*\)$")]
     private static partial Regex SourcePattern();

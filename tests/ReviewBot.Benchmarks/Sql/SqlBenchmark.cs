@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
 using ReviewBot.Benchmarks.Analysis;
+using ReviewBot.Dbt.Projects;
+using ReviewBot.Dbt.Rendering;
 using ReviewBot.Sql;
 using ReviewBot.Sql.Lineage;
 using ReviewBot.Sql.Parsing;
@@ -8,7 +10,8 @@ using ReviewBot.Sql.Parsing;
 namespace ReviewBot.Benchmarks.Sql;
 
 /// <summary>
-/// <c>sql --repo DIR [--rev REV] [--dialect D] [--failures N]</c>: parses every .sql model of a git repository
+/// <c>sql --repo DIR [--rev REV] [--renderer dbt|crude] [--dialect D] [--failures N]</c>: renders (ReviewBot.Dbt by
+/// default; <c>crude</c> is the regex stand-in, read with --dialect) and parses every .sql model of a git repository
 /// (bare or not) and builds project-wide column lineage; <c>sql --synthetic N</c> does the same for the synthetic
 /// project of <see cref="AnalysisBenchmark"/>. Prints one JSON object.
 /// </summary>
@@ -28,10 +31,14 @@ public static class SqlBenchmark
             files = new Dictionary<string, string>(await change.Head.ReadFilesAsync(paths, CancellationToken.None), StringComparer.Ordinal);
             label = $"synthetic-{synthetic}";
         }
-        else if (Option("--repo") is { } repo)
+        else if (Option("--repo") is { } repo && Option("--renderer") is "crude")
         {
-            files = await ReadModelsAsync(repo, Option("--rev") ?? "HEAD");
+            files = await ReadModelsAsync(repo, Option("--rev") ?? "HEAD", modelsOnly: true);
             label = repo;
+        }
+        else if (Option("--repo") is { } dbtRepo)
+        {
+            return await RunRenderedAsync(dbtRepo, Option("--rev") ?? "HEAD", showFailures);
         }
         else
         {
@@ -46,6 +53,12 @@ public static class SqlBenchmark
         SqlProjectLineage.Build(warmUp);
         warmUp.Clear();
         GC.Collect();
+
+        if (Option("--dump") is { } dump)
+        {
+            Console.WriteLine(CrudeJinja.Render(files[dump]));
+            return 0;
+        }
 
         if (args.Contains("--lex-only"))
         {
@@ -97,7 +110,7 @@ public static class SqlBenchmark
                 {
                     var reason = Normalise(diagnostic.Message);
                     reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
-                    if (failures.Count < showFailures)
+                    if (failures.Count < showFailures && (Option("--reason") is not { } only || diagnostic.Message.Contains(only, StringComparison.Ordinal)))
                     {
                         var line = rendered.Split('\n').ElementAtOrDefault(diagnostic.Line - 1)?.Trim() ?? string.Empty;
                         failures.Add($"{path}:{diagnostic.Line}: {diagnostic.Message} | {line[..Math.Min(line.Length, 160)]}");
@@ -146,6 +159,98 @@ public static class SqlBenchmark
         return 0;
     }
 
+    /// <summary>
+    /// Renders every model with the dbt renderer (ReviewBot.Dbt), parses the rendered SQL in the dialect of the
+    /// project's adapter, and builds project lineage. Models the renderer could not render are counted apart.
+    /// </summary>
+    private static async Task<int> RunRenderedAsync(string repo, string rev, int showFailures)
+    {
+        var all = await ReadModelsAsync(repo, rev, modelsOnly: false);
+        var repository = DbtRepository.Load(new InMemoryFiles(all));
+        var renderer = new DbtRenderer(repository);
+        var targets = repository.RenderableFiles().Where(f => f.Kind == DbtFileKind.Model).ToList();
+        var rendered = new List<RenderedModel>(targets.Count);
+        var renderWatch = Stopwatch.StartNew();
+        foreach (var target in targets)
+        {
+            rendered.Add(renderer.Render(target.Path));
+        }
+
+        renderWatch.Stop();
+        var usable = rendered.Where(r => r.Status != RenderStatus.NotRendered).ToList();
+
+        // Warm-up pass (JIT, tiering), then the measured pass.
+        foreach (var model in usable)
+        {
+            SqlParser.Parse(model.Sql, AdapterInference.Dialect(model.Adapter));
+        }
+
+        GC.Collect();
+        var process = Process.GetCurrentProcess();
+        var cpuStart = process.TotalProcessorTime;
+        var parseWatch = Stopwatch.StartNew();
+        var definitions = new List<SqlRelationDefinition>(usable.Count);
+        int statements = 0, parsed = 0, failedModels = 0;
+        var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
+        var failures = new List<string>();
+        var dialects = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var model in usable)
+        {
+            var dialect = AdapterInference.Dialect(model.Adapter);
+            dialects[dialect.ToString()] = dialects.GetValueOrDefault(dialect.ToString()) + 1;
+            var parse = SqlParser.Parse(model.Sql, dialect);
+            statements += parse.Statements.Count;
+            parsed += parse.Statements.Count - parse.Diagnostics.Count;
+            if (!parse.Succeeded)
+            {
+                failedModels++;
+                foreach (var diagnostic in parse.Diagnostics)
+                {
+                    var reason = Normalise(diagnostic.Message);
+                    reasons[reason] = reasons.GetValueOrDefault(reason) + 1;
+                    if (failures.Count < showFailures)
+                    {
+                        var line = model.Sql.Split('\n').ElementAtOrDefault(diagnostic.Line - 1)?.Trim() ?? string.Empty;
+                        failures.Add($"{model.Path}:{diagnostic.Line} (model line {model.SourceMap.LineAt(diagnostic.Span.Offset)}): {diagnostic.Message} | {line[..Math.Min(line.Length, 160)]}");
+                    }
+                }
+            }
+
+            definitions.Add(new SqlRelationDefinition(Path.GetFileNameWithoutExtension(model.Path), parse));
+        }
+
+        parseWatch.Stop();
+        var lineageWatch = Stopwatch.StartNew();
+        var lineage = SqlProjectLineage.Build(definitions.GroupBy(x => x.Relation, StringComparer.OrdinalIgnoreCase).Select(g => g.First()));
+        lineageWatch.Stop();
+        process.Refresh();
+        var result = new
+        {
+            repo,
+            renderer = "ReviewBot.Dbt",
+            dialects,
+            models = targets.Count,
+            notRendered = rendered.Count - usable.Count,
+            partiallyRendered = rendered.Count(r => r.Status == RenderStatus.Partial),
+            statements,
+            parsed,
+            failed = statements - parsed,
+            renderedModelsParsedPercent = usable.Count == 0 ? 100.0 : Math.Round(100.0 * (usable.Count - failedModels) / usable.Count, 2),
+            topReasons = reasons.OrderByDescending(r => r.Value).Take(10).Select(r => new { reason = r.Key, count = r.Value }),
+            renderMs = renderWatch.ElapsedMilliseconds,
+            parseMs = parseWatch.ElapsedMilliseconds,
+            msPerModel = usable.Count == 0 ? 0 : Math.Round((double)parseWatch.ElapsedMilliseconds / usable.Count, 3),
+            lineageMs = lineageWatch.ElapsedMilliseconds,
+            lineageRelations = lineage.Relations.Count,
+            cpuParseAndLineageMs = (long)(process.TotalProcessorTime - cpuStart).TotalMilliseconds,
+            peakWorkingSetMb = process.PeakWorkingSet64 / (1024 * 1024),
+            loadAverage = File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : null,
+            failures,
+        };
+        Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { WriteIndented = true }));
+        return 0;
+    }
+
     private static string Normalise(string message)
     {
         // Group by shape: quoted token text differs per file.
@@ -154,12 +259,15 @@ public static class SqlBenchmark
     }
 
     /// <summary>Every .sql file under a models/ folder at <paramref name="rev"/>, read with git (works on bare mirrors).</summary>
-    private static async Task<Dictionary<string, string>> ReadModelsAsync(string repo, string rev)
+    private static async Task<Dictionary<string, string>> ReadModelsAsync(string repo, string rev, bool modelsOnly)
     {
         var list = await GitAsync(repo, $"ls-tree -r --name-only {rev}", null);
         var paths = list.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Where(p => p.EndsWith(".sql", StringComparison.Ordinal) && (p.StartsWith("models/", StringComparison.Ordinal) || p.Contains("/models/", StringComparison.Ordinal))
-                && !p.Contains("dbt_packages/", StringComparison.Ordinal) && !p.Contains("target/", StringComparison.Ordinal))
+            .Where(p => modelsOnly
+                ? p.EndsWith(".sql", StringComparison.Ordinal) && (p.StartsWith("models/", StringComparison.Ordinal) || p.Contains("/models/", StringComparison.Ordinal))
+                    && !p.Contains("dbt_packages/", StringComparison.Ordinal) && !p.Contains("target/", StringComparison.Ordinal)
+                : p.EndsWith(".sql", StringComparison.Ordinal) || p.EndsWith(".yml", StringComparison.Ordinal) || p.EndsWith(".yaml", StringComparison.Ordinal)
+                    || p.EndsWith(".txt", StringComparison.Ordinal) || p.EndsWith(".toml", StringComparison.Ordinal) || p.EndsWith(".csv", StringComparison.Ordinal))
             .ToList();
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var chunk in paths.Chunk(500))

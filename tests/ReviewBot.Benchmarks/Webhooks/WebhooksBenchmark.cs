@@ -185,10 +185,10 @@ public static class WebhooksBenchmark
         /// <summary>Waits (at most 60 s) until the queue holds nothing; false on timeout.</summary>
         public async Task<bool> WaitIdleAsync(WebApplication app)
         {
-            var queue = app.Services.GetRequiredService<ReviewQueue>();
+            var store = app.Services.GetRequiredService<IReviewStore>();
             using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(20));
             var deadline = Stopwatch.GetTimestamp() + (60 * Stopwatch.Frequency);
-            while (queue.Count > 0)
+            while (await store.SnapshotAsync(CancellationToken.None) is { } snapshot && snapshot.Waiting + snapshot.Running > 0)
             {
                 if (Stopwatch.GetTimestamp() > deadline)
                 {

@@ -41,18 +41,61 @@ public sealed class ActionFilesTests
     }
 
     [Fact]
-    public void Dockerfile_MultiStageReadyToRunEntrypointIsTheAction()
+    public void Dockerfile_MultiStagePinnedByDigestSelfContainedOnRuntimeDepsEntrypointIsTheAction()
     {
         var dockerfile = File.ReadAllText(Path.Combine(Root, "Dockerfile"));
+        var lines = dockerfile.Split('\n');
 
-        Assert.Equal(2, Regex.Count(dockerfile, @"^FROM ", RegexOptions.Multiline));
-        // The image publishes with the script the end-to-end tests run (see PublishedCli), ReadyToRun.
-        Assert.Contains("RUN bash action/publish.sh /app", dockerfile, StringComparison.Ordinal);
+        // Every base image pinned by digest, with the tag it stands for named in the comment just above.
+        var froms = lines.Select((l, i) => (Line: l, Index: i)).Where(l => l.Line.StartsWith("FROM ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, froms.Count);
+        foreach (var (line, index) in froms)
+        {
+            var image = Regex.Match(line, @"(mcr\.microsoft\.com/dotnet/[a-z-]+):([0-9.]+)@sha256:[0-9a-f]{64}\b");
+            Assert.True(image.Success, line);
+            Assert.StartsWith($"# {image.Groups[1].Value}:{image.Groups[2].Value} ", lines[index - 1], StringComparison.Ordinal);
+        }
+
+        Assert.Contains("runtime-deps:", froms[1].Line, StringComparison.Ordinal);
+        // The image publishes with the script the end-to-end tests run (see PublishedCli), for the target's architecture.
+        Assert.Contains("bash action/publish.sh /app $rid", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("FROM --platform=$BUILDPLATFORM", dockerfile, StringComparison.Ordinal);
         var publish = File.ReadAllText(Path.Combine(Root, "action", "publish.sh"));
         Assert.Contains("src/ReviewBot.Cli/ReviewBot.Cli.csproj", publish, StringComparison.Ordinal);
+        Assert.Contains("--self-contained true", publish, StringComparison.Ordinal);
+        Assert.DoesNotContain("PublishTrimmed", publish, StringComparison.Ordinal);
         Assert.Contains("-p:PublishReadyToRun=true", publish, StringComparison.Ordinal);
         Assert.Contains("ENTRYPOINT [\"/app/reviewbot\", \"action\"]", dockerfile, StringComparison.Ordinal);
-        Assert.Contains("git", dockerfile, StringComparison.Ordinal);
+        Assert.Contains("install -y --no-install-recommends git", dockerfile, StringComparison.Ordinal);
+        // GitHub runs Docker actions as root; a USER would lose access to GITHUB_WORKSPACE (see the comment there).
+        Assert.DoesNotContain(lines, l => l.StartsWith("USER ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ReleaseWorkflow_VersionTagLeastPermissionsPinnedActionsBothArchitectures()
+    {
+        var relative = ".github/workflows/release.yml";
+        var workflow = Yaml(relative);
+
+        var tags = ((YamlSequenceNode)Map(Map(workflow, "on"), "push")["tags"]).Select(t => ((YamlScalarNode)t).Value).ToList();
+        Assert.Equal("v[0-9]+.[0-9]+.[0-9]+", Assert.Single(tags));
+        Assert.Empty(Map(workflow, "permissions").Children);
+        var job = Map(Map(workflow, "jobs"), "release");
+        var permissions = Map(job, "permissions").Children.ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => ((YamlScalarNode)p.Value).Value);
+        Assert.Equal(new Dictionary<string, string?> { ["contents"] = "write", ["packages"] = "write", ["id-token"] = "write", ["attestations"] = "write" }, permissions);
+        var text = File.ReadAllText(Path.Combine(Root, relative));
+        var uses = text.Split('\n').Where(l => !l.TrimStart().StartsWith('#')).Select(l => Regex.Match(l, @"uses:\s*(\S+)")).Where(m => m.Success).Select(m => m.Groups[1].Value).ToList();
+        Assert.Contains(uses, u => u.StartsWith("docker/build-push-action@", StringComparison.Ordinal));
+        Assert.Contains(uses, u => u.StartsWith("actions/attest@", StringComparison.Ordinal));
+        Assert.All(uses, u => Assert.Matches("@[0-9a-f]{40}$", u));
+        Assert.Contains("platforms: linux/amd64,linux/arm64", text, StringComparison.Ordinal);
+        Assert.Contains("sbom: true", text, StringComparison.Ordinal);
+        Assert.Contains("provenance: mode=max", text, StringComparison.Ordinal);
+        Assert.Contains("type=semver,pattern={{version}}", text, StringComparison.Ordinal);
+        Assert.Contains("type=semver,pattern={{major}}.{{minor}}", text, StringComparison.Ordinal);
+        Assert.Contains("type=semver,pattern={{major}}", text, StringComparison.Ordinal);
+        Assert.Contains("bash action/release-action-yml.sh action.yml \"docker://$IMAGE:$VERSION\"", text, StringComparison.Ordinal);
+        Assert.Contains("bash action/publish.sh \"$RUNNER_TEMP/publish-arm64\" linux-arm64", text, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -4,7 +4,7 @@ using ReviewBot.TestUtils.GitHub;
 namespace ReviewBot.Cli.Tests.Action;
 
 /// <summary>
-/// <c>action/publish.sh</c> (the Dockerfile's publish: ReadyToRun, linux-x64) into a temp folder, once per test
+/// <c>action/publish.sh</c> (the Dockerfile's publish: self-contained ReadyToRun, this machine's runtime identifier) into a temp folder, once per test
 /// run, so the end-to-end tests run the very binary the Docker image's entrypoint runs.
 /// </summary>
 internal static class PublishedCli
@@ -43,7 +43,8 @@ internal static class PublishedCli
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+            // A self-contained ReadyToRun publish on a loaded 2-core machine took 11 minutes; a stuck one still ends.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(30));
             await process.WaitForExitAsync(timeout.Token);
             if (process.ExitCode != 0)
             {

@@ -285,6 +285,33 @@ public sealed class GitHubChangeSourceTests
     }
 
     [Fact]
+    public async Task Acquire_OneLinePrInARepositoryWith300MiBOfText_ReadsOnlyTheChangedFile()
+    {
+        // 300 files of 1 MiB compress to a few hundred KB: the archive path used to decode every text file of both sides.
+        using var fake = new FakeGitHub();
+        fake.AddFile("models/a.sql", patch: "@@ -1 +1 @@\n-select 1\n+select 2");
+        var filler = new string('x', 1 << 20);
+        var head = Enumerable.Range(0, 300).ToDictionary(i => $"seeds/big{i:D3}.csv", _ => filler);
+        var @base = new Dictionary<string, string>(head) { ["models/a.sql"] = "select 1\n" };
+        head["models/a.sql"] = "select 2\n";
+        fake.Trees[fake.BaseSha] = @base;
+        fake.Trees[fake.HeadSha] = head;
+        using var api = TestApi.For(fake);
+        var source = new GitHubChangeSource(api);
+        var pr = await source.GetPullRequestAsync(RepositoryId.Parse(fake.FullName), 2, CancellationToken.None);
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+
+        var change = await source.AcquireAsync(pr, ReviewConfig.Default, null, CancellationToken.None);
+        var read = await change.Head.ReadFilesAsync(["models/a.sql"], CancellationToken.None);
+
+        var retained = GC.GetTotalMemory(forceFullCollection: true) - before;
+        Assert.Equal("select 2\n", read["models/a.sql"]);
+        Assert.True(retained < 64L << 20, $"retained {retained / (1 << 20)} MiB");
+        Assert.Equal(301, (await change.Head.ListFilesAsync(CancellationToken.None)).Count);
+        GC.KeepAlive(change);
+    }
+
+    [Fact]
     public async Task Acquire_WorkspaceHasBothCommits_ReadsGitNotArchives()
     {
         using var ws = GitWorkspace.Create(

@@ -440,8 +440,8 @@ public static partial class DbtYaml
                 return null;
             }
 
-            var stream = new YamlStream();
-            stream.Load(new StringReader(text));
+            // dbt accepts merge keys and repeated keys (PyYAML, last wins); so must we, or the whole file is hidden.
+            var stream = TolerantYamlParser.Load(text);
             if (stream.Documents.Count == 0)
             {
                 return new YamlMappingNode();

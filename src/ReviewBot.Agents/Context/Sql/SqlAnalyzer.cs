@@ -9,6 +9,9 @@ namespace ReviewBot.Agents.Context.Sql;
 /// </summary>
 public static class SqlAnalyzer
 {
+    /// <summary>The start of the issue reported when a file nests deeper than the analyzer follows: the file was not analysed.</summary>
+    public const string TooDeepIssue = "queries nested more than";
+
     private static readonly HashSet<string> ClauseWords = new(StringComparer.OrdinalIgnoreCase)
     {
         "from", "where", "group", "having", "qualify", "order", "limit", "window", "fetch", "offset", "into", "union", "intersect", "except", "minus",
@@ -105,7 +108,7 @@ public static class SqlAnalyzer
             {
                 Statements = statements, Selects = _selects, Ctes = ctes, Final = final, OutputColumns = output, StarReachesFinal = starReaches,
                 StarLine = starLine, EqualsNullLines = equalsNull, Identifiers = identifiers,
-                Issues = _tooDeepLine is { } deep ? [.. tokens.Issues, new SqlSyntaxIssue(deep, $"queries nested more than {MaxDepth} levels deep; the rest was not analysed")] : tokens.Issues,
+                Issues = _tooDeepLine is { } deep ? [.. tokens.Issues, new SqlSyntaxIssue(deep, $"{TooDeepIssue} {MaxDepth} levels deep; the rest was not analysed")] : tokens.Issues,
             };
         }
 

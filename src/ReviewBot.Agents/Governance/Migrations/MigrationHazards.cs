@@ -53,8 +53,9 @@ internal static class MigrationHazards
         var created = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var timeoutSet = false;
         var timeoutReported = false;
-        foreach (var (statement, line, origin) in script.Statements)
+        foreach (var item in script.Statements)
         {
+            var (statement, line, origin) = (item.Statement, item.Line, item.Origin);
             MigrationHazard at(string rule, string title, string message, Severity severity) => new(rule, script.Path, line, title, message, severity);
             switch (statement)
             {
@@ -91,7 +92,7 @@ internal static class MigrationHazards
                     var risky = false;
                     foreach (var action in alter.Actions)
                     {
-                        var hazard = Action(script.Dialect, alter.Name.Text, action, origin, isNew);
+                        var hazard = Action(script.Dialect, alter.Name.Text, action, item.TextOf(action), origin, isNew);
                         if (hazard is { } h)
                         {
                             risky |= h.Severity >= Severity.Medium;
@@ -129,7 +130,7 @@ internal static class MigrationHazards
                 Severity.Medium));
     }
 
-    private static (string Rule, string Title, string Message, Severity Severity)? Action(SqlDialect dialect, string table, SqlAlterAction action, string origin, bool isNew)
+    private static (string Rule, string Title, string Message, Severity Severity)? Action(SqlDialect dialect, string table, SqlAlterAction action, string written, string origin, bool isNew)
     {
         var postgres = dialect == SqlDialect.Postgres;
         var warehouse = dialect is SqlDialect.Snowflake or SqlDialect.BigQuery or SqlDialect.Databricks;
@@ -189,13 +190,14 @@ internal static class MigrationHazards
                     $"`alter table ... swap with` exchanges the contents, grants and history of `{table}` and `{swap.Other.Text}` at once: readers of either see the other's data from the next query, and a swap run twice swaps back. Check the new table (row counts, tests) in the same job before swapping, and keep the old one until verified.",
                     Severity.Medium);
 
-            case SqlOtherAlterAction other when other.Text.Contains("clustering key", StringComparison.OrdinalIgnoreCase) && other.Text.Contains("drop", StringComparison.OrdinalIgnoreCase):
+            // The parser reads Snowflake's `drop clustering key` as an action it does not know (or as a column named "clustering").
+            case SqlOtherAlterAction or SqlDropColumn when written.Contains("clustering key", StringComparison.OrdinalIgnoreCase) && written.Contains("drop", StringComparison.OrdinalIgnoreCase):
                 return ("migration-storage-change", $"Clustering key dropped from `{table}`",
                     $"Queries that pruned on `{table}`'s clustering key scan the whole table from now on (cost and time grow with its size). Keep the key, or change it to the new access pattern in the same migration.",
                     Severity.Medium);
 
-            case SqlOtherAlterAction other when other.Text.Contains("partition_expiration_days", StringComparison.OrdinalIgnoreCase)
-                || other.Text.Contains("expiration_timestamp", StringComparison.OrdinalIgnoreCase) || other.Text.Contains("data_retention_time_in_days", StringComparison.OrdinalIgnoreCase):
+            case SqlOtherAlterAction when written.Contains("partition_expiration_days", StringComparison.OrdinalIgnoreCase)
+                || written.Contains("expiration_timestamp", StringComparison.OrdinalIgnoreCase) || written.Contains("data_retention_time_in_days", StringComparison.OrdinalIgnoreCase):
                 return ("migration-storage-change", $"Retention of `{table}` changed",
                     $"This sets how long `{table}` keeps data: partitions or history older than the new limit are deleted by the warehouse, silently and for good. Confirm the retention with the data owner, and back up what must stay.",
                     Severity.High);

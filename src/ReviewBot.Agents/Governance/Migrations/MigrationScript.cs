@@ -15,7 +15,11 @@ internal enum MigrationFormat
 }
 
 /// <summary>One statement of a migration, parsed by <c>ReviewBot.Sql</c>, with the head line it starts on and where it came from.</summary>
-internal sealed record MigrationStatement(SqlStatement Statement, int Line, string Origin);
+internal sealed record MigrationStatement(SqlStatement Statement, int Line, string Origin, string Source)
+{
+    /// <summary>The text of a node of this statement, as written.</summary>
+    public string TextOf(SqlNode node) => node.Span.End <= Source.Length ? Source.Substring(node.Span.Offset, node.Span.Length) : "";
+}
 
 /// <summary>
 /// A migration file read as the statements it runs: SQL files parsed whole; Alembic <c>op.*</c> and Django
@@ -135,7 +139,7 @@ internal sealed partial class MigrationScript
         var result = SqlParser.Parse(sql, dialect);
         foreach (var statement in result.Statements)
         {
-            into.Add(new MigrationStatement(statement, firstLine - 1 + result.Source.LineOf(statement.Span.Offset), origin));
+            into.Add(new MigrationStatement(statement, firstLine - 1 + result.Source.LineOf(statement.Span.Offset), origin, sql));
         }
     }
 
@@ -171,7 +175,7 @@ internal sealed partial class MigrationScript
             {
                 foreach (var statement in SqlParser.Parse(ddl, dialect).Statements)
                 {
-                    into.Add(new MigrationStatement(statement, line, origin));
+                    into.Add(new MigrationStatement(statement, line, origin, ddl));
                 }
             }
         }

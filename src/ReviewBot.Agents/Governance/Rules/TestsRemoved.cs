@@ -89,7 +89,7 @@ internal sealed class TestsRemoved : Rule
                     {
                         var how = now is null ? $"its YAML entry was removed or commented out while `{node.Name}` still selects it" : "the column stays";
                         yield return context.Report(this, file.Path, line, $"Tests removed from `{node.Name}.{column.Name}`",
-                            $"{Names(removed)} {(removed.Count == 1 ? "test was" : "tests were")} removed from `{node.Name}.{column.Name}` and nothing of the same kind replaces {(removed.Count == 1 ? "it" : "them")}; {how}. If a test fails, fix the data or set `severity: warn` with a reason instead of deleting the test.");
+                            $"The {Names(removed)} {(removed.Count == 1 ? "test was" : "tests were")} removed from `{node.Name}.{column.Name}` and nothing of the same kind replaces {(removed.Count == 1 ? "it" : "them")}; {how}. If a test fails, fix the data or set `severity: warn` with a reason instead of deleting the test.");
                     }
 
                     if (replaced.Count > 0)

@@ -1,0 +1,44 @@
+using System.Text;
+using ReviewBot.Core.Changes;
+using Xunit.Abstractions;
+
+namespace ReviewBot.Core.Tests.Changes;
+
+/// <summary>Diff parsing memory against the diff's size (issue 19: one million hunks, 166 MB, cost 2.0 GB).</summary>
+public sealed class UnifiedDiffParserMemoryTests(ITestOutputHelper output)
+{
+    [Theory]
+    [InlineData(false, 7.0)]
+    [InlineData(true, 4.0)]
+    public void Parse_OneMillionHunks_RetainsABoundedMultipleOfTheDiff(bool realisticLines, double maxRatio)
+    {
+        const int hunks = 1_000_000;
+        var diff = new StringBuilder("diff --git a/models/big.sql b/models/big.sql\n--- a/models/big.sql\n+++ b/models/big.sql\n");
+        for (var i = 0; i < hunks; i++)
+        {
+            var line = (i * 5) + 1;
+            if (realisticLines)
+            {
+                // ~166 bytes a hunk, the shape of the reported 166 MB diff: context, one changed line, context.
+                diff.Append("@@ -").Append(line).Append(",3 +").Append(line).Append(",3 @@\n    customer_id,\n-    amount_").Append(i).Append(" as total_before,\n+    amount_").Append(i).Append(" * rate as total_after,\n    status\n");
+            }
+            else
+            {
+                diff.Append("@@ -").Append(line).Append(" +").Append(line).Append(" @@\n-a\n+b\n");
+            }
+        }
+
+        var bytes = Encoding.ASCII.GetBytes(diff.ToString());
+        diff.Clear();
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+
+        var files = UnifiedDiffParser.Parse(bytes);
+
+        var retained = GC.GetTotalMemory(forceFullCollection: true) - before;
+        Assert.Equal(hunks, files.Single().Hunks.Count);
+        var ratio = (double)retained / bytes.Length;
+        output.WriteLine($"diff {bytes.Length / 1e6:N1} MB, parsed model retains {retained / 1e6:N1} MB = {ratio:N1}x");
+        GC.KeepAlive(files);
+        Assert.True(ratio <= maxRatio, $"{ratio:N1}x");
+    }
+}
