@@ -47,16 +47,6 @@ internal static class PostgresSchema
         create index if not exists reviews_replay on {0}.reviews (pr_key, head_sha, trigger, created_at desc);
         create index if not exists reviews_finished on {0}.reviews (updated_at) where state in ('succeeded', 'failed', 'superseded');
         """,
-
-        // 2: cluster-wide rate buckets (LLM deployments, GitHub installations).
-        """
-        create table if not exists {0}.rate_buckets (
-            name text primary key,
-            capacity double precision not null,
-            per_second double precision not null,
-            available double precision not null,
-            refilled_at timestamptz not null);
-        """,
     ];
 
     public static async Task MigrateAsync(NpgsqlDataSource data, string schema, CancellationToken cancellationToken)
