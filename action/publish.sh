@@ -22,6 +22,16 @@ case "$rid" in
   linux-x64 | linux-arm64) ;;
   *) echo "action/publish.sh: unsupported runtime identifier '$rid' (linux-x64 or linux-arm64)" >&2; exit 2 ;;
 esac
+# dotnet publish -o never removes files: a previous publish of another kind (trimmed, framework-dependent) left in
+# the folder would mix with this one. Start from an empty folder; refuse to empty one that is not a publish.
+if [ -d "$out" ] && [ -n "$(ls -A "$out")" ]; then
+  if [ -f "$out/reviewbot.dll" ]; then
+    rm -rf "${out:?}"/*
+  else
+    echo "action/publish.sh: '$out' is not empty and holds no previous publish; give an empty or new folder" >&2
+    exit 2
+  fi
+fi
 cd "$(dirname "$0")/.."
 build="$(mktemp -d)"
 trap 'rm -rf "$build"' EXIT
