@@ -31,7 +31,7 @@ public sealed class CopiedFilesTests : IDisposable
         var report = await new ReviewPipeline(TimeProvider.System).RunAsync(change, ReviewConfig.Default, null, CancellationToken.None);
 
         Assert.DoesNotContain(report.Findings, f => f.Rule == "tests-removed");
-        // One finding asks for the new model's YAML entry and its key tests (not two asking for the same entry).
+        // One finding asks for the new model's properties entry and its key tests (see missing-primary-key-test).
         var undocumented = Assert.Single(report.Findings, f => f.Rule == "model-undocumented" && f.File == "models/fct_orders_eu.sql");
         Assert.Contains("`unique` and `not_null` tests on `order_id`", undocumented.Message, StringComparison.Ordinal);
     }

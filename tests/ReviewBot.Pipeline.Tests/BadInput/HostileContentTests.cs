@@ -102,5 +102,7 @@ public sealed class HostileContentTests
     /// bounds), or Python, which the pipeline scanner reads line by line and never parses: no "could not analyse" is owed.
     /// </summary>
     private static bool Parses(string input) => input is "sql-one-megabyte-line" or "yaml-five-megabytes" or "yaml-wrong-shapes" or "sql-fifty-thousand-nested-parentheses" or "sql-control-characters"
-        or "sql-ten-thousand-nested-jinja-blocks" or "project-alias-bomb" or "python-pipeline-garbage";
+        or "sql-ten-thousand-nested-jinja-blocks" or "project-alias-bomb" or "python-pipeline-garbage"
+        // Repeated keys are valid for dbt (PyYAML keeps the last one), so they are read, not refused.
+        or "yaml-duplicate-top-level-keys" or "yaml-duplicate-model-keys" or "project-duplicate-keys";
 }
