@@ -4,7 +4,11 @@ using Xunit.Abstractions;
 
 namespace ReviewBot.Core.Tests.Changes;
 
-/// <summary>Diff parsing memory against the diff's size (issue 19: one million hunks, 166 MB, cost 2.0 GB).</summary>
+/// <summary>
+/// Diff parsing memory against the diff's size (issue 19: one million hunks, 166 MB, cost 2.0 GB). The heap is
+/// process-wide, so these run alone: another test allocating at the same time would be counted as retained here.
+/// </summary>
+[Collection(nameof(UnifiedDiffParserMemoryTests))]
 public sealed class UnifiedDiffParserMemoryTests(ITestOutputHelper output)
 {
     [Theory]
@@ -42,3 +46,6 @@ public sealed class UnifiedDiffParserMemoryTests(ITestOutputHelper output)
         Assert.True(ratio <= maxRatio, $"{ratio:N1}x");
     }
 }
+
+[CollectionDefinition(nameof(UnifiedDiffParserMemoryTests), DisableParallelization = true)]
+public sealed class UnifiedDiffParserMemoryCollection;
