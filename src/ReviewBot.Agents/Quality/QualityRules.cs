@@ -92,22 +92,29 @@ internal static class QualityRules
                     continue;
                 }
 
-                foreach (var relation in facts.Selects.SelectMany(s => s.From.Concat(s.Joins.Select(j => j.Right))).Where(r => r.Kind == RelationKind.Table).DistinctBy(r => (r.Name, r.Line)))
+                // One finding per line naming every relation on it: findings merge by file, line and rule, so a
+                // second relation on the same line would otherwise vanish ("from a.b.c x, a.b.d y").
+                var relations = facts.Selects.SelectMany(s => s.From.Concat(s.Joins.Select(j => j.Right)))
+                    .Where(r => r.Kind == RelationKind.Table && context.IsAdded(path, r.Line))
+                    .DistinctBy(r => (r.Name, r.Line));
+                foreach (var line in relations.GroupBy(r => r.Line))
                 {
-                    if (!context.IsAdded(path, relation.Line))
-                    {
-                        continue;
-                    }
-
-                    var last = SqlAnalyzer.LastPart(relation.Name);
-                    var suggestion = context.Dbt.Head.Nodes.ContainsKey(last) ? $"`{{{{ ref('{last}') }}}}`"
-                        : context.Dbt.Head.Sources.Values.FirstOrDefault(s => s.Identifier.Equals(last, StringComparison.OrdinalIgnoreCase)) is { } source
-                            ? $"`{{{{ source('{source.Source}', '{source.Table}') }}}}`"
-                            : "`{{ ref('...') }}` or a declared `{{ source('...', '...') }}`";
-                    yield return context.Report(this, path, relation.Line, $"Hard-coded relation `{relation.Name}`",
-                        $"`{node.Name}` reads `{relation.Name}` directly. dbt cannot see this dependency (wrong build order, no lineage) and the name does not follow the target environment. Use {suggestion}.");
+                    var names = line.Select(r => r.Name).ToList();
+                    var suggestions = names.Select(name => $"{Suggest(context, name)} for `{name}`");
+                    var quoted = string.Join(" and ", names.Select(n => $"`{n}`"));
+                    yield return context.Report(this, path, line.Key, names.Count == 1 ? $"Hard-coded relation {quoted}" : $"Hard-coded relations {quoted}",
+                        $"`{node.Name}` reads {quoted} directly. dbt cannot see {(names.Count == 1 ? "this dependency" : "these dependencies")} (wrong build order, no lineage) and the {(names.Count == 1 ? "name does" : "names do")} not follow the target environment. Use {string.Join("; ", suggestions)}.");
                 }
             }
+        }
+
+        private static string Suggest(RuleContext context, string relation)
+        {
+            var last = SqlAnalyzer.LastPart(relation);
+            return context.Dbt.Head.Nodes.ContainsKey(last) ? $"`{{{{ ref('{last}') }}}}`"
+                : context.Dbt.Head.Sources.Values.FirstOrDefault(s => s.Identifier.Equals(last, StringComparison.OrdinalIgnoreCase)) is { } source
+                    ? $"`{{{{ source('{source.Source}', '{source.Table}') }}}}`"
+                    : "`{{ ref('...') }}` or a declared `{{ source('...', '...') }}`";
         }
     }
 

@@ -33,6 +33,17 @@ public sealed class QualityRulesTests
     }
 
     [Fact]
+    public async Task HardCodedRelation_TwoOnOneLine_OneFindingNamingBoth()
+    {
+        var result = await Review.RunAsync(Review.Edit("models/staging/stg_orders.sql", "select * from {{ source('shop', 'orders') }}", "select * from raw.shop.orders o, analytics.marts.customers c"));
+
+        var finding = result.Single("hard-coded-relation");
+        Assert.Equal("Hard-coded relations `raw.shop.orders` and `analytics.marts.customers`", finding.Title);
+        Assert.Contains("`{{ source('shop', 'orders') }}` for `raw.shop.orders`", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("for `analytics.marts.customers`", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task HardCodedRelation_CtesRefsAndTableFunctions_NoFinding()
     {
         var result = await Review.RunAsync(NewModel("""
