@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using ReviewBot.Agents.Context.Pipeline;
 
 namespace ReviewBot.Agents.Quality;
 
@@ -189,7 +190,7 @@ internal static partial class PythonSqlFlow
             {
                 var prefix = Prefix(e, i);
                 var triple = i + 2 < e.Length && e[i + 1] == c && e[i + 2] == c;
-                var end = LiteralEnd(e, i, c, triple);
+                var end = PythonLiterals.End(e, i, c, triple);
                 fString |= prefix.Contains('f', StringComparison.OrdinalIgnoreCase) && HasField(e.AsSpan(i, end - i));
                 masked.Length -= prefix.Length;
                 masked.Append(Literal);
@@ -247,28 +248,6 @@ internal static partial class PythonSqlFlow
         return j > 0 && (char.IsAsciiLetterOrDigit(e[j - 1]) || e[j - 1] == '_') ? "" : e[j..quote];
     }
 
-    private static int LiteralEnd(string e, int start, char quote, bool triple)
-    {
-        var i = start + (triple ? 3 : 1);
-        while (i < e.Length)
-        {
-            if (e[i] == '\\')
-            {
-                i += 2;
-                continue;
-            }
-
-            if (e[i] == quote && (!triple || (i + 2 < e.Length && e[i + 1] == quote && e[i + 2] == quote)))
-            {
-                return i + (triple ? 3 : 1);
-            }
-
-            i++;
-        }
-
-        return e.Length;
-    }
-
     /// <summary>An f-string replacement field: <c>{</c> not doubled.</summary>
     private static bool HasField(ReadOnlySpan<char> body)
     {
@@ -319,7 +298,7 @@ internal static partial class PythonSqlFlow
             if (c is '"' or '\'')
             {
                 var triple = i + 2 < code.Length && code[i + 1] == c && code[i + 2] == c;
-                var end = LiteralEnd(code, i, c, triple);
+                var end = PythonLiterals.End(code, i, c, triple);
                 current.Append(code.AsSpan(i, end - i));
                 i = end - 1;
                 continue;

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using ReviewBot.Sql;
 using ReviewBot.Sql.Parsing;
 using ReviewBot.Sql.Syntax;
+using ReviewBot.Agents.Context.Pipeline;
 
 namespace ReviewBot.Agents.Governance.Migrations;
 
@@ -326,7 +327,7 @@ internal sealed class PythonArgs
             if (c is '"' or '\'')
             {
                 var triple = i + 2 < text.Length && text[i + 1] == c && text[i + 2] == c;
-                i = LiteralEnd(text, i, c, triple) - 1;
+                i = PythonLiterals.End(text, i, c, triple) - 1;
                 continue;
             }
 
@@ -397,7 +398,7 @@ internal sealed class PythonArgs
             }
 
             var triple = i + 2 < e.Length && e[i + 1] == c && e[i + 2] == c;
-            var end = LiteralEnd(e, i, c, triple);
+            var end = PythonLiterals.End(e, i, c, triple);
             var q = triple ? 3 : 1;
             builder.Append(e.AsSpan(i + q, Math.Max(0, end - i - 2 * q)));
             any = true;
@@ -405,28 +406,6 @@ internal sealed class PythonArgs
         }
 
         return any ? builder.ToString().Replace("\\n", "\n", StringComparison.Ordinal).Replace("\\'", "'", StringComparison.Ordinal).Replace("\\\"", "\"", StringComparison.Ordinal) : null;
-    }
-
-    private static int LiteralEnd(string e, int start, char quote, bool triple)
-    {
-        var i = start + (triple ? 3 : 1);
-        while (i < e.Length)
-        {
-            if (e[i] == '\\')
-            {
-                i += 2;
-                continue;
-            }
-
-            if (e[i] == quote && (!triple || (i + 2 < e.Length && e[i + 1] == quote && e[i + 2] == quote)))
-            {
-                return i + (triple ? 3 : 1);
-            }
-
-            i++;
-        }
-
-        return e.Length;
     }
 
     public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Positional.Count} positional, {Named.Count} named");
