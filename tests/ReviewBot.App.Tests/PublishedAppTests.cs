@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using ReviewBot.TestUtils;
 using ReviewBot.TestUtils.GitHub;
 
 namespace ReviewBot.App.Tests;
@@ -66,28 +67,7 @@ public sealed class PublishedAppTests
                 return _published;
             }
 
-            var key = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(WebhookFixtures.RepositoryRoot)))[..12];
-            var output = Path.Combine(Path.GetTempPath(), "reviewbot-published-app", key);
-            var start = new ProcessStartInfo("bash")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                ArgumentList = { Path.Combine(WebhookFixtures.RepositoryRoot, "action", "publish-app.sh"), output },
-            };
-            start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-            start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-            start.Environment["DOTNET_NOLOGO"] = "1";
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
-            await process.WaitForExitAsync(timeout.Token);
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"action/publish-app.sh failed ({process.ExitCode}):\n{await stdout}\n{await stderr}");
-            }
-
+            var output = await RepositoryScripts.PublishAsync("action/publish-app.sh", "reviewbot-published-app", TimeSpan.FromMinutes(10));
             var apphost = Path.Combine(output, "ReviewBot.App");
             _published = File.Exists(apphost) ? apphost : throw new FileNotFoundException("The published App has no apphost.", apphost);
             return _published;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ReviewBot.TestUtils;
 using ReviewBot.TestUtils.GitHub;
 using YamlDotNet.RepresentationModel;
 
@@ -119,22 +120,5 @@ public sealed class ReleaseTests
         }
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> BashAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Root };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(30));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Stdout, string Stderr)> BashAsync(params string[] args) => RepositoryScripts.RunAsync(TimeSpan.FromMinutes(30), args);
 }
