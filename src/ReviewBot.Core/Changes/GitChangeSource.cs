@@ -142,19 +142,10 @@ public static class GitChangeSource
             return files;
         }
 
-        // Decide on the head blob (the base blob for a deletion) with no size limit on the check itself.
-        var limits = (baseSnapshot.MaxFileBytes, headSnapshot.MaxFileBytes);
-        baseSnapshot.MaxFileBytes = headSnapshot.MaxFileBytes = int.MaxValue;
-        IReadOnlyDictionary<string, SkippedFile> headAbsent, baseAbsent;
-        try
-        {
-            headAbsent = await headSnapshot.ExplainAbsentAsync(marked.Where(f => f.Kind != ChangeKind.Deleted).Select(f => f.Path).ToList(), ct).ConfigureAwait(false);
-            baseAbsent = await baseSnapshot.ExplainAbsentAsync(marked.Where(f => f.Kind == ChangeKind.Deleted).Select(f => f.Path).ToList(), ct).ConfigureAwait(false);
-        }
-        finally
-        {
-            (baseSnapshot.MaxFileBytes, headSnapshot.MaxFileBytes) = limits;
-        }
+        // Decide on the head blob (the base blob for a deletion), within the snapshots' size limit: a file over it is
+        // "too large" (not analysed, never "binary"), so a committed multi-gigabyte blob is never read whole.
+        var headAbsent = await headSnapshot.ExplainAbsentAsync(marked.Where(f => f.Kind != ChangeKind.Deleted).Select(f => f.Path).ToList(), ct).ConfigureAwait(false);
+        var baseAbsent = await baseSnapshot.ExplainAbsentAsync(marked.Where(f => f.Kind == ChangeKind.Deleted).Select(f => f.Path).ToList(), ct).ConfigureAwait(false);
 
         var text = marked.Where(f => !(f.Kind == ChangeKind.Deleted ? baseAbsent : headAbsent).ContainsKey(f.Path)).ToList();
         if (text.Count == 0)
