@@ -227,17 +227,15 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
         await FetchMissingAsync(pullRequest.Repository, headSide, files.Where(f => f.Kind != ChangeKind.Deleted).Select(f => f.Path), config, cancellationToken).ConfigureAwait(false);
         await FetchMissingAsync(pullRequest.Repository, baseSide, files.Where(f => f.Kind is not (ChangeKind.Added or ChangeKind.Copied)).Select(f => f.BasePath), config, cancellationToken).ConfigureAwait(false);
 
-        // GitHub's "binary" (no patch) is checked against the content: a text file it sent no diff for is not analysed.
+        // GitHub's "binary" (no patch) is checked against the content, in one pass over the archive: a text file it
+        // sent no diff for is not analysed.
+        var claimedBinary = skipped.Where(s => s.Kind == SkipKind.Binary && headSide.Contains(s.File)).Select(s => s.File).ToList();
+        var reallyBinary = claimedBinary.Count == 0 ? new Dictionary<string, SkippedFile>() : await headSide.ExplainAbsentAsync(claimedBinary, cancellationToken).ConfigureAwait(false);
         for (var i = 0; i < skipped.Count; i++)
         {
-            if (skipped[i].Kind == SkipKind.Binary && headSide.Contains(skipped[i].File))
+            if (skipped[i].Kind == SkipKind.Binary && headSide.Contains(skipped[i].File) && !reallyBinary.ContainsKey(skipped[i].File))
             {
-                var path = skipped[i].File;
-                var absent = await headSide.ExplainAbsentAsync([path], cancellationToken).ConfigureAwait(false);
-                if (!absent.ContainsKey(path))
-                {
-                    skipped[i] = new SkippedFile(path, "GitHub sent no diff for this text file (a .gitattributes `-diff`/`binary` setting?), so its change could not be read");
-                }
+                skipped[i] = new SkippedFile(skipped[i].File, "GitHub sent no diff for this text file (a .gitattributes `-diff`/`binary` setting?), so its change could not be read");
             }
         }
 
