@@ -22,6 +22,9 @@ public sealed record DbtFile(string Path, DbtProject Project, DbtFileKind Kind);
 /// </summary>
 public sealed class DbtRepository
 {
+    /// <summary>A macro file larger than this is not loaded (as a model over the engine's 4 MB source limit is not rendered).</summary>
+    internal const int MaxMacroFileChars = 4 * 1024 * 1024;
+
     private readonly List<DbtProject> _all;
     private readonly ConcurrentDictionary<string, Lazy<MacroCatalog>> _catalogs = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (TemplateAst? Ast, string? Error)> _macroFiles = new(StringComparer.Ordinal);
@@ -275,6 +278,11 @@ public sealed class DbtRepository
             return (null, "unreadable");
         }
 
+        if (text.Length > MaxMacroFileChars)
+        {
+            return (null, $"larger than {MaxMacroFileChars / (1024 * 1024)} MB");
+        }
+
         try
         {
             return (Parser.Parse(text), null);
@@ -285,11 +293,16 @@ public sealed class DbtRepository
             // (even invalid Jinja) does not hide the macros around it.
             var blocks = MacroBlocks.Split(text);
             var macros = new List<MacroNode>();
+            var padding = 0L;
             foreach (var (block, startLine) in blocks)
             {
                 try
                 {
-                    macros.AddRange(Parser.Parse(new string('\n', startLine - 1) + block).Macros);
+                    // Padded so its lines are the file's lines; past a budget (thousands of blocks in a broken file)
+                    // lines are the block's own, so the padding cannot grow with blocks × lines.
+                    padding += startLine - 1;
+                    var source = padding <= MaxMacroFileChars ? new string('\n', startLine - 1) + block : block;
+                    macros.AddRange(Parser.Parse(source).Macros);
                 }
                 catch (TemplateException)
                 {

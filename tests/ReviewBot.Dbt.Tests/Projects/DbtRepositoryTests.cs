@@ -61,6 +61,41 @@ public sealed class DbtRepositoryTests
     }
 
     [Fact]
+    public void MacroFile_ThousandsOfBlocksAroundABrokenOne_StillLoadsWithinTheBudget()
+    {
+        // 60,000 one-line macros and one broken block: read block by block, without padding each block by every
+        // line above it (that grew with blocks × lines: billions of characters).
+        var text = new System.Text.StringBuilder("{% ######## %}\n");
+        for (var i = 0; i < 60_000; i++)
+        {
+            text.Append("{% macro m").Append(i).Append("() %}").Append(i).Append("{% endmacro %}\n");
+        }
+
+        var files = new InMemoryFiles(new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: p\n",
+            ["macros/many.sql"] = text.ToString(),
+            ["models/a.sql"] = "select {{ m0() }}, {{ m59999() }}",
+        });
+        var result = new DbtRenderer(DbtRepository.Load(files)).Render("models/a.sql");
+        Assert.Equal("select 0, 59999", result.Sql);
+    }
+
+    [Fact]
+    public void MacroFile_LargerThanTheSourceLimit_NotLoadedAndNamed()
+    {
+        var files = new InMemoryFiles(new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: p\n",
+            ["macros/huge.sql"] = "{% macro big() %}1{% endmacro %}\n" + new string('-', DbtRepository.MaxMacroFileChars),
+            ["models/a.sql"] = "select {{ big() }}",
+        });
+        var repository = DbtRepository.Load(files);
+        var result = new DbtRenderer(repository).Render("models/a.sql");
+        Assert.NotEqual(RenderStatus.Rendered, result.Status);
+    }
+
+    [Fact]
     public void LocalPackage_IsANamespace()
     {
         var files = new InMemoryFiles(new Dictionary<string, string>
