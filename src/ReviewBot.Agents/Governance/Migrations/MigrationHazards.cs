@@ -33,6 +33,13 @@ internal static class MigrationHazards
                 continue;
             }
 
+            if (script.Unparsed.Count > 0)
+            {
+                // Visible, not silently "analysed": the hazard rules saw none of these statements.
+                var (line, message) = script.Unparsed[0];
+                context.AnalysedPartly(file.Path, $"migration statement at line {line} could not be parsed ({message}){(script.Unparsed.Count > 1 ? $", and {script.Unparsed.Count - 1} more" : "")}: the migration-hazard rules did not check it");
+            }
+
             foreach (var hazard in Analyse(script))
             {
                 if (context.IsAdded(file.Path, hazard.Line))

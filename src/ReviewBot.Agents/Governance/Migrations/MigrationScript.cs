@@ -30,12 +30,13 @@ internal sealed record MigrationStatement(SqlStatement Statement, int Line, stri
 /// </summary>
 internal sealed partial class MigrationScript
 {
-    private MigrationScript(string path, MigrationFormat format, SqlDialect dialect, IReadOnlyList<MigrationStatement> statements)
+    private MigrationScript(string path, MigrationFormat format, SqlDialect dialect, IReadOnlyList<MigrationStatement> statements, IReadOnlyList<(int Line, string Message)> unparsed)
     {
         Path = path;
         Format = format;
         Dialect = dialect;
         Statements = statements;
+        Unparsed = unparsed;
     }
 
     public string Path { get; }
@@ -45,6 +46,9 @@ internal sealed partial class MigrationScript
     public SqlDialect Dialect { get; }
 
     public IReadOnlyList<MigrationStatement> Statements { get; }
+
+    /// <summary>Statements the parser could not read (file line, why): no hazard rule looked at them.</summary>
+    public IReadOnlyList<(int Line, string Message)> Unparsed { get; }
 
     [GeneratedRegex(@"(?:^|/)v\d+(?:[._]\d+)*__[^/]+\.sql$", RegexOptions.CultureInvariant, 250)]
     private static partial Regex Flyway();
@@ -98,16 +102,17 @@ internal sealed partial class MigrationScript
 
         var dialect = DialectOf(path, text);
         var statements = new List<MigrationStatement>();
+        var unparsed = new List<(int Line, string Message)>();
         if (format == MigrationFormat.Sql)
         {
-            AddParsed(text, 1, dialect, "migration", statements);
+            AddParsed(text, 1, dialect, "migration", statements, unparsed);
         }
         else
         {
-            ReadPython(text, format, dialect, statements);
+            ReadPython(text, format, dialect, statements, unparsed);
         }
 
-        return new MigrationScript(path, format, dialect, statements);
+        return new MigrationScript(path, format, dialect, statements, unparsed);
     }
 
     /// <summary>Snowflake, BigQuery, Redshift, Databricks when the path or the SQL says so; else Postgres.</summary>
@@ -135,9 +140,10 @@ internal sealed partial class MigrationScript
         return lower.Contains("databricks", StringComparison.Ordinal) || lower.Contains("delta", StringComparison.Ordinal) ? SqlDialect.Databricks : SqlDialect.Postgres;
     }
 
-    private static void AddParsed(string sql, int firstLine, SqlDialect dialect, string origin, List<MigrationStatement> into)
+    private static void AddParsed(string sql, int firstLine, SqlDialect dialect, string origin, List<MigrationStatement> into, List<(int Line, string Message)> unparsed)
     {
         var result = SqlParser.Parse(sql, dialect);
+        unparsed.AddRange(result.Diagnostics.Select(d => (firstLine - 1 + d.Line, d.Message)));
         foreach (var statement in result.Statements)
         {
             into.Add(new MigrationStatement(statement, firstLine - 1 + result.Source.LineOf(statement.Span.Offset), origin, sql));
@@ -145,7 +151,7 @@ internal sealed partial class MigrationScript
     }
 
     /// <summary>Alembic and Django operations: the DDL each one emits, parsed; the SQL of execute/RunSQL.</summary>
-    private static void ReadPython(string text, MigrationFormat format, SqlDialect dialect, List<MigrationStatement> into)
+    private static void ReadPython(string text, MigrationFormat format, SqlDialect dialect, List<MigrationStatement> into, List<(int Line, string Message)> unparsed)
     {
         var lineStarts = new List<int> { 0 };
         for (var i = 0; i < text.Length; i++)
@@ -166,7 +172,7 @@ internal sealed partial class MigrationScript
             {
                 if (args.Positional.FirstOrDefault() is { } sql && PythonArgs.StringValue(sql) is { } literal)
                 {
-                    AddParsed(literal, line, dialect, origin, into);
+                    AddParsed(literal, line, dialect, origin, into, unparsed);
                 }
 
                 continue;

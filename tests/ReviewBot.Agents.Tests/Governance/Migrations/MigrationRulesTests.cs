@@ -58,6 +58,15 @@ public sealed class MigrationRulesTests
     }
 
     [Fact]
+    public async Task MigrationWithAStatementTheParserCannotRead_IsPartialNotSilentlyAnalysed()
+    {
+        var result = await Add("db/migrations/V1__t.sql", "alter table orders add column region text;\nalter table ((( orders;\n");
+
+        var partial = Assert.Single(result.Outputs[Core.Agents.AgentName.Governance].Partial, p => p.File == "db/migrations/V1__t.sql");
+        Assert.Contains("line 2", partial.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task MigrationRename_OldNameStillReadByAModel_SaysWhere()
     {
         var before = new Dictionary<string, string>
