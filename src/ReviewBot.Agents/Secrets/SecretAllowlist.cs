@@ -15,6 +15,29 @@ internal static class SecretAllowlist
         "api_key", "apikey", "access_token", "pass", "pwd", "foo", "bar", "foobar", "placeholder", "sample", "masked", "hidden", "unset",
     };
 
+    /// <summary>
+    /// True for a blockchain address (<c>0x</c> + 40 hex digits) or transaction hash (<c>0x</c> + 64): public identifiers
+    /// that on-chain projects write by the thousand under keys such as <c>token_address</c>, never credentials.
+    /// </summary>
+    public static bool IsPublicIdentifier(string value)
+    {
+        var v = value.Trim().Trim('"', '\'');
+        return v.Length is 42 or 66 && v.StartsWith("0x", StringComparison.OrdinalIgnoreCase) && IsHex(v.AsSpan(2));
+    }
+
+    private static bool IsHex(ReadOnlySpan<char> s)
+    {
+        foreach (var c in s)
+        {
+            if (!char.IsAsciiHexDigit(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>True for a value that names or stands in for a secret instead of holding one.</summary>
     public static bool IsPlaceholder(string value)
     {

@@ -367,7 +367,7 @@ internal static partial class SecretDetector
         }
 
         var value = line.Substring(start, length);
-        if (SecretAllowlist.IsPlaceholder(value))
+        if (SecretAllowlist.IsPlaceholder(value) || (!isPassword && SecretAllowlist.IsPublicIdentifier(value)))
         {
             return;
         }
@@ -452,7 +452,7 @@ internal static partial class SecretDetector
             var value = string.Join(' ', body.Select(j => lines[j].Trim()));
             var quoted = value.Length > 0 && value[0] is '"' or '\'';
             var inner = value.Trim('"', '\'');
-            if (SecretAllowlist.IsPlaceholder(inner))
+            if (SecretAllowlist.IsPlaceholder(inner) || (!isPassword && SecretAllowlist.IsPublicIdentifier(inner)))
             {
                 continue;
             }

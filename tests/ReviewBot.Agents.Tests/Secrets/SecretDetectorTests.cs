@@ -34,6 +34,15 @@ public sealed class SecretDetectorTests
     }
 
     [Fact]
+    public void Scan_BlockchainAddressesUnderTokenKeys_NotSecrets()
+    {
+        // On-chain projects configure public contract addresses and hashes under keys that look like secret keys.
+        const string Text = "{% set cfg = {\n    \"wrapped_native_token_address\"  : \"0x4a1c93be07f2d5e8a9b0c61d3f7e2a85b9c04d16\",\n    \"deploy_tx_hash\": \"0x9f3b6a0c2e4d8f1a7b5c3e9d0f2a4b6c8e1d3f5a7b9c0e2d4f6a8b1c3e5d7f9a0b\",\n} %}";
+
+        Assert.Empty(Scan("macros/chain/chain_cfg_macro.sql", Text));
+    }
+
+    [Fact]
     public void Scan_PwdInsideConnectionStringLiteral_Found()
     {
         const string Text = "CONN = \"Driver={ODBC Driver 18};Server=tcp:acme.database.windows.net;Uid=loader;Pwd=Odbc-Pa55 w0rd;\"";
