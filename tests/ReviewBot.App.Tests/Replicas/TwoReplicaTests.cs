@@ -17,7 +17,7 @@ public sealed class TwoReplicaTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     // Short for the test, long enough that a loaded 2-core machine does not starve a renewal into a takeover.
-    private const int LeaseSeconds = 5;
+    private const int LeaseSeconds = 10;
     private readonly FakeGitHub _github = new();
     private readonly List<AppProcess> _apps = [];
     private TestDatabase? _database;
