@@ -204,7 +204,7 @@ public static class SharedContext
         var graph = new DbtGraph(baseState, headState, files, unparsed) { Renderings = renderings };
 
         // 5. SQL and pipeline facts of the changed files, computed now so agents only read them.
-        var sql = new SqlFactsIndex(files);
+        var sql = new SqlFactsIndex(files, renderings);
         var documented = new HashSet<string>(StringComparer.Ordinal);
         foreach (var declaration in envDeclarations)
         {

@@ -180,17 +180,44 @@ internal static partial class CostRules
                     continue;
                 }
 
-                foreach (var join in facts.Selects.SelectMany(s => s.Joins.Select(j => (Join: j, Select: s))))
+                foreach (var (join, select) in facts.Selects.SelectMany(s => s.Joins.Select(j => (Join: j, Select: s))))
                 {
-                    var cross = join.Join.Kind.Contains("cross", StringComparison.Ordinal) || (!join.Join.HasCondition && !(join.Join.Implicit && join.Select.HasWhere));
-                    if (cross && context.IsAdded(file.Path, join.Join.Line))
+                    var cross = join.Kind.Contains("cross", StringComparison.Ordinal) || (!join.HasCondition && !(join.Implicit && select.HasWhere));
+                    if (!cross || join.NotARealJoin || !context.IsAdded(file.Path, join.Line) || Small(context, facts, join.Right) || (join.Left is { } left && Small(context, facts, left)))
                     {
-                        yield return context.Report(this, file.Path, join.Join.Line, $"Cross join in {node.Materialization} `{node.Name}`",
-                            $"`{node.Name}` is materialized as `{node.Materialization}` and cross joins `{Quality.QualityRules.Name(join.Join.Right)}`: the stored row count is the product of both inputs and is recomputed on every build. Make sure one side is tiny and bounded (e.g. a date spine), or join on a key.");
+                        continue;
                     }
+
+                    yield return context.Report(this, file.Path, join.Line, $"Cross join in {node.Materialization} `{node.Name}`",
+                        $"`{node.Name}` is materialized as `{node.Materialization}` and cross joins `{Quality.QualityRules.Name(join.Right)}`: the stored row count is the product of both inputs and is recomputed on every build. Make sure one side is tiny and bounded (e.g. a date spine), or join on a key.");
                 }
             }
         }
+
+        /// <summary>
+        /// A side whose row count is small and bounded: a date spine or calendar, a seed, a single-row CTE or subquery,
+        /// unnest/generated rows, inline values. An opaque side (an unresolved macro) is unknown, so not reported either.
+        /// </summary>
+        private static bool Small(RuleContext context, SqlFileFacts facts, SqlRelation relation)
+        {
+            var name = (relation.Target ?? relation.Name).ToLowerInvariant();
+            if (relation.Kind is RelationKind.Function or RelationKind.Values or RelationKind.Opaque || relation.SingleRow || SpineLike(SqlFileFacts.LastPart(name)))
+            {
+                return true;
+            }
+
+            return relation.Kind switch
+            {
+                RelationKind.Cte => facts.Ctes.FirstOrDefault(c => string.Equals(c.Name, relation.Target, StringComparison.OrdinalIgnoreCase)) is { } cte
+                    && (cte.SingleRow || (cte.Body is { } body && body.Relations.Any(r => r.Kind is RelationKind.Function or RelationKind.Values || SpineLike(SqlFileFacts.LastPart((r.Target ?? r.Name).ToLowerInvariant()))))),
+                RelationKind.Ref => context.Dbt.Head.Nodes.TryGetValue(relation.Target ?? "", out var target) && target.Kind == DbtNodeKind.Seed,
+                _ => false,
+            };
+        }
+
+        private static bool SpineLike(string name) =>
+            name.Contains("spine", StringComparison.Ordinal) || name.Contains("calendar", StringComparison.Ordinal) || name.Contains("date_dim", StringComparison.Ordinal)
+            || name.Contains("dim_date", StringComparison.Ordinal) || name is "dates" or "days" or "weeks" or "months" or "years" or "hours" or "numbers" or "all_dates" or "all_days";
     }
 
     private sealed class SelectStarFromSource : Rule
@@ -213,7 +240,8 @@ internal static partial class CostRules
                 foreach (var select in facts.Selects)
                 {
                     var star = select.Columns.FirstOrDefault(c => c.IsStar);
-                    var source = select.From.FirstOrDefault(r => r.Kind is RelationKind.Source or RelationKind.Table);
+                    var source = select.Relations.FirstOrDefault(r => r.Kind is RelationKind.Source or RelationKind.Table
+                        && (star?.StarQualifier is null || string.Equals(r.Alias ?? SqlFileFacts.LastPart(r.Target ?? r.Name), star.StarQualifier, StringComparison.OrdinalIgnoreCase)));
                     if (star is not null && source is not null && context.IsAdded(file.Path, star.Line))
                     {
                         var what = source.Kind == RelationKind.Source ? "a source" : $"`{source.Name}`";

@@ -50,27 +50,33 @@ internal static class QualityRules
 
         public override Severity DefaultSeverity => Severity.Medium;
 
-        public override string Rationale => "SQL or Jinja that does not close will fail to compile; it also cannot be reviewed.";
+        public override string Rationale => "SQL or Jinja that does not parse will fail to compile or run; it also cannot be reviewed.";
 
         public override IEnumerable<Finding> Evaluate(RuleContext context)
         {
-            foreach (var (path, facts, _) in ChangedSqlFiles(context, includeOther: true))
+            foreach (var (path, facts, node) in ChangedSqlFiles(context, includeOther: true))
             {
-                if (facts.Issues.Count == 0)
+                // Bounds (depth, size) and render limits are ReviewBot's, reported as coverage; Jinja read as written
+                // (macros, analyses) is a partial reading, not the author's mistake.
+                var issues = facts.Issues.Where(i => i.Kind is SqlIssueKind.Syntax or SqlIssueKind.JinjaSyntax && !(facts.IsTemplate && i.Kind == SqlIssueKind.Syntax)).ToList();
+                if (issues.Count == 0)
                 {
                     continue;
                 }
 
-                var baseIssues = context.Sql.Base(path)?.Issues.Select(i => i.Message).ToHashSet() ?? [];
-                var issue = facts.Issues[0];
-                context.CouldNotAnalyse(path, $"SQL could not be fully analysed: {issue.Message} (line {issue.Line})");
-                if (facts.Issues.All(i => baseIssues.Contains(i.Message)))
+                var baseIssues = context.Sql.Base(context.Files.Changed.GetValueOrDefault(path)?.OldPath ?? path)?.Issues.Select(i => i.Message).ToHashSet() ?? [];
+                if (issues.All(i => baseIssues.Contains(i.Message)))
                 {
                     continue;
                 }
 
-                yield return context.Report(this, path, issue.Line, "SQL/Jinja does not close",
-                    $"{Capitalize(issue.Message)} (line {issue.Line}){(facts.Issues.Count > 1 ? $", and {facts.Issues.Count - 1} more problem(s)" : "")}. dbt will fail to compile this file, and ReviewBot could only partly analyse it. Close the block or parenthesis.");
+                var issue = issues[0];
+                var more = issues.Count > 1 ? $", and {issues.Count - 1} more problem(s)" : "";
+                yield return issue.Kind == SqlIssueKind.JinjaSyntax
+                    ? context.Report(this, path, issue.Line, "Jinja does not parse",
+                        $"{Capitalize(issue.Message)} (line {issue.Line}){more}. dbt will fail to compile this model, and ReviewBot could not analyse it. Close the block or fix the tag.")
+                    : context.Report(this, path, issue.Line, "SQL does not parse",
+                        $"The {(node is null ? "" : "rendered ")}SQL does not parse at line {issue.Line}: {issue.Message}{more}. The warehouse will likely reject it, and the rules could not analyse this statement. Close the parenthesis or fix the syntax.");
             }
         }
     }
@@ -94,7 +100,7 @@ internal static class QualityRules
 
                 // One finding per line naming every relation on it: findings merge by file, line and rule, so a
                 // second relation on the same line would otherwise vanish ("from a.b.c x, a.b.d y").
-                var relations = facts.Selects.SelectMany(s => s.From.Concat(s.Joins.Select(j => j.Right)))
+                var relations = facts.Selects.SelectMany(s => s.Relations)
                     .Where(r => r.Kind == RelationKind.Table && context.IsAdded(path, r.Line))
                     .DistinctBy(r => (r.Name, r.Line));
                 foreach (var line in relations.GroupBy(r => r.Line))
@@ -110,7 +116,7 @@ internal static class QualityRules
 
         private static string Suggest(RuleContext context, string relation)
         {
-            var last = SqlAnalyzer.LastPart(relation);
+            var last = SqlFileFacts.LastPart(relation);
             return context.Dbt.Head.Nodes.ContainsKey(last) ? $"`{{{{ ref('{last}') }}}}`"
                 : context.Dbt.Head.Sources.Values.FirstOrDefault(s => s.Identifier.Equals(last, StringComparison.OrdinalIgnoreCase)) is { } source
                     ? $"`{{{{ source('{source.Source}', '{source.Table}') }}}}`"
@@ -268,7 +274,7 @@ internal static class QualityRules
         {
             foreach (var (path, facts, node) in ChangedSqlFiles(context, includeOther: false))
             {
-                if (node?.Kind != DbtNodeKind.Model || !facts.StarReachesFinal || !context.IsAdded(path, facts.StarLine))
+                if (node?.Kind != DbtNodeKind.Model || facts.StarRelation?.Kind is not (RelationKind.Ref or RelationKind.Source or RelationKind.Table) || !context.IsAdded(path, facts.StarLine))
                 {
                     continue;
                 }
@@ -295,7 +301,8 @@ internal static class QualityRules
                 {
                     foreach (var join in select.Joins)
                     {
-                        if (join.HasCondition || join.Kind.Contains("cross", StringComparison.Ordinal) || !context.IsAdded(path, join.Line))
+                        // Unnest, flatten, from t, t.arr and table functions are not joins; an opaque side (an unresolved macro) is unknown.
+                        if (join.HasCondition || join.NotARealJoin || join.Right.Kind == RelationKind.Opaque || join.Kind.Contains("cross", StringComparison.Ordinal) || !context.IsAdded(path, join.Line))
                         {
                             continue;
                         }
@@ -329,7 +336,7 @@ internal static class QualityRules
             {
                 foreach (var select in facts.Selects.Where(s => s.HasWhere))
                 {
-                    foreach (var join in select.Joins.Where(j => j.Implicit && !j.HasCondition && context.IsAdded(path, j.Line)))
+                    foreach (var join in select.Joins.Where(j => j.Implicit && !j.HasCondition && !j.NotARealJoin && j.Right.Kind != RelationKind.Opaque && context.IsAdded(path, j.Line)))
                     {
                         yield return context.Report(this, path, join.Line, "Comma join",
                             $"`{Name(join.Right)}` is joined with a comma and the condition lives in WHERE. Use `join {Name(join.Right)} on ...` so a missing predicate cannot silently become a cross join.");
@@ -373,15 +380,27 @@ internal static class QualityRules
 
         public override IEnumerable<Finding> Evaluate(RuleContext context)
         {
-            foreach (var (path, facts, _) in ChangedSqlFiles(context, includeOther: true))
+            foreach (var (path, facts, node) in ChangedSqlFiles(context, includeOther: false))
             {
-                foreach (var select in facts.Selects.Where(s => s.HasLimit && !s.HasOrderBy))
+                if (node is null)
                 {
-                    if (context.IsAdded(path, select.LimitLine))
+                    continue;
+                }
+
+                var persisted = node.Materialization is "table" or "incremental" or "snapshot" or "materialized_view" or "dynamic_table" || node.Kind == DbtNodeKind.Snapshot;
+                foreach (var limit in facts.Limits)
+                {
+                    // limit 0 builds an empty table with the right columns; a limit only a dev target renders is sampling.
+                    if (limit.IsZero || limit.HasOrderBy || !context.IsAdded(path, limit.Line) || JinjaBlocks.InTargetBranch(context.Files.Head(path), limit.Line))
                     {
-                        yield return context.Report(this, path, select.LimitLine, "LIMIT without ORDER BY",
-                            "Without ORDER BY the database returns any rows it likes, so results differ between runs and environments. Add an ORDER BY on a unique key, or remove the LIMIT (use `qualify row_number() ...` for top-N per group).");
+                        continue;
                     }
+
+                    yield return context.Report(this, path, limit.Line, "LIMIT without ORDER BY",
+                        persisted
+                            ? $"`{node.Name}` is stored as `{node.Materialization}` with `limit {limit.Count}` and no ORDER BY: the database keeps any rows it likes, so the table's content differs between runs and environments. Add an ORDER BY on a unique key, or remove the LIMIT (use `qualify row_number() ...` for top-N per group)."
+                            : $"`limit {limit.Count}` without ORDER BY returns any rows the database likes, so `{node.Name}` gives different results between runs. Add an ORDER BY on a unique key, or remove the LIMIT.",
+                        persisted ? null : Severity.Low);
                 }
             }
         }

@@ -1,3 +1,4 @@
+using ReviewBot.Agents.Context.Sql;
 using ReviewBot.Agents.LlmPass;
 using ReviewBot.Core.Agents;
 using ReviewBot.Core.Configuration;
@@ -70,14 +71,19 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
             }
         }
 
-        // SQL nested past the analyzer's depth bound was not read by any rule: say so (quality lists every SQL issue itself).
-        if (Descriptor.Name != AgentName.Quality)
+        // SQL the rules could not read is this agent's coverage, never a silently "reviewed" file: a statement that does
+        // not parse, nesting past the parser's bound, a model that did not render.
+        foreach (var file in rules.ChangedWith(".sql").Where(f => settings.Paths.Matches(f.Path)))
         {
-            foreach (var file in rules.ChangedWith(".sql").Where(f => settings.Paths.Matches(f.Path)))
+            if (sql.Head(file.Path) is { Coverage: not SqlCoverage.Full } facts && CoverageReason(facts, Descriptor.Name) is { } reason)
             {
-                if (sql.Head(file.Path)?.Issues.FirstOrDefault(i => i.Message.StartsWith(Context.Sql.SqlAnalyzer.TooDeepIssue, StringComparison.Ordinal)) is { } deep)
+                if (facts.Coverage == SqlCoverage.NotAnalysed)
                 {
-                    rules.CouldNotAnalyse(file.Path, $"SQL {deep.Message} (line {deep.Line})");
+                    rules.CouldNotAnalyse(file.Path, reason);
+                }
+                else if (!rules.Partial.Any(p => p.File == file.Path) && !rules.NotAnalysed.Any(n => n.File == file.Path))
+                {
+                    rules.AnalysedPartly(file.Path, reason);
                 }
             }
         }
@@ -155,6 +161,28 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
         }
 
         return new AgentOutput(Fingerprints.Assign(findings)) { DegradedReason = degraded, NotAnalysed = notAnalysed, Partial = rules.Partial.ToList(), LlmIncompleteReason = llmIncomplete, Notes = notes.Concat(rules.Notes).ToList() };
+    }
+
+    /// <summary>Why the rules could not read a SQL file (fully), from the typed issue; null when another report already says it.</summary>
+    internal static string? CoverageReason(SqlFileFacts facts, AgentName agent)
+    {
+        if (facts.Issues.Count == 0)
+        {
+            return null;
+        }
+
+        var issue = facts.Issues[0];
+        var more = facts.Issues.Count > 1 ? $", and {facts.Issues.Count - 1} more statement(s)" : "";
+        return issue.Kind switch
+        {
+            // The quality agent reports render coverage itself, once, with the renderer's reason.
+            SqlIssueKind.NotRendered or SqlIssueKind.JinjaSyntax when agent == AgentName.Quality => null,
+            SqlIssueKind.NotRendered or SqlIssueKind.JinjaSyntax => $"dbt model not rendered: {issue.Message} (line {issue.Line}); its SQL was not analysed",
+            SqlIssueKind.TooDeep => $"SQL nested more than the parser's depth bound ({issue.Message}, line {issue.Line}): not analysed",
+            SqlIssueKind.TooLong => $"SQL too long to parse ({issue.Message})",
+            _ when facts.IsTemplate => $"SQL read as written (Jinja not rendered) does not parse at line {issue.Line} ({issue.Message}){more}",
+            _ => $"SQL does not parse at line {issue.Line} ({issue.Message}){more}: {(facts.Coverage == SqlCoverage.NotAnalysed ? "not analysed" : "the statements that parsed were analysed")}",
+        };
     }
 
     private async Task<LlmPassResult> RunLlmPassAsync(AgentContext context, List<FileChange> slice, List<Finding> findings, long started, CancellationToken cancellationToken)

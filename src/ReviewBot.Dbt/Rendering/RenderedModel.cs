@@ -77,6 +77,44 @@ public sealed class SourceMap
 
         return segment.Line + _text.AsSpan(segment.Offset, offset - segment.Offset).Count('\n');
     }
+
+    /// <summary>
+    /// True when every character of [<paramref name="offset"/>, <paramref name="offset"/> + <paramref name="length"/>)
+    /// is text written literally in the model file; false when part of it was produced by an expression or a macro
+    /// (<c>{{ this }}</c>, <c>{{ target.schema }}</c>, a macro's output). An empty map (nothing tracked) is literal.
+    /// </summary>
+    public bool IsLiteral(int offset, int length)
+    {
+        if (_segments.Length == 0)
+        {
+            return true;
+        }
+
+        var end = offset + Math.Max(1, length);
+        int lo = 0, hi = _segments.Length - 1;
+        while (lo < hi)
+        {
+            var mid = (lo + hi + 1) / 2;
+            if (_segments[mid].Offset <= offset)
+            {
+                lo = mid;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+
+        for (var i = lo; i < _segments.Length && (_segments[i].Offset < end || i == lo); i++)
+        {
+            if (!_segments[i].CountsNewlines)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 }
 
 /// <summary>The result of rendering one dbt file, offline and bounded.</summary>

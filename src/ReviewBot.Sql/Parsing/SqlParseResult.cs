@@ -3,8 +3,21 @@ using ReviewBot.Sql.Syntax;
 
 namespace ReviewBot.Sql.Parsing;
 
-/// <summary>A problem found while reading the text: where (span and 1-based line) and what.</summary>
-public sealed record SqlDiagnostic(SqlSpan Span, int Line, string Message)
+/// <summary>What kind of problem a <see cref="SqlDiagnostic"/> is.</summary>
+public enum SqlDiagnosticKind
+{
+    /// <summary>The text is not valid SQL as the parser reads it (or the lexer found an unterminated string or comment).</summary>
+    Syntax,
+
+    /// <summary>Nesting went past <see cref="SqlParserOptions.MaxDepth"/> or the available stack: a bound, not a syntax error.</summary>
+    TooDeep,
+
+    /// <summary>The text is longer than <see cref="SqlParserOptions.MaxLength"/>: a bound, nothing was read.</summary>
+    TooLong,
+}
+
+/// <summary>A problem found while reading the text: where (span and 1-based line), what, and which kind of problem.</summary>
+public sealed record SqlDiagnostic(SqlSpan Span, int Line, string Message, SqlDiagnosticKind Kind = SqlDiagnosticKind.Syntax)
 {
     public override string ToString() => $"line {Line}: {Message}";
 }
@@ -51,7 +64,9 @@ public sealed class SqlParserOptions
 }
 
 /// <summary>Thrown inside the parser to abandon one statement; never escapes <see cref="SqlParser.Parse"/>.</summary>
-internal sealed class SqlSyntaxException(SqlSpan span, string message) : Exception(message)
+internal sealed class SqlSyntaxException(SqlSpan span, string message, SqlDiagnosticKind kind = SqlDiagnosticKind.Syntax) : Exception(message)
 {
     public SqlSpan Span { get; } = span;
+
+    public SqlDiagnosticKind Kind { get; } = kind;
 }

@@ -115,7 +115,7 @@ public static partial class SqlParser
         {
             if (_depth + chain > _maxDepth)
             {
-                throw new SqlSyntaxException(Current.Span, $"nesting deeper than {_maxDepth} levels");
+                throw new SqlSyntaxException(Current.Span, $"nesting deeper than {_maxDepth} levels", SqlDiagnosticKind.TooDeep);
             }
         }
 

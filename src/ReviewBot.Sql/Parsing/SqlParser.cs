@@ -28,7 +28,7 @@ public static partial class SqlParser
         {
             var span = new SqlSpan(0, text.Length);
             return new SqlParseResult(source, dialect, [new SqlInvalidStatement(span, "text too long")],
-                [new SqlDiagnostic(new SqlSpan(0, 0), 1, $"SQL text of {text.Length} characters exceeds the limit of {options.MaxLength}")], []);
+                [new SqlDiagnostic(new SqlSpan(0, 0), 1, $"SQL text of {text.Length} characters exceeds the limit of {options.MaxLength}", SqlDiagnosticKind.TooLong)], []);
         }
 
         var tokens = SqlLexer.TokenizeToArray(text, dialect);
@@ -54,7 +54,7 @@ public static partial class SqlParser
                 cteNames.UnionWith(reader.CteNames);
                 if (error is not null)
                 {
-                    diagnostics.Add(new SqlDiagnostic(error.Span, source.LineOf(error.Span.Offset), error.Message));
+                    diagnostics.Add(new SqlDiagnostic(error.Span, source.LineOf(error.Span.Offset), error.Message, error.Kind));
                 }
             }
 
@@ -210,12 +210,12 @@ public static partial class SqlParser
             _depth++;
             if (_depth > _maxDepth)
             {
-                throw new SqlSyntaxException(Current.Span, $"nesting deeper than {_maxDepth} levels");
+                throw new SqlSyntaxException(Current.Span, $"nesting deeper than {_maxDepth} levels", SqlDiagnosticKind.TooDeep);
             }
 
             if (!RuntimeHelpers.TryEnsureSufficientExecutionStack())
             {
-                throw new SqlSyntaxException(Current.Span, "nesting too deep for the available stack");
+                throw new SqlSyntaxException(Current.Span, "nesting too deep for the available stack", SqlDiagnosticKind.TooDeep);
             }
         }
 

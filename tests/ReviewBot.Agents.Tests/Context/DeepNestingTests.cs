@@ -12,33 +12,34 @@ public sealed class DeepNestingTests
     [Theory]
     [InlineData(3_000)]
     [InlineData(10_000)]
-    public void Analyze_DeeplyNestedSubqueries_ReportsAnIssueInsteadOfOverflowing(int depth)
+    public void Read_DeeplyNestedSubqueries_ReportsAnIssueInsteadOfOverflowing(int depth)
     {
         var sql = string.Concat(Enumerable.Repeat("select * from (", depth)) + "select 1 as x" + new string(')', depth);
 
-        var facts = SqlAnalyzer.Analyze(sql);
+        var facts = SqlFactsReader.Read(sql, ReviewBot.Sql.SqlDialect.Neutral);
 
-        Assert.Contains(facts.Issues, i => i.Message.Contains("nested", StringComparison.Ordinal));
+        Assert.Equal(SqlCoverage.NotAnalysed, facts.Coverage);
+        Assert.Equal(SqlIssueKind.TooDeep, Assert.Single(facts.Issues).Kind);
     }
 
     [Theory]
     [InlineData(10_000)]
     [InlineData(100_000)]
-    public void Analyze_DeeplyNestedParentheses_ReportsAnIssueInsteadOfOverflowing(int depth)
+    public void Read_DeeplyNestedParentheses_ReportsAnIssueInsteadOfOverflowing(int depth)
     {
         var sql = "select " + new string('(', depth) + "1" + new string(')', depth) + " as x from t";
 
-        var facts = SqlAnalyzer.Analyze(sql);
+        var facts = SqlFactsReader.Read(sql, ReviewBot.Sql.SqlDialect.Neutral);
 
-        Assert.NotNull(facts);
+        Assert.Equal(SqlIssueKind.TooDeep, Assert.Single(facts.Issues).Kind);
     }
 
     [Fact]
-    public void Analyze_DeeplyNestedJoins_DoesNotOverflow()
+    public void Read_DeeplyNestedJoins_DoesNotOverflow()
     {
         var sql = "select * from " + string.Concat(Enumerable.Repeat("(t join ", 10_000)) + "u on true" + string.Concat(Enumerable.Repeat(" on true)", 10_000));
 
-        Assert.NotNull(SqlAnalyzer.Analyze(sql));
+        Assert.NotNull(SqlFactsReader.Read(sql, ReviewBot.Sql.SqlDialect.Neutral));
     }
 
     [Fact]

@@ -112,7 +112,7 @@ public sealed class SharedContextTests
         });
 
         Assert.False(dbt.Head.IsDbt);
-        Assert.True(sql.Head("sql/report.sql")!.Final!.HasLimit);
+        Assert.Equal("10", Assert.Single(sql.Head("sql/report.sql")!.Limits).Count);
         Assert.Equal("SALES_URL", Assert.Single(pipeline.Head("jobs/run.py").EnvVars).Name);
     }
 }

@@ -6,61 +6,105 @@ public enum RelationKind
     /// <summary>A CTE defined in the same query.</summary>
     Cte,
 
-    /// <summary><c>{{ ref(...) }}</c>.</summary>
+    /// <summary>Produced by <c>{{ ref(...) }}</c> (matched by the span the renderer recorded).</summary>
     Ref,
 
-    /// <summary><c>{{ source(...) }}</c>.</summary>
+    /// <summary>Produced by <c>{{ source(...) }}</c>.</summary>
     Source,
 
-    /// <summary>Another Jinja expression (<c>{{ this }}</c>, a macro call).</summary>
-    Jinja,
+    /// <summary>An opaque placeholder (<c>__rb_opaque_N__</c>, a leftover <c>{{ ... }}</c>) or a name an expression produced (<c>{{ this }}</c>): never hard-coded.</summary>
+    Opaque,
 
-    /// <summary>A literal table name, possibly qualified.</summary>
+    /// <summary>A literal table name written in the file, possibly qualified.</summary>
     Table,
 
     Subquery,
 
-    /// <summary>A table function or array expansion (unnest, flatten, generate_series...).</summary>
+    /// <summary>A table function or array expansion (unnest, flatten, generate_series, BigQuery <c>from t, t.array_col</c>...).</summary>
     Function,
+
+    /// <summary>An inline <c>values</c> list.</summary>
+    Values,
 }
 
-/// <summary>A relation read by a select.</summary>
-public sealed record SqlRelation(RelationKind Kind, string Name, string? Alias, int Line);
+/// <summary>A relation read by a select. For a ref/source, <see cref="Name"/> reads <c>ref('x')</c> / <c>source('s', 't')</c> and <see cref="Target"/> is the model or <c>source.table</c>.</summary>
+public sealed record SqlRelation(RelationKind Kind, string Name, string? Alias, int Line)
+{
+    /// <summary>The model name of a ref, <c>source.table</c> of a source, the CTE name; null otherwise.</summary>
+    public string? Target { get; init; }
 
-/// <summary>A join between relations; <see cref="HasCondition"/> is false for a join without ON/USING.</summary>
-public sealed record SqlJoin(string Kind, SqlRelation Right, bool HasCondition, bool Implicit, int Line);
+    /// <summary>One row per element of the driving row (unnest, flatten, explode, <c>from t, t.array_col</c>, a lateral subquery).</summary>
+    public bool ExpandsLeft { get; init; }
 
-/// <summary>One column of a select list. <see cref="Name"/> is null for an unnamed expression.</summary>
+    /// <summary>A subquery that yields at most one row (a constant select, an aggregate without GROUP BY, <c>limit 1</c>).</summary>
+    public bool SingleRow { get; init; }
+}
+
+/// <summary>
+/// A join between relations. <see cref="Kind"/> is <c>inner</c>, <c>left</c>, <c>right</c>, <c>full</c>, <c>cross</c>,
+/// <c>implicit</c> (a comma), <c>semi</c>, <c>anti</c>, <c>asof</c>, <c>lateral view</c> (prefixed <c>natural </c> when natural);
+/// <see cref="HasCondition"/> is true for ON, USING or NATURAL.
+/// </summary>
+public sealed record SqlJoin(string Kind, SqlRelation Right, bool HasCondition, bool Implicit, int Line)
+{
+    /// <summary>The relation on the left when the left side is a single relation (not a chain of joins).</summary>
+    public SqlRelation? Left { get; init; }
+
+    /// <summary>
+    /// True when the right side is not a second table but reads the left row or is a generated row set (unnest,
+    /// flatten, <c>from t, t.arr</c>, a table function, a lateral subquery): not a join that needs a condition.
+    /// </summary>
+    public bool NotARealJoin => Right.ExpandsLeft || Right.Kind is RelationKind.Function or RelationKind.Values;
+}
+
+/// <summary>One column of a select list. <see cref="Name"/> is null for an unnamed expression or an opaque item.</summary>
 public sealed record SqlColumn(string? Name, string Expression, int Line, bool IsStar, string? StarQualifier);
 
-/// <summary>One SELECT (a branch of a set operation, a CTE body, a subquery).</summary>
+/// <summary>One SELECT block (a branch of a set operation, a CTE body, a subquery).</summary>
 public sealed record SqlSelect
 {
     public required IReadOnlyList<SqlColumn> Columns { get; init; }
 
+    /// <summary>The first relation of the FROM clause (at most one; the others are in <see cref="Joins"/>).</summary>
     public required IReadOnlyList<SqlRelation> From { get; init; }
 
     public required IReadOnlyList<SqlJoin> Joins { get; init; }
 
+    /// <summary>WHERE or QUALIFY present.</summary>
     public bool HasWhere { get; init; }
-
-    public bool HasLimit { get; init; }
-
-    public bool HasOrderBy { get; init; }
 
     public bool HasGroupBy { get; init; }
 
+    /// <summary>True when the block returns at most one row: no FROM, or only aggregates without GROUP BY.</summary>
+    public bool SingleRow { get; init; }
+
     public int Line { get; init; }
 
-    public int LimitLine { get; init; }
-
+    /// <summary>The WHERE condition as rendered (for "which column does the filter use").</summary>
     public string WhereText { get; init; } = "";
+
+    /// <summary>Every relation the block reads directly: <see cref="From"/> then the right side of each join.</summary>
+    public IEnumerable<SqlRelation> Relations => From.Concat(Joins.Select(j => j.Right));
 }
 
-/// <summary>A CTE: its name, the line it is defined on, and whether anything else reads it.</summary>
-public sealed record SqlCte(string Name, int Line, SqlSelect? Body, bool Used);
+/// <summary>A LIMIT (or TOP / FETCH FIRST) and whether the same query orders its rows.</summary>
+/// <param name="Line">The line of the LIMIT.</param>
+/// <param name="Count">The row count as written (<c>0</c>, <c>100</c>, an expression).</param>
+/// <param name="HasOrderBy">The query that holds the limit has an ORDER BY.</param>
+public sealed record SqlLimit(int Line, string Count, bool HasOrderBy)
+{
+    /// <summary><c>limit 0</c>: the empty-typed-table idiom (a table with the columns and no rows), never a sampling.</summary>
+    public bool IsZero => Count.Trim() == "0";
+}
 
-/// <summary>The kind of a statement, from its first keyword.</summary>
+/// <summary>A CTE: its name, the line it is defined on, its first select, and whether anything else reads it.</summary>
+public sealed record SqlCte(string Name, int Line, SqlSelect? Body, bool Used)
+{
+    /// <summary>True when the CTE yields at most one row (a constant select, an aggregate without GROUP BY, <c>limit 1</c>, one VALUES row).</summary>
+    public bool SingleRow { get; init; }
+}
+
+/// <summary>The kind of a statement.</summary>
 public enum StatementKind
 {
     Select,
@@ -75,6 +119,9 @@ public enum StatementKind
     Grant,
     Revoke,
     Other,
+
+    /// <summary>The statement did not parse; <see cref="SqlFileFacts.Issues"/> says why.</summary>
+    Invalid,
 }
 
 /// <summary>One SQL statement with the facts the rules need.</summary>
@@ -86,10 +133,10 @@ public sealed record SqlStatement
 
     public required int EndLine { get; init; }
 
-    /// <summary>The statement's tokens joined with single spaces (for messages and anchors).</summary>
+    /// <summary>The statement's text with whitespace collapsed (for messages and anchors), at most 500 characters.</summary>
     public required string Text { get; init; }
 
-    /// <summary>For DDL: <c>table</c>, <c>view</c>, <c>schema</c>, <c>column</c>...</summary>
+    /// <summary>For DDL: <c>table</c>, <c>view</c>, <c>schema</c>, <c>materialized view</c>...</summary>
     public string? ObjectType { get; init; }
 
     /// <summary>For DDL/DML: the target object, as written.</summary>
@@ -111,13 +158,53 @@ public sealed record SqlStatement
     /// <summary>For ALTER TABLE ... DROP COLUMN: the column.</summary>
     public string? DroppedColumn { get; init; }
 
-    /// <summary>Columns defined by CREATE TABLE (...) or ALTER TABLE ... ADD COLUMN, with their lines.</summary>
+    /// <summary>Columns defined by CREATE TABLE (...) or ALTER TABLE ... ADD COLUMN, with their lines (the expression is the whole definition).</summary>
     public IReadOnlyList<SqlColumn> DefinedColumns { get; init; } = [];
 }
 
+/// <summary>Why part of a file was not analysed.</summary>
+public enum SqlIssueKind
+{
+    /// <summary>A statement is not valid SQL as the parser reads it.</summary>
+    Syntax,
+
+    /// <summary>Nesting past the parser's depth bound.</summary>
+    TooDeep,
+
+    /// <summary>Text past the parser's size bound.</summary>
+    TooLong,
+
+    /// <summary>The dbt model's Jinja does not parse (an unclosed block, a bad tag).</summary>
+    JinjaSyntax,
+
+    /// <summary>The dbt model could not be rendered for another reason (a limit, <c>raise_compiler_error</c>...).</summary>
+    NotRendered,
+}
+
+/// <summary>A problem that stopped part of the analysis, on a line of the file the author wrote.</summary>
+public sealed record SqlSyntaxIssue(int Line, string Message, SqlIssueKind Kind = SqlIssueKind.Syntax)
+{
+    /// <summary>True when the issue is a bound of ReviewBot (depth, size, a render limit), not a mistake in the file.</summary>
+    public bool IsBound => Kind is SqlIssueKind.TooDeep or SqlIssueKind.TooLong;
+}
+
+/// <summary>How much of a file the facts cover.</summary>
+public enum SqlCoverage
+{
+    /// <summary>Every statement parsed.</summary>
+    Full,
+
+    /// <summary>Some statements parsed, some did not (per-statement recovery).</summary>
+    Partial,
+
+    /// <summary>Nothing could be read (not rendered, or no statement parsed).</summary>
+    NotAnalysed,
+}
+
 /// <summary>
-/// Facts about one SQL file (model, migration, macro, hook): statements, the final select's output
-/// columns, joins, CTEs, and the syntax issues that stopped a full analysis.
+/// Facts about one SQL file (model, migration, macro, hook), read from the parsed SQL (rendered first for dbt models):
+/// statements, the final select's output columns, joins, CTEs, limits, and the issues that stopped a full analysis.
+/// Every line is a line of the file the author wrote.
 /// </summary>
 public sealed record SqlFileFacts
 {
@@ -131,22 +218,46 @@ public sealed record SqlFileFacts
     /// <summary>The final select of the last query statement (the model's projection), if any.</summary>
     public SqlSelect? Final { get; init; }
 
-    /// <summary>Output columns of the final projection with stars expanded through CTEs; null when unknown.</summary>
+    /// <summary>Output columns of the final projection with stars expanded through CTEs and subqueries; null when there is no query.</summary>
     public IReadOnlyList<SqlColumn>? OutputColumns { get; init; }
 
-    /// <summary>True when a <c>*</c> in the final projection reads a ref, source or table (not an explicit CTE).</summary>
+    /// <summary>True when a <c>*</c> in the final projection could not be expanded (it reads a ref, source, table or opaque relation).</summary>
     public bool StarReachesFinal { get; init; }
 
     /// <summary>The line of the star that reaches the final projection.</summary>
     public int StarLine { get; init; }
 
-    /// <summary>Comparisons with NULL via <c>=</c>, <c>!=</c> or <c>&lt;&gt;</c>, by line.</summary>
+    /// <summary>The relation the unexpanded final star reads (null when unknown).</summary>
+    public SqlRelation? StarRelation { get; init; }
+
+    /// <summary>Comparisons with NULL via <c>=</c>, <c>!=</c>, <c>&lt;&gt;</c> or <c>case x when null</c>, by line.</summary>
     public IReadOnlyList<int> EqualsNullLines { get; init; } = [];
+
+    /// <summary>Every LIMIT/TOP/FETCH FIRST in the file.</summary>
+    public IReadOnlyList<SqlLimit> Limits { get; init; } = [];
 
     public required IReadOnlyList<SqlSyntaxIssue> Issues { get; init; }
 
     /// <summary>All identifiers used in the code (case-insensitive set): for "is this column referenced" checks.</summary>
     public required IReadOnlySet<string> Identifiers { get; init; }
 
+    /// <summary>True when the SQL holds opaque placeholders (unresolved macros): some columns and relations are unknown.</summary>
+    public bool HasOpaque { get; init; }
+
+    public SqlCoverage Coverage { get; init; } = SqlCoverage.Full;
+
+    /// <summary>
+    /// True when the SQL was read as written from a file holding Jinja that was not rendered (a macro, an analysis):
+    /// parse problems there are ReviewBot's partial reading, not mistakes the author must fix.
+    /// </summary>
+    public bool IsTemplate { get; init; }
+
     public bool Parsed => Issues.Count == 0;
+
+    /// <summary>The last part of a dotted name: <c>analytics.orders</c> gives <c>orders</c>.</summary>
+    public static string LastPart(string name)
+    {
+        var dot = name.LastIndexOf('.');
+        return dot < 0 ? name : name[(dot + 1)..];
+    }
 }
