@@ -64,6 +64,21 @@ public sealed class SqlFactsIndex
 
     public SqlFileFacts? Base(string path) => _base.GetOrAdd(path, p => Read(p, Files.Base(p), _renderings.Base.GetValueOrDefault(p)));
 
+    /// <summary>
+    /// Facts of the SQL an incremental run executes (<c>is_incremental()</c> true) of a rendered model that calls it;
+    /// otherwise the same as <see cref="Head"/>. The per-run cost of an incremental model is this SQL's.
+    /// </summary>
+    public SqlFileFacts? IncrementalHead(string path) =>
+        _renderings.Head.GetValueOrDefault(path) is { IncrementalSql: not null } r && Files.Head(path) is { } text
+            ? _head.GetOrAdd("\u0001" + path, _ => SqlFactsReader.Read(r, text, incremental: true))
+            : Head(path);
+
+    /// <summary>The base counterpart of <see cref="IncrementalHead"/>.</summary>
+    public SqlFileFacts? IncrementalBase(string path) =>
+        _renderings.Base.GetValueOrDefault(path) is { IncrementalSql: not null } r && Files.Base(path) is { } text
+            ? _base.GetOrAdd("\u0001" + path, _ => SqlFactsReader.Read(r, text, incremental: true))
+            : Base(path);
+
     /// <summary>Facts of SQL written in another file (a hook in YAML, an <c>op.execute</c> string), keyed by a synthetic name.</summary>
     public SqlFileFacts Snippet(string sql) => _head.GetOrAdd("\0" + sql, _ => SqlFactsReader.Read(sql, _dialect))!;
 

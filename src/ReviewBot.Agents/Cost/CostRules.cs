@@ -318,9 +318,16 @@ internal static partial class CostRules
                 }
 
                 var field = node.ConfigValue("partition_by") is { } p && PartitionField().Match(p) is { Success: true } m ? m.Groups[1].Value : null;
+                var line = was.Selects.FirstOrDefault(s => s.HasWhere) is { } removedFilter ? context.HeadLineNearRemoved(file.Path, removedFilter.Line) : null;
+                if (node.Materialization == "incremental" && before.Materialization == "incremental")
+                {
+                    // What an incremental run scans is the SQL with is_incremental() true: a filter moved into that block is kept.
+                    was = context.Sql.IncrementalBase(before.Path) ?? was;
+                    now = context.Sql.IncrementalHead(node.Path) ?? now;
+                }
+
                 var baseFilters = was.Selects.Where(s => s.HasWhere).ToList();
                 var headFilters = now.Selects.Where(s => s.HasWhere).ToList();
-                var line = baseFilters.Count > 0 ? context.HeadLineNearRemoved(file.Path, baseFilters[0].Line) : null;
                 if (field is not null && baseFilters.Any(s => s.WhereText.Contains(field, StringComparison.OrdinalIgnoreCase))
                     && !headFilters.Any(s => s.WhereText.Contains(field, StringComparison.OrdinalIgnoreCase)))
                 {

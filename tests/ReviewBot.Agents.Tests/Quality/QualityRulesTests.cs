@@ -250,7 +250,8 @@ public sealed class QualityRulesTests
         var result = await Review.RunAsync(Review.Edit("models/marts/fct_orders.sql", "    {% endif %}\n", ""));
 
         var finding = result.Single("unparseable-sql");
-        Assert.Contains("never closed", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("missing '{% endif %}'", finding.Message, StringComparison.Ordinal);
+        Assert.Equal("Jinja does not parse", finding.Title);
         Assert.Contains(result.Outputs[Core.Agents.AgentName.Quality].NotAnalysed, s => s.File == "models/marts/fct_orders.sql");
     }
 
@@ -259,7 +260,11 @@ public sealed class QualityRulesTests
     {
         var result = await Review.RunAsync(NewModel("select count(order_id as order_item_id from {{ ref('stg_orders') }}\n"));
 
-        Assert.Contains("never closed", result.Single("unparseable-sql").Message, StringComparison.Ordinal);
+        var finding = result.Single("unparseable-sql");
+        Assert.Equal(("SQL does not parse", 1), (finding.Title, finding.Line));
+        Assert.Contains("expected ')'", finding.Message, StringComparison.Ordinal);
+        // Every agent that reads SQL says it could not analyse the model, with the parser's reason and line.
+        Assert.Contains(result.Outputs[Core.Agents.AgentName.Governance].NotAnalysed, s => s.File == "models/marts/int_order_items.sql" && s.Reason.Contains("does not parse at line 1", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -28,8 +28,11 @@ internal static class SqlFactsReader
         "logical_and", "logical_or", "every", "arg_max", "arg_min", "approx_distinct", "hll_count", "object_agg", "array_union_agg",
     };
 
-    /// <summary>Facts of a dbt model or snapshot from its rendering (the full-refresh SQL); <paramref name="written"/> is the file as written.</summary>
-    public static SqlFileFacts Read(RenderedModel rendering, string written)
+    /// <summary>
+    /// Facts of a dbt model or snapshot from its rendering: the full-refresh SQL, or with <paramref name="incremental"/>
+    /// the SQL of an incremental run (the source map covers both); <paramref name="written"/> is the file as written.
+    /// </summary>
+    public static SqlFileFacts Read(RenderedModel rendering, string written, bool incremental = false)
     {
         if (rendering.Status == RenderStatus.NotRendered)
         {
@@ -51,6 +54,13 @@ internal static class SqlFactsReader
                     ? new SqlRelationSpan(offset, length, RelationKind.Ref, $"ref('{call.Name}')", call.Name)
                     : new SqlRelationSpan(offset, length, RelationKind.Source, $"source('{call.SourceName}', '{call.Name}')", $"{call.SourceName}.{call.Name}"));
             }
+        }
+
+        if (incremental && rendering.IncrementalSql is { } incrementalSql)
+        {
+            // The recorded spans and the source map are those of the full-refresh text: lines here are lines of the
+            // rendered incremental text, so these facts serve comparisons (filters), not finding lines.
+            return Read(incrementalSql, AdapterInference.Dialect(rendering.Adapter), null, [], null, written);
         }
 
         return Read(rendering.Sql, AdapterInference.Dialect(rendering.Adapter), rendering.SourceMap.LineAt, spans, rendering.SourceMap.IsLiteral, written);
