@@ -1,0 +1,206 @@
+using ReviewBot.Core.Agents;
+using ReviewBot.Core.Findings;
+
+namespace ReviewBot.Agents.Tests.Quality;
+
+/// <summary>
+/// The single-file SQL rules read the rendered, parsed model: shapes real dbt projects write (Jinja loops building
+/// select lists, incremental filters on <c>{{ this }}</c>, dev-only limits, date spines) must not be misread.
+/// </summary>
+public sealed class SqlRulesOnAstTests
+{
+    private const string Yaml = """
+
+          - name: int_order_items
+            description: Order items.
+            columns:
+              - name: order_item_id
+                description: Primary key.
+                data_tests: [unique, not_null]
+
+        """;
+
+    private static (string, string?)[] NewModel(string sql, string? config = null) =>
+    [
+        ("models/marts/int_order_items.sql", (config ?? "") + sql),
+        ("models/marts/_marts__models.yml", Review.Fixture("shop")["models/marts/_marts__models.yml"] + Yaml),
+    ];
+
+    [Fact]
+    public async Task HardCodedRelation_SecondRelationOfAJoin_Found()
+    {
+        var result = await Review.RunAsync(NewModel("select o.order_id as order_item_id\nfrom {{ ref('stg_orders') }} o join analytics.marts.orders x on x.order_id = o.order_id\n"));
+
+        var finding = result.Single("hard-coded-relation");
+        Assert.Equal(("Hard-coded relation `analytics.marts.orders`", 2), (finding.Title, finding.Line));
+    }
+
+    [Fact]
+    public async Task HardCodedRelation_ThisInAnIncrementalFilter_NoFinding()
+    {
+        var result = await Review.RunAsync(Review.Edit("models/marts/fct_orders.sql", "interval '3 days' from {{ this }})", "interval '3 days' from {{ this }} where order_date is not null)"));
+
+        result.None("hard-coded-relation");
+    }
+
+    [Fact]
+    public async Task JoinWithoutCondition_JinjaLoopBuildingTheSelectList_NotAJoin()
+    {
+        var result = await Review.RunAsync(NewModel("""
+            select
+                order_id as order_item_id,
+                {% for method in ['card', 'cash', 'voucher'] %}
+                sum(case when method = '{{ method }}' then amount end) as {{ method }}_amount{% if not loop.last %},{% endif %}
+                {% endfor %}
+            from {{ ref('stg_payments') }}
+            group by 1
+
+            """));
+
+        result.None("join-without-condition");
+        result.None("implicit-join");
+        result.None("unparseable-sql");
+    }
+
+    [Fact]
+    public async Task JoinWithoutCondition_LateralFlattenAndCrossJoinToASpine_NoFinding()
+    {
+        var result = await Review.RunAsync(NewModel("""
+            with spine as (
+                select dateadd(day, seq4(), '2020-01-01'::date) as day from table(generator(rowcount => 3650))
+            )
+            select o.order_id as order_item_id, f.value as sku, spine.day
+            from {{ ref('stg_orders') }} o, lateral flatten(input => o.skus) f
+            cross join spine
+
+            """));
+
+        result.None("join-without-condition");
+        result.None("table-with-cross-join");
+        result.None("hard-coded-relation");
+    }
+
+    [Fact]
+    public async Task TableWithCrossJoin_TwoModelsMultiplied_Medium()
+    {
+        var result = await Review.RunAsync(NewModel("select o.order_id as order_item_id, c.customer_id\nfrom {{ ref('stg_orders') }} o\ncross join {{ ref('stg_customers') }} c\n"));
+
+        var finding = result.Single("table-with-cross-join");
+        Assert.Equal((Severity.Medium, 3), (finding.Severity, finding.Line));
+    }
+
+    [Fact]
+    public async Task TableWithCrossJoin_SeedOrSingleRowCte_NoFinding()
+    {
+        var result = await Review.RunAsync(NewModel("""
+            with latest as (
+                select max(order_date) as as_of from {{ ref('stg_orders') }}
+            )
+            select o.order_id as order_item_id, cc.country_name, latest.as_of
+            from {{ ref('stg_orders') }} o
+            cross join {{ ref('country_codes') }} cc
+            cross join latest
+
+            """));
+
+        result.None("table-with-cross-join");
+    }
+
+    [Fact]
+    public async Task LimitWithoutOrderBy_LimitZeroEmptyTableIdiom_NoFinding()
+    {
+        var result = await Review.RunAsync(NewModel("select order_id as order_item_id from {{ ref('stg_orders') }}\nlimit 0\n"));
+
+        result.None("limit-without-order-by");
+    }
+
+    [Fact]
+    public async Task LimitWithoutOrderBy_DevOnlyLimit_NoFinding()
+    {
+        var result = await Review.RunAsync(NewModel("select order_id as order_item_id from {{ ref('stg_orders') }}\n{% if target.name == 'dev' %}\nlimit 100\n{% endif %}\n"));
+
+        result.None("limit-without-order-by");
+    }
+
+    [Fact]
+    public async Task LimitWithoutOrderBy_ViewModel_Low()
+    {
+        var result = await Review.RunAsync(NewModel("select order_id as order_item_id from {{ ref('stg_orders') }}\nlimit 10\n", "{{ config(materialized='view') }}\n"));
+
+        var finding = result.Single("limit-without-order-by");
+        Assert.Equal((Severity.Low, 3), (finding.Severity, finding.Line));
+    }
+
+    [Fact]
+    public async Task SelectStarFinal_StarThroughCteChainFromRef_Found()
+    {
+        var result = await Review.RunAsync(NewModel("with o as (\n    select * from {{ ref('stg_orders') }}\n),\nfinal as (select * from o)\nselect * from final\n"));
+
+        Assert.Equal(2, result.Single("select-star-final").Line);
+    }
+
+    [Fact]
+    public async Task SelectStarFinal_StarFromAnUnresolvedMacro_NoFinding()
+    {
+        var result = await Review.RunAsync(NewModel("select * from {{ some_package.union_everything(['a', 'b']) }}\n"));
+
+        result.None("select-star-final");
+        result.None("hard-coded-relation");
+    }
+
+    [Fact]
+    public async Task PiiColumnUntagged_PhoneAddedInsideACteReachingTheOutput_OnTheCteLine()
+    {
+        var result = await Review.RunAsync(Review.Edit("models/staging/stg_customers.sql", "        id as customer_id,", "        id as customer_id,\n        mobile as phone_number,"));
+
+        var finding = result.Single("pii-column-untagged");
+        Assert.Contains("`stg_customers.phone_number`", finding.Message, StringComparison.Ordinal);
+        Assert.Equal("mobile as phone_number,", finding.Anchor);
+    }
+
+    [Fact]
+    public async Task PiiColumnUntagged_HashedByAProjectMacro_NoFinding()
+    {
+        var result = await Review.RunAsync(
+            ("macros/hash_pii.sql", "{% macro hash_pii(column) %}sha2(lower({{ column }}), 256){% endmacro %}\n"),
+            Review.Edit("models/staging/stg_customers.sql", "        id as customer_id,", "        id as customer_id,\n        {{ hash_pii('mobile') }} as phone_number,"));
+
+        result.None("pii-column-untagged");
+    }
+
+    [Fact]
+    public async Task Coverage_ModelWhoseSqlDoesNotParse_EveryAgentSaysNotAnalysedWithTheLine()
+    {
+        var result = await Review.RunAsync(NewModel("select order_id as order_item_id,\nfrom {{ ref('stg_orders') }} where\n"));
+
+        foreach (var agent in new[] { AgentName.Governance, AgentName.Cost, AgentName.Lineage })
+        {
+            Assert.Contains(result.Outputs[agent].NotAnalysed, s => s.File == "models/marts/int_order_items.sql" && s.Reason.Contains("does not parse at line", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task BigQueryProject_ImplicitArrayJoinAndUnnest_NoJoinOrHardCodedFindings()
+    {
+        var before = new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: chain\nversion: '1.0'\nconfig-version: 2\nprofile: chain\nmodels:\n  chain:\n    +materialized: table\n",
+            ["profiles.yml"] = "chain:\n  target: prod\n  outputs:\n    prod:\n      type: bigquery\n      project: p\n      dataset: d\n",
+            ["models/events.sql"] = "select 1 as event_id, [struct('a' as sku)] as items, ['x'] as tags\n",
+        };
+        var after = new Dictionary<string, string>(before)
+        {
+            ["models/event_items.sql"] = "select e.event_id, item.sku, tag\nfrom {{ ref('events') }} as e, e.items as item\ncross join unnest(e.tags) as tag\n",
+        };
+
+        var result = await Review.RunAsync(TestUtils.ChangeSets.FromFiles(before, after));
+
+        result.None("join-without-condition");
+        result.None("implicit-join");
+        result.None("hard-coded-relation");
+        result.None("table-with-cross-join");
+        result.None("unparseable-sql");
+        Assert.DoesNotContain(result.Outputs.Values.SelectMany(o => o.NotAnalysed), s => s.File == "models/event_items.sql");
+        Assert.DoesNotContain(result.Outputs.Values.SelectMany(o => o.Partial), p => p.File == "models/event_items.sql");
+    }
+}
