@@ -183,7 +183,7 @@ internal static partial class CostRules
                 foreach (var (join, select) in facts.Selects.SelectMany(s => s.Joins.Select(j => (Join: j, Select: s))))
                 {
                     var cross = join.Kind.Contains("cross", StringComparison.Ordinal) || (!join.HasCondition && !(join.Implicit && select.HasWhere));
-                    if (!cross || join.NotARealJoin || !context.IsAdded(file.Path, join.Line) || Small(context, facts, join.Right) || (join.Left is { } left && Small(context, facts, left)))
+                    if (!cross || join.NotARealJoin || join.Generated || !context.IsAdded(file.Path, join.Line) || Small(context, facts, join.Right) || (join.Left is { } left && Small(context, facts, left)))
                     {
                         continue;
                     }
@@ -239,7 +239,7 @@ internal static partial class CostRules
 
                 foreach (var select in facts.Selects)
                 {
-                    var star = select.Columns.FirstOrDefault(c => c.IsStar);
+                    var star = select.Columns.FirstOrDefault(c => c.IsStar && !c.Generated);
                     var source = select.Relations.FirstOrDefault(r => r.Kind is RelationKind.Source or RelationKind.Table
                         && (star?.StarQualifier is null || string.Equals(r.Alias ?? SqlFileFacts.LastPart(r.Target ?? r.Name), star.StarQualifier, StringComparison.OrdinalIgnoreCase)));
                     if (star is not null && source is not null && context.IsAdded(file.Path, star.Line))
@@ -333,14 +333,28 @@ internal static partial class CostRules
                 {
                     yield return context.Report(this, file.Path, line, $"Partition filter on `{field}` removed from `{node.Name}`",
                         $"`{node.Name}` no longer filters on its partition column `{field}`, so each build scans every partition instead of the recent ones (cost grows with history). Restore the filter.", Severity.High);
+                    continue;
                 }
-                else if (baseFilters.Count > headFilters.Count && node.File?.Sources.Count > 0)
+
+                // A source still read, by a select that filtered it at base and no longer does: a filter that went away
+                // with the relation it bounded (moved to another model) is not a wider scan of this one.
+                var filteredBefore = Read(was, filtered: true);
+                var readNow = Read(now, filtered: false);
+                var filteredNow = Read(now, filtered: true);
+                var unbounded = filteredBefore.Where(r => readNow.Contains(r) && !filteredNow.Contains(r)).Order(StringComparer.Ordinal).ToList();
+                if (unbounded.Count > 0)
                 {
+                    var names = string.Join(", ", unbounded.Select(n => $"`{n}`"));
                     yield return context.Report(this, file.Path, line, $"Filter removed from `{node.Name}`",
-                        $"`{node.Name}` reads a source and has fewer WHERE clauses than before ({baseFilters.Count} → {headFilters.Count}); each build may now scan the whole source. Check that the removed filter was not bounding the scan.");
+                        $"`{node.Name}` still reads {names} but no longer filters {(unbounded.Count == 1 ? "it" : "them")} with a WHERE clause as it did at base; each build may now scan the whole {(unbounded.Count == 1 ? "source" : "sources")}. Check that the removed filter was not bounding the scan.");
                 }
             }
         }
+
+        /// <summary>The sources read directly by selects (with a WHERE when <paramref name="filtered"/>), by target.</summary>
+        private static HashSet<string> Read(SqlFileFacts facts, bool filtered) =>
+            facts.Selects.Where(s => !filtered || s.HasWhere).SelectMany(s => s.Relations).Where(r => r.Kind == RelationKind.Source)
+                .Select(r => r.Target ?? r.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
     }
 
     private sealed class LookbackWidened : Rule

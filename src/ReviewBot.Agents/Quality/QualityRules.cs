@@ -58,7 +58,9 @@ internal static class QualityRules
             {
                 // Bounds (depth, size) and render limits are ReviewBot's, reported as coverage; Jinja read as written
                 // (macros, analyses) is a partial reading, not the author's mistake.
-                var issues = facts.Issues.Where(i => i.Kind is SqlIssueKind.Syntax or SqlIssueKind.JinjaSyntax && !(facts.IsTemplate && i.Kind == SqlIssueKind.Syntax)).ToList();
+                // SQL rendered in part may not parse because of what could not be rendered: coverage, not a finding.
+                var issues = facts.Issues.Where(i => i.Kind is SqlIssueKind.Syntax or SqlIssueKind.JinjaSyntax
+                    && !((facts.IsTemplate || facts.RenderedInPart is not null) && i.Kind == SqlIssueKind.Syntax)).ToList();
                 if (issues.Count == 0)
                 {
                     continue;
@@ -101,7 +103,7 @@ internal static class QualityRules
                 // One finding per line naming every relation on it: findings merge by file, line and rule, so a
                 // second relation on the same line would otherwise vanish ("from a.b.c x, a.b.d y").
                 var relations = facts.Selects.SelectMany(s => s.Relations)
-                    .Where(r => r.Kind == RelationKind.Table && context.IsAdded(path, r.Line))
+                    .Where(r => r.Kind == RelationKind.Table && !IsCatalog(r.Name) && context.IsAdded(path, r.Line))
                     .DistinctBy(r => (r.Name, r.Line));
                 foreach (var line in relations.GroupBy(r => r.Line))
                 {
@@ -113,6 +115,12 @@ internal static class QualityRules
                 }
             }
         }
+
+        /// <summary>The warehouse's own catalog (information_schema, pg_catalog, account_usage, system tables): nothing to ref.</summary>
+        private static bool IsCatalog(string name) =>
+            name.Split('.').Any(p => p.Equals("information_schema", StringComparison.OrdinalIgnoreCase) || p.Equals("pg_catalog", StringComparison.OrdinalIgnoreCase)
+                || p.Equals("account_usage", StringComparison.OrdinalIgnoreCase))
+            || name.StartsWith("system.", StringComparison.OrdinalIgnoreCase);
 
         private static string Suggest(RuleContext context, string relation)
         {
@@ -274,7 +282,7 @@ internal static class QualityRules
         {
             foreach (var (path, facts, node) in ChangedSqlFiles(context, includeOther: false))
             {
-                if (node?.Kind != DbtNodeKind.Model || facts.StarRelation?.Kind is not (RelationKind.Ref or RelationKind.Source or RelationKind.Table) || !context.IsAdded(path, facts.StarLine))
+                if (node?.Kind != DbtNodeKind.Model || facts.StarRelation?.Kind is not (RelationKind.Ref or RelationKind.Source or RelationKind.Table) || facts.StarGenerated || !context.IsAdded(path, facts.StarLine))
                 {
                     continue;
                 }
@@ -302,7 +310,7 @@ internal static class QualityRules
                     foreach (var join in select.Joins)
                     {
                         // Unnest, flatten, from t, t.arr and table functions are not joins; an opaque side (an unresolved macro) is unknown.
-                        if (join.HasCondition || join.NotARealJoin || join.Right.Kind == RelationKind.Opaque || join.Kind.Contains("cross", StringComparison.Ordinal) || !context.IsAdded(path, join.Line))
+                        if (join.HasCondition || join.NotARealJoin || join.Generated || join.Right.Kind == RelationKind.Opaque || join.Kind.Contains("cross", StringComparison.Ordinal) || !context.IsAdded(path, join.Line))
                         {
                             continue;
                         }
@@ -336,7 +344,7 @@ internal static class QualityRules
             {
                 foreach (var select in facts.Selects.Where(s => s.HasWhere))
                 {
-                    foreach (var join in select.Joins.Where(j => j.Implicit && !j.HasCondition && !j.NotARealJoin && j.Right.Kind != RelationKind.Opaque && context.IsAdded(path, j.Line)))
+                    foreach (var join in select.Joins.Where(j => j.Implicit && !j.HasCondition && !j.NotARealJoin && !j.Generated && j.Right.Kind != RelationKind.Opaque && context.IsAdded(path, j.Line)))
                     {
                         yield return context.Report(this, path, join.Line, "Comma join",
                             $"`{Name(join.Right)}` is joined with a comma and the condition lives in WHERE. Use `join {Name(join.Right)} on ...` so a missing predicate cannot silently become a cross join.");
@@ -391,7 +399,7 @@ internal static class QualityRules
                 foreach (var limit in facts.Limits)
                 {
                     // limit 0 builds an empty table with the right columns; a limit only a dev target renders is sampling.
-                    if (limit.IsZero || limit.HasOrderBy || !context.IsAdded(path, limit.Line) || JinjaBlocks.InTargetBranch(context.Files.Head(path), limit.Line))
+                    if (limit.IsZero || limit.HasOrderBy || limit.Generated || !context.IsAdded(path, limit.Line) || JinjaBlocks.InTargetBranch(context.Files.Head(path), limit.Line))
                     {
                         continue;
                     }
@@ -418,7 +426,7 @@ internal static class QualityRules
         {
             foreach (var (path, facts, _) in ChangedSqlFiles(context, includeOther: true))
             {
-                foreach (var cte in facts.Ctes.Where(c => !c.Used && context.IsAdded(path, c.Line)))
+                foreach (var cte in facts.Ctes.Where(c => !c.Used && !c.Generated && context.IsAdded(path, c.Line)))
                 {
                     yield return context.Report(this, path, cte.Line, $"CTE `{cte.Name}` is never used",
                         $"`{cte.Name}` is defined but nothing selects from it. Remove it, or use it where it was meant to be used.");

@@ -180,6 +180,7 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
             SqlIssueKind.NotRendered or SqlIssueKind.JinjaSyntax => $"dbt model not rendered: {issue.Message} (line {issue.Line}); its SQL was not analysed",
             SqlIssueKind.TooDeep => $"SQL nested more than the parser's depth bound ({issue.Message}, line {issue.Line}): not analysed",
             SqlIssueKind.TooLong => $"SQL too long to parse ({issue.Message})",
+            _ when facts.RenderedInPart is { } part => $"SQL rendered in part ({part}) does not parse at line {issue.Line} ({issue.Message}){more}: {(facts.Coverage == SqlCoverage.NotAnalysed ? "not analysed" : "the statements that parsed were analysed")}",
             _ when facts.IsTemplate => $"SQL read as written (Jinja not rendered) does not parse at line {issue.Line} ({issue.Message}){more}",
             _ => $"SQL does not parse at line {issue.Line} ({issue.Message}){more}: {(facts.Coverage == SqlCoverage.NotAnalysed ? "not analysed" : "the statements that parsed were analysed")}",
         };

@@ -203,4 +203,69 @@ public sealed class SqlRulesOnAstTests
         Assert.DoesNotContain(result.Outputs.Values.SelectMany(o => o.NotAnalysed), s => s.File == "models/event_items.sql");
         Assert.DoesNotContain(result.Outputs.Values.SelectMany(o => o.Partial), p => p.File == "models/event_items.sql");
     }
+
+    private static Task<RunResult> BeforeAfter(string path, string before, string after, params (string Path, string Text)[] extra)
+    {
+        var baseFiles = new Dictionary<string, string>(Review.Fixture("shop")) { [path] = before };
+        var headFiles = new Dictionary<string, string>(baseFiles) { [path] = after };
+        foreach (var (p, t) in extra)
+        {
+            baseFiles[p] = t;
+            headFiles[p] = t;
+        }
+
+        return Review.RunAsync(TestUtils.ChangeSets.FromFiles(baseFiles, headFiles));
+    }
+
+    [Fact]
+    public async Task FilterRemoved_SourceStillReadWithoutItsFilter_Medium()
+    {
+        const string before = "{{ config(materialized='table') }}\nselect id as payment_id, amount from {{ source('shop', 'payments') }}\nwhere created_at >= '2024-01-01'\n";
+        var result = await BeforeAfter("models/marts/fct_payments.sql", before, before.Replace("where created_at >= '2024-01-01'\n", "", StringComparison.Ordinal));
+
+        Assert.Contains("`shop.payments`", result.Single("filter-removed").Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task FilterRemoved_FilterLeftWithTheSourceItBounded_NoFinding()
+    {
+        // The filtered source moved to another model: this one reads a ref now, and its scan did not widen.
+        const string before = "{{ config(materialized='table') }}\nselect id as payment_id, amount from {{ source('shop', 'payments') }}\nwhere created_at >= '2024-01-01'\n";
+        var result = await BeforeAfter("models/marts/fct_payments.sql", before, "{{ config(materialized='table') }}\nselect payment_id, amount from {{ ref('stg_payments') }}\n");
+
+        result.None("filter-removed");
+    }
+
+    [Fact]
+    public async Task MacroBuiltModel_MacrosUnusedCteStarAndJoin_NotTheModelsFindings()
+    {
+        const string macro = """
+            {% macro payments_rollup(kind) %}
+            with raw_rows as (select * from {{ source('shop', 'payments') }}),
+            leftover as (select 1 as x)
+            select r.*, o.status from raw_rows r, {{ ref('stg_orders') }} o
+            {% endmacro %}
+
+            """;
+        var result = await BeforeAfter("models/marts/fct_payments.sql", "{{ config(materialized='table') }}\n{{ payments_rollup('card') }}\n",
+            "{{ config(materialized='table') }}\n{{ payments_rollup('cash') }}\n", ("macros/payments_rollup.sql", macro));
+
+        result.None("unused-cte");
+        result.None("select-star-from-source");
+        var baseFiles = new Dictionary<string, string>(Review.Fixture("shop")) { ["macros/payments_rollup.sql"] = macro, ["models/marts/fct_payments.sql"] = "{{ config(materialized='table') }}\n{{ payments_rollup('card') }}\n" };
+        var (_, sql, _) = await Context.ContextTestHelpers.BuildAsync(baseFiles, baseFiles.ToDictionary(kv => kv.Key, kv => kv.Value.Replace("'card'", "'cash'", StringComparison.Ordinal)));
+        var facts = sql.Head("models/marts/fct_payments.sql")!;
+        Assert.Contains(facts.Ctes, c => c is { Name: "leftover", Used: false, Generated: true, Line: 2 });
+        Assert.Contains(facts.Final!.Joins, j => j is { Implicit: true, Generated: true });
+        result.None("join-without-condition");
+        result.None("table-with-cross-join");
+    }
+
+    [Fact]
+    public async Task HardCodedRelation_WarehouseCatalog_NoFinding()
+    {
+        var result = await Review.RunAsync(NewModel("select table_name as order_item_id from information_schema.tables\n"));
+
+        result.None("hard-coded-relation");
+    }
 }

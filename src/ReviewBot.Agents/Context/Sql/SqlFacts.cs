@@ -55,10 +55,17 @@ public sealed record SqlJoin(string Kind, SqlRelation Right, bool HasCondition, 
     /// flatten, <c>from t, t.arr</c>, a table function, a lateral subquery): not a join that needs a condition.
     /// </summary>
     public bool NotARealJoin => Right.ExpandsLeft || Right.Kind is RelationKind.Function or RelationKind.Values;
+
+    /// <summary>Produced by a macro, not written in the file: the macro's construct, not the author's (its line is the calling line).</summary>
+    public bool Generated { get; init; }
 }
 
 /// <summary>One column of a select list. <see cref="Name"/> is null for an unnamed expression or an opaque item.</summary>
-public sealed record SqlColumn(string? Name, string Expression, int Line, bool IsStar, string? StarQualifier);
+public sealed record SqlColumn(string? Name, string Expression, int Line, bool IsStar, string? StarQualifier)
+{
+    /// <summary>Produced by a macro or expression, not written in the file (its line is the calling line).</summary>
+    public bool Generated { get; init; }
+}
 
 /// <summary>One SELECT block (a branch of a set operation, a CTE body, a subquery).</summary>
 public sealed record SqlSelect
@@ -95,6 +102,9 @@ public sealed record SqlLimit(int Line, string Count, bool HasOrderBy)
 {
     /// <summary><c>limit 0</c>: the empty-typed-table idiom (a table with the columns and no rows), never a sampling.</summary>
     public bool IsZero => Count.Trim() == "0";
+
+    /// <summary>Produced by a macro, not written in the file.</summary>
+    public bool Generated { get; init; }
 }
 
 /// <summary>A CTE: its name, the line it is defined on, its first select, and whether anything else reads it.</summary>
@@ -102,6 +112,9 @@ public sealed record SqlCte(string Name, int Line, SqlSelect? Body, bool Used)
 {
     /// <summary>True when the CTE yields at most one row (a constant select, an aggregate without GROUP BY, <c>limit 1</c>, one VALUES row).</summary>
     public bool SingleRow { get; init; }
+
+    /// <summary>Defined by a macro's output, not written in the file.</summary>
+    public bool Generated { get; init; }
 }
 
 /// <summary>The kind of a statement.</summary>
@@ -230,7 +243,10 @@ public sealed record SqlFileFacts
     /// <summary>The relation the unexpanded final star reads (null when unknown).</summary>
     public SqlRelation? StarRelation { get; init; }
 
-    /// <summary>Comparisons with NULL via <c>=</c>, <c>!=</c>, <c>&lt;&gt;</c> or <c>case x when null</c>, by line.</summary>
+    /// <summary>The unexpanded final star was produced by a macro, not written in the file.</summary>
+    public bool StarGenerated { get; init; }
+
+    /// <summary>Comparisons with NULL via <c>=</c>, <c>!=</c>, <c>&lt;&gt;</c> or <c>case x when null</c> written in the file (not a macro's), by line.</summary>
     public IReadOnlyList<int> EqualsNullLines { get; init; } = [];
 
     /// <summary>Every LIMIT/TOP/FETCH FIRST in the file.</summary>
@@ -251,6 +267,12 @@ public sealed record SqlFileFacts
     /// parse problems there are ReviewBot's partial reading, not mistakes the author must fix.
     /// </summary>
     public bool IsTemplate { get; init; }
+
+    /// <summary>
+    /// For a dbt model rendered only in part (unresolved macros, warehouse calls such as <c>run_query</c>): why. A parse
+    /// failure of such SQL may come from what could not be rendered, so it is coverage, never the author's syntax error.
+    /// </summary>
+    public string? RenderedInPart { get; init; }
 
     public bool Parsed => Issues.Count == 0;
 

@@ -60,10 +60,13 @@ internal static class SqlFactsReader
         {
             // The recorded spans and the source map are those of the full-refresh text: lines here are lines of the
             // rendered incremental text, so these facts serve comparisons (filters), not finding lines.
-            return Read(incrementalSql, AdapterInference.Dialect(rendering.Adapter), null, [], null, written);
+            return Read(incrementalSql, AdapterInference.Dialect(rendering.Adapter), null, Occurrences(incrementalSql, rendering), null, written);
         }
 
-        return Read(rendering.Sql, AdapterInference.Dialect(rendering.Adapter), rendering.SourceMap.LineAt, spans, rendering.SourceMap.IsLiteral, written);
+        var facts = Read(rendering.Sql, AdapterInference.Dialect(rendering.Adapter), rendering.SourceMap.LineAt, spans, rendering.SourceMap.IsLiteral, written);
+        return rendering.Status == RenderStatus.Partial
+            ? facts with { RenderedInPart = string.Join("; ", rendering.PartialReasons.Concat(rendering.Unresolved.Select(u => "unresolved " + u)).Distinct(StringComparer.Ordinal).Take(3)) }
+            : facts;
     }
 
     /// <summary>
@@ -85,6 +88,30 @@ internal static class SqlFactsReader
         var walk = new Walk(parse, lineAt, relations ?? [], isLiteral ?? ((_, _) => true), written ?? sql);
         return walk.Run();
     }
+
+    /// <summary>The ref/source relations of a text the renderer recorded no spans for, found by their rendered names.</summary>
+    private static List<SqlRelationSpan> Occurrences(string sql, RenderedModel rendering)
+    {
+        var spans = new List<SqlRelationSpan>();
+        foreach (var call in rendering.Refs.Concat(rendering.Sources).Where(c => c.RenderedName.Length > 0).DistinctBy(c => c.RenderedName))
+        {
+            var isRef = call.Kind == ReviewBot.Dbt.Rendering.RelationKind.Ref;
+            for (var at = sql.IndexOf(call.RenderedName, StringComparison.Ordinal); at >= 0 && spans.Count < 10_000; at = sql.IndexOf(call.RenderedName, at + 1, StringComparison.Ordinal))
+            {
+                var end = at + call.RenderedName.Length;
+                if ((at == 0 || !IsNameChar(sql[at - 1])) && (end >= sql.Length || !IsNameChar(sql[end])))
+                {
+                    spans.Add(isRef
+                        ? new SqlRelationSpan(at, call.RenderedName.Length, RelationKind.Ref, $"ref('{call.Name}')", call.Name)
+                        : new SqlRelationSpan(at, call.RenderedName.Length, RelationKind.Source, $"source('{call.SourceName}', '{call.Name}')", $"{call.SourceName}.{call.Name}"));
+                }
+            }
+        }
+
+        return spans;
+    }
+
+    private static bool IsNameChar(char c) => char.IsLetterOrDigit(c) || c is '_' or '.' or '"' or '`';
 
     private static HashSet<string> IdentifiersOf(IEnumerable<SqlToken> tokens)
     {
@@ -171,6 +198,30 @@ internal static class SqlFactsReader
 
         private int Line(int offset) => lineAt(offset);
 
+        /// <summary>The construct starting at <paramref name="offset"/> was written in the file (not a macro's or expression's output).</summary>
+        private bool Written(int offset) => isLiteral(offset, 1);
+
+        /// <summary>The token just before <paramref name="offset"/> (a join keyword or comma), for asking whether a join was written.</summary>
+        private int TokenBefore(int offset)
+        {
+            int lo = 0, hi = parse.Tokens.Count - 1, found = offset;
+            while (lo <= hi)
+            {
+                var mid = (lo + hi) / 2;
+                if (parse.Tokens[mid].Offset < offset)
+                {
+                    found = parse.Tokens[mid].Offset;
+                    lo = mid + 1;
+                }
+                else
+                {
+                    hi = mid - 1;
+                }
+            }
+
+            return found;
+        }
+
         private string Text(Ast.SqlNode node, int max = 2000) => Collapse(parse.Source.Slice(node.Span), max);
 
         public SqlFileFacts Run()
@@ -205,12 +256,13 @@ internal static class SqlFactsReader
             var ctes = _ctes.Select(c => new SqlCte(c.Node.Name, c.Line, Leftmost(c.Node.Query.Body) is { } b && _byNode.TryGetValue(b, out var e) ? e.Facts : null, c.Used || MentionedElsewhere(c.Node.Name, templates))
             {
                 SingleRow = SingleRow(c.Node.Query),
+                Generated = !Written(c.Node.NameSpan.Offset),
             }).ToList();
 
             return new SqlFileFacts
             {
                 Statements = statements, Selects = _selects, Ctes = ctes, Final = finalFacts, OutputColumns = output,
-                StarReachesFinal = star.Line > 0, StarLine = star.Line, StarRelation = star.Relation, EqualsNullLines = _equalsNull, Limits = _limits,
+                StarReachesFinal = star.Line > 0, StarLine = star.Line, StarRelation = star.Relation, StarGenerated = star.Generated, EqualsNullLines = _equalsNull, Limits = _limits,
                 Issues = issues, Identifiers = IdentifiersOf(parse.Tokens), HasOpaque = _opaque || templates.Count > 0, Coverage = coverage,
             };
         }
@@ -322,14 +374,14 @@ internal static class SqlFactsReader
                         _opaque = true;
                         break;
                     case Ast.SqlBinary { Operator: "=" or "<>" or "!=" } binary:
-                        if (IsNull(binary.Right) || IsNull(binary.Left))
+                        if ((IsNull(binary.Right) || IsNull(binary.Left)) && Written(binary.Span.Offset) && Written(binary.Right.Span.Offset))
                         {
                             _equalsNull.Add(Line(IsNull(binary.Right) ? binary.Right.Span.Offset : binary.Left.Span.Offset));
                         }
 
                         break;
                     case Ast.SqlCase { Operand: not null } @case:
-                        foreach (var when in @case.Whens.Where(w => IsNull(w.Condition)))
+                        foreach (var when in @case.Whens.Where(w => IsNull(w.Condition) && Written(w.Condition.Span.Offset)))
                         {
                             _equalsNull.Add(Line(when.Condition.Span.Offset));
                         }
@@ -354,12 +406,12 @@ internal static class SqlFactsReader
         {
             if (query.Limit is { Count: { } count } limit)
             {
-                _limits.Add(new SqlLimit(Line(limit.Span.Offset), Text(count, 200), query.OrderBy.Count > 0));
+                _limits.Add(new SqlLimit(Line(limit.Span.Offset), Text(count, 200), query.OrderBy.Count > 0) { Generated = !Written(limit.Span.Offset) });
             }
 
             if (query.Body is Ast.SqlSelect { Top: { Count: { } top } topLimit })
             {
-                _limits.Add(new SqlLimit(Line(topLimit.Span.Offset), Text(top, 200), query.OrderBy.Count > 0));
+                _limits.Add(new SqlLimit(Line(topLimit.Span.Offset), Text(top, 200), query.OrderBy.Count > 0) { Generated = !Written(topLimit.Span.Offset) });
             }
 
             if (query.With is not { } with)
@@ -418,7 +470,10 @@ internal static class SqlFactsReader
                             Ast.SqlJoinKind.Asof => "asof",
                             _ => "lateral view",
                         };
-                        joins.Add(new SqlJoin(introducedBy.Natural ? "natural " + kind : kind, leaf.Relation, introducedBy.HasCondition, introducedBy.Kind == Ast.SqlJoinKind.Comma, leaf.Relation.Line) { Left = left });
+                        joins.Add(new SqlJoin(introducedBy.Natural ? "natural " + kind : kind, leaf.Relation, introducedBy.HasCondition, introducedBy.Kind == Ast.SqlJoinKind.Comma, leaf.Relation.Line)
+                        {
+                            Left = left, Generated = !Written(TokenBefore(item.Span.Offset)),
+                        });
                     }
 
                     leaves.Add(leaf);
@@ -430,9 +485,9 @@ internal static class SqlFactsReader
             {
                 columns.Add(item switch
                 {
-                    Ast.SqlExpressionItem e => new SqlColumn(e.Expression is Ast.SqlOpaque ? e.Alias : e.OutputName, Text(e.Expression), Line((e.AliasSpan ?? e.Span).Offset), false, null),
-                    Ast.SqlStarItem s => new SqlColumn(null, Text(s), Line(s.Span.Offset), true, s.Qualifier?.Last),
-                    _ => new SqlColumn(null, Text(item), Line(item.Span.Offset), false, null),
+                    Ast.SqlExpressionItem e => new SqlColumn(e.Expression is Ast.SqlOpaque ? e.Alias : e.OutputName, Text(e.Expression), Line((e.AliasSpan ?? e.Span).Offset), false, null) { Generated = !Written((e.AliasSpan ?? e.Span).Offset) },
+                    Ast.SqlStarItem s => new SqlColumn(null, Text(s), Line(s.Span.Offset), true, s.Qualifier?.Last) { Generated = !Written(s.Span.Offset) },
+                    _ => new SqlColumn(null, Text(item), Line(item.Span.Offset), false, null) { Generated = !Written(item.Span.Offset) },
                 });
             }
 
@@ -515,6 +570,8 @@ internal static class SqlFactsReader
             public int Line { get; set; }
 
             public SqlRelation? Relation { get; set; }
+
+            public bool Generated { get; set; }
         }
 
         private List<SqlColumn> Expand(Ast.SqlSelect select, int depth, StarState star)
@@ -583,6 +640,7 @@ internal static class SqlFactsReader
             {
                 star.Line = column.Line;
                 star.Relation = relation;
+                star.Generated = column.Generated;
             }
 
             result.Add(column);
