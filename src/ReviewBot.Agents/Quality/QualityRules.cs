@@ -58,9 +58,10 @@ internal static class QualityRules
             {
                 // Bounds (depth, size) and render limits are ReviewBot's, reported as coverage; Jinja read as written
                 // (macros, analyses) is a partial reading, not the author's mistake.
-                // SQL rendered in part may not parse because of what could not be rendered: coverage, not a finding.
+                // SQL rendered with gaps (a warehouse call's unknown value, an empty loop) may not parse because of what
+                // could not be rendered: coverage, not a finding. Placeholders for unresolved macros leave no gap.
                 var issues = facts.Issues.Where(i => i.Kind is SqlIssueKind.Syntax or SqlIssueKind.JinjaSyntax
-                    && !((facts.IsTemplate || facts.RenderedInPart is not null) && i.Kind == SqlIssueKind.Syntax)).ToList();
+                    && !((facts.IsTemplate || facts.RenderLeftGaps) && i.Kind == SqlIssueKind.Syntax)).ToList();
                 if (issues.Count == 0)
                 {
                     continue;

@@ -237,3 +237,18 @@ public sealed class SqlFactsReaderTests
         Assert.Equal(4_999, Read(sql).Final!.Joins.Count);
     }
 }
+
+public sealed class SqlFactsReaderRealShapesTests
+{
+    [Theory]
+    [InlineData(SqlDialect.Trino)]
+    [InlineData(SqlDialect.Databricks)]
+    [InlineData(SqlDialect.Neutral)]
+    public void Read_CteNamedLikeADbtWord_ParsesAndIsUsed(SqlDialect dialect)
+    {
+        var facts = SqlFactsReader.Read("-- a comment\n\nwith\n\nincremental as (\n    select hashlock from t where true group by 1\n)\n\n, iterations as (select * from u where hashlock in (select hashlock from incremental))\nselect * from iterations", dialect);
+
+        Assert.Empty(facts.Issues);
+        Assert.All(facts.Ctes, c => Assert.True(c.Used));
+    }
+}

@@ -268,4 +268,29 @@ public sealed class SqlRulesOnAstTests
 
         result.None("hard-coded-relation");
     }
+
+    [Fact]
+    public async Task UnparseableSql_CommentSwallowsTheWithThroughWhitespaceControl_Found()
+    {
+        // "{{-" and "-}}" strip the newlines around the config call, so the rendered comment runs into "with": the
+        // statement then starts at the CTE name, as dbt itself would compile it. A package macro stays unresolved.
+        const string before = "{{ config(materialized='table') }}\n\nwith\n\nrecent as (\n    select order_id from {{ ref('stg_orders') }} where {{ some_pkg.recent('order_date') }}\n)\n\nselect order_id from recent\n";
+        var after = before.Replace("{{ config(materialized='table') }}\n", "-- Merge on the whole history: late rows must update, not duplicate.\n\n{{- config(materialized='table') -}}\n", StringComparison.Ordinal);
+
+        var result = await BeforeAfter("models/marts/fct_recent.sql", before, after);
+
+        var finding = result.Single("unparseable-sql");
+        Assert.Contains("unknown statement starting with 'recent'", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnparseableSql_WarehouseCallLeavesAnEmptyList_CoverageNotAFinding()
+    {
+        var sql = "{% set keys = run_query('select k from t').columns[0].values() %}\nselect order_id as order_item_id, not ({{ ' or '.join(keys) }}) as unknown_key\nfrom {{ ref('stg_orders') }}\n";
+
+        var result = await Review.RunAsync(NewModel(sql));
+
+        result.None("unparseable-sql");
+        Assert.Contains(result.Outputs[AgentName.Governance].NotAnalysed, s => s.File == "models/marts/int_order_items.sql" && s.Reason.Contains("rendered in part", StringComparison.Ordinal));
+    }
 }

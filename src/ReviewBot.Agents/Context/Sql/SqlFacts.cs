@@ -274,6 +274,13 @@ public sealed record SqlFileFacts
     /// </summary>
     public string? RenderedInPart { get; init; }
 
+    /// <summary>
+    /// The render left values unknown (a warehouse call such as <c>run_query</c>, an incremental pass that failed), not
+    /// only placeholders for unresolved macros: its SQL may be missing pieces (an empty loop), so a parse failure says
+    /// nothing about the author's code. Placeholders alone do not: the parser reads them.
+    /// </summary>
+    public bool RenderLeftGaps { get; init; }
+
     public bool Parsed => Issues.Count == 0;
 
     /// <summary>The last part of a dotted name: <c>analytics.orders</c> gives <c>orders</c>.</summary>

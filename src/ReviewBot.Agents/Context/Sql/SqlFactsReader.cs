@@ -65,7 +65,11 @@ internal static class SqlFactsReader
 
         var facts = Read(rendering.Sql, AdapterInference.Dialect(rendering.Adapter), rendering.SourceMap.LineAt, spans, rendering.SourceMap.IsLiteral, written);
         return rendering.Status == RenderStatus.Partial
-            ? facts with { RenderedInPart = string.Join("; ", rendering.PartialReasons.Concat(rendering.Unresolved.Select(u => "unresolved " + u)).Distinct(StringComparer.Ordinal).Take(3)) }
+            ? facts with
+            {
+                RenderedInPart = string.Join("; ", rendering.PartialReasons.Concat(rendering.Unresolved.Select(u => "unresolved " + u)).Distinct(StringComparer.Ordinal).Take(3)),
+                RenderLeftGaps = rendering.PartialReasons.Any(r => !rendering.Unresolved.Contains(r, StringComparer.Ordinal)),
+            }
             : facts;
     }
 
