@@ -133,6 +133,18 @@ public sealed class DbtRepository
             }
         }
 
+        var dispatch = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (yaml.GetValueOrDefault("dispatch") is List<object?> dispatchEntries)
+        {
+            foreach (var entry in dispatchEntries.OfType<Dictionary<string, object?>>())
+            {
+                if (entry.GetValueOrDefault("macro_namespace") is string ns && entry.GetValueOrDefault("search_order") is List<object?> order)
+                {
+                    dispatch[ns] = order.OfType<string>().ToList();
+                }
+            }
+        }
+
         return new DbtProject
         {
             Name = name,
@@ -142,6 +154,8 @@ public sealed class DbtRepository
             SnapshotPaths = Paths("snapshot-paths", "snapshots"),
             AnalysisPaths = Paths("analysis-paths", "analyses", "analysis"),
             TestPaths = Paths("test-paths", "tests"),
+            SeedPaths = Paths(yaml.ContainsKey("seed-paths") ? "seed-paths" : "data-paths", "seeds"),
+            DispatchOrder = dispatch,
             Profile = yaml.GetValueOrDefault("profile") as string,
             IsVendoredPackage = root.Contains("dbt_packages/", StringComparison.Ordinal) || root.Contains("dbt_modules/", StringComparison.Ordinal),
             Vars = vars,
@@ -151,6 +165,9 @@ public sealed class DbtRepository
             Error = error,
         };
     }
+
+    /// <summary>The role of a path in the repository's projects; see <see cref="DbtPaths.Classify"/>.</summary>
+    public DbtPathInfo Classify(string path) => DbtPaths.Classify(path, Projects);
 
     /// <summary>The project a file belongs to (deepest project whose model, snapshot, analysis, test or macro folders hold it).</summary>
     public DbtProject? ProjectFor(string path) =>
