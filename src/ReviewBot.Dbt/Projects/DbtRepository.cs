@@ -166,6 +166,38 @@ public sealed class DbtRepository
         };
     }
 
+    /// <summary>
+    /// True for the files <see cref="Load"/> and the adapter inference read besides macros: <c>dbt_project.yml</c>
+    /// (own and vendored), <c>packages.yml</c>, <c>dependencies.yml</c>, <c>profiles.yml</c> and Python dependency files.
+    /// A caller that fetches files in bulk reads these first, then <see cref="IsMacroFile"/> ones.
+    /// </summary>
+    public static bool IsSupportFile(string path)
+    {
+        var name = path[(path.LastIndexOf('/') + 1)..];
+        return name is "dbt_project.yml" or "packages.yml" or "dependencies.yml" || name.EndsWith("profiles.yml", StringComparison.Ordinal)
+            || AdapterInference.IsDependencyFile(path);
+    }
+
+    /// <summary>True for a SQL file a render may load macros from: under a macro folder of a project or of a vendored or local package.</summary>
+    public bool IsMacroFile(string path)
+    {
+        if (!path.EndsWith(".sql", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var vendored = path.Contains("dbt_packages/", StringComparison.Ordinal) || path.Contains("dbt_modules/", StringComparison.Ordinal);
+        foreach (var project in _all)
+        {
+            if (project.InAny(project.MacroPaths, path) && (project.IsVendoredPackage || !vendored))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>The role of a path in the repository's projects; see <see cref="DbtPaths.Classify"/>.</summary>
     public DbtPathInfo Classify(string path) => DbtPaths.Classify(path, Projects);
 

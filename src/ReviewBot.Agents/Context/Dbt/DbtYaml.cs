@@ -72,6 +72,8 @@ public static partial class DbtYaml
                     Columns = Columns(table),
                     Meta = meta,
                     Identifier = Scalar(table, "identifier") ?? tableName,
+                    Schema = Scalar(source, "schema"),
+                    Database = Scalar(source, "database") ?? Scalar(source, "project"),
                 });
             }
         }
@@ -121,14 +123,23 @@ public static partial class DbtYaml
         return new DbtPropertiesFile(path) { Nodes = nodes, Sources = sources, Exposures = exposures };
     }
 
-    public static DbtProject ParseProject(string path, string text)
+    /// <summary>
+    /// The agents' view of a project <see cref="ReviewBot.Dbt.Projects.DbtRepository"/> read: its folder-level configs
+    /// (<c>models: NAME: folder: +materialized: table</c>, with and without <c>+</c>) and hooks, with the lines they
+    /// are on. Paths and vars are the definition's; this reads only what the renderer does not.
+    /// </summary>
+    public static DbtProject Project(ReviewBot.Dbt.Projects.DbtProject definition, string file, string? text)
     {
-        var slash = path.LastIndexOf('/');
-        var root = slash < 0 ? "" : path[..slash];
+        var project = new DbtProject(definition.Name, definition.Root, file) { Definition = definition, Error = definition.Error };
+        if (text is null)
+        {
+            return project;
+        }
+
         var doc = Load(text, out var error);
         if (doc is null)
         {
-            return new DbtProject("", root, path) { Error = error };
+            return project with { Error = error };
         }
 
         var name = Scalar(doc, "name") ?? "";
@@ -154,15 +165,7 @@ public static partial class DbtYaml
             }
         }
 
-        return new DbtProject(name, root, path)
-        {
-            ModelPaths = Strings(doc, "model-paths") ?? Strings(doc, "source-paths") ?? ["models"],
-            SeedPaths = Strings(doc, "seed-paths") ?? Strings(doc, "data-paths") ?? ["seeds"],
-            SnapshotPaths = Strings(doc, "snapshot-paths") ?? ["snapshots"],
-            MacroPaths = Strings(doc, "macro-paths") ?? ["macros"],
-            FolderConfigs = configs,
-            Hooks = hooks,
-        };
+        return project with { FolderConfigs = configs, Hooks = hooks };
     }
 
     private static void Walk(YamlMappingNode node, List<string> segments, List<DbtFolderConfig> configs, List<DbtHook> hooks)
@@ -554,13 +557,6 @@ public static partial class DbtYaml
 
     private static IEnumerable<YamlMappingNode> Items(YamlMappingNode map, string key) =>
         Child(map, key) is YamlSequenceNode seq ? seq.Children.OfType<YamlMappingNode>() : [];
-
-    private static List<string>? Strings(YamlMappingNode map, string key) => Child(map, key) switch
-    {
-        YamlSequenceNode seq => seq.Children.OfType<YamlScalarNode>().Select(s => (s.Value ?? "").Trim('/')).Where(s => s.Length > 0).ToList(),
-        YamlScalarNode { Value: { Length: > 0 } s } => [s.Trim('/')],
-        _ => null,
-    };
 
     private static int Line(YamlNode node) => (int)node.Start.Line;
 }

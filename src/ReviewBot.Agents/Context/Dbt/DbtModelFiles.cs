@@ -1,0 +1,62 @@
+using ReviewBot.Dbt.Rendering;
+
+namespace ReviewBot.Agents.Context.Dbt;
+
+/// <summary>
+/// Builds what the graph knows of a model or snapshot file from its rendering (<see cref="DbtRenderer"/>): the refs and
+/// sources the render recorded, the <c>config()</c> keys with the lines they were written on, the lines that render
+/// only when <c>is_incremental()</c> is true, and the snapshot name. Python models are read by
+/// <see cref="PythonModelReader"/> (dbt itself reads them with Python's parser, not Jinja).
+/// </summary>
+internal static class DbtModelFiles
+{
+    /// <summary>A ref whose name the render could not know (an unresolved var or macro) renders through a placeholder.</summary>
+    private const string Opaque = "__rb_opaque_";
+
+    public static DbtModelFile FromRendered(RenderedModel rendered)
+    {
+        var refs = new List<DbtRef>(rendered.Refs.Count);
+        var dynamic = new List<int>();
+        foreach (var call in rendered.Refs)
+        {
+            if (call.Name.Contains(Opaque, StringComparison.Ordinal) || call.Name.Length == 0)
+            {
+                dynamic.Add(call.Line);
+                continue;
+            }
+
+            refs.Add(new DbtRef(call.Name, call.Package, call.Version, call.Line));
+        }
+
+        var sources = rendered.Sources
+            .Where(s => s.SourceName is not null && !s.Name.Contains(Opaque, StringComparison.Ordinal) && !s.SourceName.Contains(Opaque, StringComparison.Ordinal))
+            .Select(s => new DbtSourceRef(s.SourceName!, s.Name, s.Line))
+            .ToList();
+        var config = new Dictionary<string, ConfigValue>(StringComparer.OrdinalIgnoreCase);
+        foreach (var entry in rendered.Config)
+        {
+            // The last call wins per key, as in dbt.
+            config[entry.Key] = new ConfigValue(entry.Repr, entry.Line) { Text = entry.Text };
+        }
+
+        var blocks = rendered.IncrementalBranches
+            .Select(b => new IncrementalBlock(b.StartLine, b.EndLine, b.Sql) { LookbackHours = IncrementalWindow.SqlLookbackHours(b.Sql), Filters = IncrementalWindow.SqlFilters(b.Sql) })
+            .ToList();
+        return new DbtModelFile
+        {
+            Path = rendered.Path,
+            Language = "sql",
+            Refs = refs,
+            Sources = sources,
+            DynamicRefLines = dynamic,
+            Config = config,
+            IncrementalBlocks = blocks,
+            CallsIsIncremental = rendered.UsesIsIncremental,
+            SnapshotBlocks = rendered.SnapshotName is { } name ? [(name, SnapshotLine(rendered))] : [],
+            Rendered = rendered,
+        };
+    }
+
+    // The renderer names the snapshot but not its line; the block's first rendered line is where it starts.
+    private static int SnapshotLine(RenderedModel rendered) => rendered.Sql.Length == 0 ? 1 : rendered.SourceMap.LineAt(0);
+}
