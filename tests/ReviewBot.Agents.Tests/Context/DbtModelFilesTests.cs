@@ -182,6 +182,34 @@ public sealed class DbtModelFilesTests
     }
 
     [Fact]
+    public async Task EffectiveTagsAndMeta_FoldersPropertiesAndSqlConfig_TagsAddUpMetaMostSpecificWins()
+    {
+        var state = await ContextTestHelpers.HeadAsync(new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: bank\nmodels:\n  bank:\n    +tags: ['nightly']\n    +meta:\n      owner: platform\n    marts:\n      tags: ['finance']\n      +meta:\n        tier: '2'\n",
+            ["models/marts/fct_fees.sql"] = "{{ config(tags=['fees'], meta={'tier': '1', 'contains_pii': true}) }}\nselect 1 as fee_id",
+            ["models/marts/_marts.yml"] = "version: 2\nmodels:\n  - name: fct_fees\n    config:\n      tags: ['audited']\n      meta:\n        owner: finance-data\n",
+        });
+
+        var node = state.Nodes["fct_fees"];
+
+        Assert.Equal(["audited", "fees", "finance", "nightly"], node.Tags.Order(StringComparer.Ordinal));
+        Assert.Equal(("finance-data", "1", "true"), (node.Meta["owner"], node.Meta["tier"], node.Meta["contains_pii"]));
+    }
+
+    [Fact]
+    public async Task PiiColumnUntagged_ModelTaggedInItsSqlConfig_NoFinding()
+    {
+        var result = await Review.RunAsync(Review.Edit("models/staging/stg_orders.sql", "        status\n", "        status,\n        customer_email\n"));
+        var tagged = await Review.RunAsync(
+            ("models/staging/stg_orders.sql", Review.Fixture("shop")["models/staging/stg_orders.sql"].Replace("        status\n", "        status,\n        customer_email\n", StringComparison.Ordinal)
+                .Insert(0, "{{ config(meta={'contains_pii': true}) }}\n")));
+
+        result.Single("pii-column-untagged");
+        tagged.None("pii-column-untagged");
+    }
+
+    [Fact]
     public async Task Snapshot_NamedByItsBlock()
     {
         var state = await ContextTestHelpers.HeadAsync(new Dictionary<string, string>

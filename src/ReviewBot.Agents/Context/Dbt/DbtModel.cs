@@ -18,6 +18,12 @@ public sealed record ConfigValue(string Raw, int Line)
     /// <summary>The value as text when it is a string, number or boolean (<c>true</c>/<c>false</c>); null for dicts, lists and other values.</summary>
     public string? Text { get; init; }
 
+    /// <summary>
+    /// The value flattened as properties YAML is (<see cref="DbtProperties.Config"/>): a dict's keys dotted
+    /// (<c>contains_pii</c>, <c>owner.team</c>), lists of scalars comma-joined; a scalar under the empty key.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Flat { get; init; } = new Dictionary<string, string>();
+
     public bool IsTrue => Text is { } t && t.Equals("true", StringComparison.OrdinalIgnoreCase);
 }
 
@@ -220,6 +226,12 @@ public sealed record DbtNode(string Name, DbtNodeKind Kind, string Path, DbtProj
 
     /// <summary>Effective configs from the project folders (key to value), most specific last.</summary>
     public IReadOnlyDictionary<string, DbtFolderConfig> FolderConfig { get; init; } = new Dictionary<string, DbtFolderConfig>();
+
+    /// <summary>Tags as dbt accumulates them: every matching project folder's, the properties entry's and the SQL <c>config(tags=...)</c>.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Flattened <c>meta</c> with dbt's precedence (SQL <c>config(meta=...)</c> over properties over project folders).</summary>
+    public IReadOnlyDictionary<string, string> Meta { get; init; } = new Dictionary<string, string>();
 
     public string Language => File?.Language ?? "sql";
 

@@ -36,7 +36,7 @@ internal static class DbtModelFiles
         foreach (var entry in rendered.Config)
         {
             // The last call wins per key, as in dbt.
-            config[entry.Key] = new ConfigValue(entry.Repr, entry.Line) { Text = entry.Text };
+            config[entry.Key] = new ConfigValue(entry.Repr, entry.Line) { Text = entry.Text, Flat = Flatten(entry.Value) };
         }
 
         var blocks = rendered.IncrementalBranches
@@ -56,6 +56,50 @@ internal static class DbtModelFiles
             Rendered = rendered,
         };
     }
+
+    /// <summary>A config value flattened to dotted keys as properties YAML is; depth-bounded (values nest at most a few levels in real configs).</summary>
+    internal static Dictionary<string, string> Flatten(object? value)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var pending = new Stack<(string Prefix, object? Value, int Depth)>();
+        pending.Push((string.Empty, value, 0));
+        while (pending.Count > 0)
+        {
+            var (prefix, current, depth) = pending.Pop();
+            switch (current)
+            {
+                case Dictionary<string, object?> dict when depth < 16:
+                    foreach (var (key, inner) in dict)
+                    {
+                        pending.Push((prefix.Length == 0 ? key : prefix + "." + key, inner, depth + 1));
+                    }
+
+                    break;
+                case List<object?> list when list.TrueForAll(i => i is string or long or double or bool):
+                    result[prefix] = string.Join(',', list.Select(Scalar));
+                    break;
+                case List<object?> list when depth < 16:
+                    for (var i = 0; i < list.Count; i++)
+                    {
+                        pending.Push(($"{prefix}[{i}]", list[i], depth + 1));
+                    }
+
+                    break;
+                case string or long or double or bool:
+                    result[prefix] = Scalar(current);
+                    break;
+            }
+        }
+
+        return result;
+    }
+
+    private static string Scalar(object? value) => value switch
+    {
+        bool b => b ? "true" : "false",
+        double d => d.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty,
+    };
 
     // The renderer names the snapshot but not its line; the block's first rendered line is where it starts.
     private static int SnapshotLine(RenderedModel rendered) => rendered.Sql.Length == 0 ? 1 : rendered.SourceMap.LineAt(0);

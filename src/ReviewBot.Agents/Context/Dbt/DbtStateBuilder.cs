@@ -135,10 +135,93 @@ internal static class DbtStateBuilder
                 (materialization, origin) = (node.Language == "python" ? "table" : "view", "default");
             }
 
-            nodes[key] = node with { Materialization = materialization.ToLowerInvariant(), MaterializationOrigin = origin, FolderConfig = folder };
+            nodes[key] = node with
+            {
+                Materialization = materialization.ToLowerInvariant(), MaterializationOrigin = origin, FolderConfig = folder, Tags = Tags(node), Meta = Meta(node, folder),
+            };
         }
 
         return new DbtState(projects, nodes, sources, exposures, manifest, hasPackages);
+    }
+
+    /// <summary>dbt adds tags up the hierarchy: every matching folder level, the properties entry and the SQL config.</summary>
+    private static List<string> Tags(DbtNode node)
+    {
+        var tags = new List<string>();
+        foreach (var config in MatchingFolderConfigs(node).Where(c => c.Key.Equals("tags", StringComparison.OrdinalIgnoreCase)))
+        {
+            tags.AddRange(config.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        tags.AddRange(node.Properties?.Tags ?? []);
+        if (node.File?.Config.TryGetValue("tags", out var sql) == true)
+        {
+            tags.AddRange(sql.Flat.Values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+        }
+
+        return tags.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    /// <summary>meta merged key by key: the project folders (most specific last), then properties, then the SQL config.</summary>
+    private static Dictionary<string, string> Meta(DbtNode node, Dictionary<string, DbtFolderConfig> folder)
+    {
+        var meta = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, config) in folder)
+        {
+            if (key.StartsWith("meta.", StringComparison.OrdinalIgnoreCase))
+            {
+                meta[key[5..]] = config.Value;
+            }
+        }
+
+        foreach (var (key, value) in node.Properties?.Meta ?? new Dictionary<string, string>())
+        {
+            meta[key] = value;
+        }
+
+        if (node.File?.Config.TryGetValue("meta", out var sql) == true)
+        {
+            foreach (var (key, value) in sql.Flat)
+            {
+                meta[key] = value;
+            }
+        }
+
+        return meta;
+    }
+
+    private static IEnumerable<DbtFolderConfig> MatchingFolderConfigs(DbtNode node)
+    {
+        var segments = FolderSegments(node);
+        if (segments is null)
+        {
+            yield break;
+        }
+
+        foreach (var config in node.Project.FolderConfigs)
+        {
+            if (config.Segments.Count <= segments.Length && config.Segments.Select((s, i) => s.Equals(segments[i], StringComparison.OrdinalIgnoreCase)).All(m => m))
+            {
+                yield return config;
+            }
+        }
+    }
+
+    /// <summary>The node's path below its model folder, file name without extension last (<c>marts</c>, <c>finance</c>, <c>fct</c>).</summary>
+    private static string[]? FolderSegments(DbtNode node)
+    {
+        var modelPath = node.Project.Definition.ModelPaths
+            .Where(p => p.Length == 0 || node.Path.StartsWith(p + "/", StringComparison.Ordinal))
+            .OrderByDescending(p => p.Length)
+            .FirstOrDefault();
+        if (modelPath is null)
+        {
+            return null;
+        }
+
+        var segments = node.Path[(modelPath.Length == 0 ? 0 : modelPath.Length + 1)..].Split('/');
+        segments[^1] = System.IO.Path.GetFileNameWithoutExtension(segments[^1]);
+        return segments;
     }
 
     private static Dictionary<string, DbtFolderConfig> FolderConfig(DbtNode node)
@@ -150,17 +233,11 @@ internal static class DbtStateBuilder
             return result;
         }
 
-        var modelPath = project.Definition.ModelPaths
-            .Where(p => p.Length == 0 || node.Path.StartsWith(p + "/", StringComparison.Ordinal))
-            .OrderByDescending(p => p.Length)
-            .FirstOrDefault();
-        if (modelPath is null)
+        if (FolderSegments(node) is not { } segments)
         {
             return result;
         }
 
-        var segments = node.Path[(modelPath.Length == 0 ? 0 : modelPath.Length + 1)..].Split('/');
-        segments[^1] = System.IO.Path.GetFileNameWithoutExtension(segments[^1]);
         var depth = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var config in project.FolderConfigs)
         {
