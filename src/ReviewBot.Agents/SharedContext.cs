@@ -133,11 +133,14 @@ public static class SharedContext
             interesting.Add(System.IO.Path.GetFileNameWithoutExtension(path));
         }
 
+        // Exposure depends_on entries are Jinja (ref('x')): rendered with the revision's projects, so vars resolve.
+        var headYamlRenderer = new DbtRenderer(headRepository);
+        var baseYamlRenderer = new DbtRenderer(baseRepository);
         void ParseProperties(HashSet<string> names) => Parallel.ForEach(propertyPaths, new ParallelOptions { CancellationToken = ct }, path =>
         {
             if (!headProps.ContainsKey(path) && (changedHead.Contains(path) || MayMatter(head[path], names)))
             {
-                headProps[path] = DbtYaml.ParseProperties(path, head[path]);
+                headProps[path] = DbtYaml.ParseProperties(path, head[path], headYamlRenderer);
             }
         });
         ParseProperties(interesting);
@@ -169,7 +172,7 @@ public static class SharedContext
         {
             if (files.Base(path) is { } text && DbtStateBuilder.Classify(path, baseProjects).Role == DbtPathRole.Properties)
             {
-                baseProps[path] = DbtYaml.ParseProperties(path, text);
+                baseProps[path] = DbtYaml.ParseProperties(path, text, baseYamlRenderer);
             }
         }
 
@@ -191,7 +194,7 @@ public static class SharedContext
             }
 
             // Unchanged and skipped at head as irrelevant: skipped at base too, so both sides agree.
-            return head.ContainsKey(path) ? null : files.Base(path) is { } text ? baseProps[path] = DbtYaml.ParseProperties(path, text) : null;
+            return head.ContainsKey(path) ? null : files.Base(path) is { } text ? baseProps[path] = DbtYaml.ParseProperties(path, text, baseYamlRenderer) : null;
         }
 
         var baseSources = headProps.Where(kv => !changedHead.Contains(kv.Key) && !changedBase.Contains(kv.Key)).SelectMany(kv => kv.Value.Sources).Concat(baseProps.Values.SelectMany(p => p.Sources));

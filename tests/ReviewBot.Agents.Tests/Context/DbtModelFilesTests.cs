@@ -210,6 +210,22 @@ public sealed class DbtModelFilesTests
     }
 
     [Fact]
+    public async Task ExposureDependsOn_RenderedWithTheProjectsVars()
+    {
+        var state = await ContextTestHelpers.HeadAsync(new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = Project,
+            ["models/stg_ledger.sql"] = "select 1 as entry_id",
+            ["models/_exposures.yml"] = "version: 2\nexposures:\n  - name: treasury_board\n    type: dashboard\n    owner: {name: Treasury}\n    depends_on:\n      - ref(var('ledger_model'))\n      - \"source('core_banking', 'transfers')\"\n",
+        });
+
+        var exposure = Assert.Single(state.Exposures);
+        Assert.Equal(["stg_ledger"], exposure.DependsOn);
+        Assert.Equal(["core_banking.transfers"], exposure.DependsOnSources);
+        Assert.Equal(["treasury_board"], state.ExposuresOf("stg_ledger"));
+    }
+
+    [Fact]
     public async Task Snapshot_NamedByItsBlock()
     {
         var state = await ContextTestHelpers.HeadAsync(new Dictionary<string, string>

@@ -1,4 +1,5 @@
-using System.Text.RegularExpressions;
+using ReviewBot.Dbt.Projects;
+using ReviewBot.Dbt.Rendering;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -9,7 +10,7 @@ namespace ReviewBot.Agents.Context.Dbt;
 /// <c>data_tests</c>, <c>meta</c> and <c>config.meta</c>, constraints, contracts, versions) and
 /// <c>dbt_project.yml</c>. Tolerant: a file that does not parse yields its error, never an exception.
 /// </summary>
-public static partial class DbtYaml
+public static class DbtYaml
 {
     private static readonly HashSet<string> ProjectConfigKeys = new(StringComparer.Ordinal)
     {
@@ -19,10 +20,14 @@ public static partial class DbtYaml
         "cluster_by_fields", "file_format", "location_root", "warehouse", "query_tag", "lookback", "batch_size", "event_time", "begin", "quoting", "column_types",
     };
 
-    [GeneratedRegex("""(?:ref|source)\s*\(([^)]*)\)""", RegexOptions.CultureInvariant)]
-    private static partial Regex DependsOnRegex();
+    /// <summary>Renders exposure <c>depends_on</c> entries when the caller has no renderer of the revision (no vars, no macros).</summary>
+    private static readonly Lazy<DbtRenderer> LooseRenderer = new(() => new DbtRenderer(DbtRepository.Load(new InMemoryFiles(new Dictionary<string, string>()))));
 
-    public static DbtPropertiesFile ParseProperties(string path, string text)
+    /// <summary>
+    /// Parses a properties file. Exposure <c>depends_on</c> entries (<c>ref('a')</c>, <c>source('s', 't')</c>) are Jinja:
+    /// <paramref name="renderer"/> (the revision's, so vars resolve) renders each and keeps the targets it records.
+    /// </summary>
+    public static DbtPropertiesFile ParseProperties(string path, string text, DbtRenderer? renderer = null)
     {
         var root = Load(text, out var error);
         if (root is null)
@@ -92,21 +97,14 @@ public static partial class DbtYaml
             {
                 foreach (var dep in deps.Children.OfType<YamlScalarNode>())
                 {
-                    var m = DependsOnRegex().Match(dep.Value ?? "");
-                    if (!m.Success)
+                    if (string.IsNullOrWhiteSpace(dep.Value))
                     {
                         continue;
                     }
 
-                    var args = m.Groups[1].Value.Split(',').Select(a => a.Trim().Trim('\'', '"')).Where(a => a.Length > 0 && !a.Contains('=', StringComparison.Ordinal)).ToList();
-                    if (dep.Value!.TrimStart().StartsWith("source", StringComparison.Ordinal) && args.Count == 2)
-                    {
-                        dependsOnSources.Add($"{args[0]}.{args[1]}");
-                    }
-                    else if (args.Count > 0)
-                    {
-                        dependsOn.Add(args[^1]);
-                    }
+                    var rendered = (renderer ?? LooseRenderer.Value).Render(path, "{{ " + dep.Value + " }}");
+                    dependsOn.AddRange(rendered.Refs.Select(r => r.Name));
+                    dependsOnSources.AddRange(rendered.Sources.Select(r => $"{r.SourceName}.{r.Name}"));
                 }
             }
 
