@@ -116,10 +116,26 @@ public static class SharedContext
         var baseRepository = DbtRepository.Load(new RevisionFiles(baseList, files.Base));
         var baseProjects = Projects(baseRepository, files.Base);
 
-        // A changed macro, project, package or profile file can change how an unchanged model renders: then base
-        // renders its own models; otherwise an unchanged model's head render is its base render.
-        var renderContextChanged = change.Files.Any(f =>
-            DbtRepository.IsSupportFile(f.Path) || DbtRepository.IsSupportFile(f.BasePath) || headRepository.IsMacroFile(f.Path) || baseRepository.IsMacroFile(f.BasePath));
+        // A changed project, package or profile file can change how any unchanged model renders (vars, adapter): then
+        // base renders every model at base. A changed macro file reaches only the models whose render called one of its
+        // macros (or the dispatcher of one of its adapter implementations): those render at base. Every other unchanged
+        // model's head render is its base render.
+        var renderContextChanged = change.Files.Any(f => DbtRepository.IsSupportFile(f.Path) || DbtRepository.IsSupportFile(f.BasePath));
+        var changedMacros = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in change.Files)
+        {
+            var defined = (file.Kind == ChangeKind.Deleted || !headRepository.IsMacroFile(file.Path) ? [] : headRepository.MacrosDefinedIn(file.Path))
+                .Concat(file.Kind is ChangeKind.Added or ChangeKind.Copied || !baseRepository.IsMacroFile(file.BasePath) ? [] : baseRepository.MacrosDefinedIn(file.BasePath));
+            foreach (var name in defined)
+            {
+                changedMacros.Add(name);
+                var dispatched = name.IndexOf("__", StringComparison.Ordinal);
+                if (dispatched > 0 && dispatched + 2 < name.Length)
+                {
+                    changedMacros.Add(name[(dispatched + 2)..]);
+                }
+            }
+        }
 
         // 4. Properties YAML is the costly part to parse. Parse what a rule can need: changed files, files that
         //    declare sources or exposures (the graph needs them all, and renders need source identifiers), and files
@@ -200,7 +216,20 @@ public static class SharedContext
         var baseSources = headProps.Where(kv => !changedHead.Contains(kv.Key) && !changedBase.Contains(kv.Key)).SelectMany(kv => kv.Value.Sources).Concat(baseProps.Values.SelectMany(p => p.Sources));
         var baseRenderer = new DbtRenderer(baseRepository, new DbtRenderOptions { SourceRelations = SourceRelations(baseSources) });
         var baseModels = new ConcurrentDictionary<string, DbtModelFile>(StringComparer.Ordinal);
-        var baseWork = baseList.Where(p => (changedBase.Contains(p) || renderContextChanged || !headModels.ContainsKey(p))
+        // A changed properties file can move a source (schema:, identifier:): models reading such a source render at base too.
+        var changedSources = new HashSet<(string, string)>();
+        foreach (var path in changedHead.Concat(changedBase))
+        {
+            foreach (var source in (headProps.GetValueOrDefault(path)?.Sources ?? []).Concat(baseProps.GetValueOrDefault(path)?.Sources ?? []))
+            {
+                changedSources.Add((source.Source, source.Table));
+            }
+        }
+
+        bool ReachedByChangedMacro(string path) =>
+            (changedMacros.Count > 0 || changedSources.Count > 0) && headModels.TryGetValue(path, out var m) && m.Rendered is { } r
+            && (r.Macros.Any(changedMacros.Contains) || r.Sources.Any(s => changedSources.Contains((s.SourceName ?? string.Empty, s.Name))));
+        var baseWork = baseList.Where(p => (changedBase.Contains(p) || renderContextChanged || !headModels.ContainsKey(p) || ReachedByChangedMacro(p))
             && DbtStateBuilder.Classify(p, baseProjects).Role is DbtPathRole.Model or DbtPathRole.Snapshot).ToList();
         Parallel.ForEach(baseWork, new ParallelOptions { CancellationToken = ct }, path =>
         {

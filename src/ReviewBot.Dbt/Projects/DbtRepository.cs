@@ -198,6 +198,13 @@ public sealed class DbtRepository
         return false;
     }
 
+    /// <summary>Names of the macros a macro file defines (parsed once and shared with the renders); empty when it does not parse or exist.</summary>
+    public IReadOnlyList<string> MacrosDefinedIn(string path)
+    {
+        var (ast, _) = _macroFiles.GetOrAdd(path, p => ParseMacroFile(p));
+        return ast is null ? [] : ast.Macros.Select(m => m.Name).ToList();
+    }
+
     /// <summary>The role of a path in the repository's projects; see <see cref="DbtPaths.Classify"/>.</summary>
     public DbtPathInfo Classify(string path) => DbtPaths.Classify(path, Projects);
 

@@ -289,6 +289,63 @@ public sealed class DbtModelFilesTests
     }
 
     [Fact]
+    public async Task ChangedMacro_OnlyTheModelsItReachesRenderAtBase()
+    {
+        var before = new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = Project,
+            ["macros/cents.sql"] = "{% macro cents(c) %}{{ c }} / 100{% endmacro %}",
+            ["models/fees.sql"] = "select {{ cents('fee') }} as fee",
+            ["models/rates.sql"] = "select 1 as rate",
+        };
+        var after = new Dictionary<string, string>(before) { ["macros/cents.sql"] = "{% macro cents(c) %}round({{ c }} / 100.0, 2){% endmacro %}" };
+
+        var (dbt, _, _) = await ContextTestHelpers.BuildAsync(before, after);
+
+        Assert.Equal("select fee / 100 as fee", dbt.Base.Nodes["fees"].File!.Rendered!.Sql);
+        Assert.Equal("select round(fee / 100.0, 2) as fee", dbt.Head.Nodes["fees"].File!.Rendered!.Sql);
+        Assert.Same(dbt.Head.Nodes["rates"].File, dbt.Base.Nodes["rates"].File);
+    }
+
+    [Fact]
+    public async Task RemovedAdapterOverride_ModelsOfTheDispatcherRenderAtBaseWithTheOverride()
+    {
+        var before = new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = Project,
+            ["profiles.yml"] = "bank:\n  target: prod\n  outputs:\n    prod:\n      type: snowflake\n",
+            ["macros/day.sql"] = "{% macro day_of(c) %}{{ adapter.dispatch('day_of')(c) }}{% endmacro %}\n{% macro default__day_of(c) %}cast({{ c }} as date){% endmacro %}",
+            ["macros/snowflake_day.sql"] = "{% macro snowflake__day_of(c) %}to_date({{ c }}){% endmacro %}",
+            ["models/days.sql"] = "select {{ day_of('booked_at') }} as d",
+        };
+        var after = new Dictionary<string, string>(before);
+        after.Remove("macros/snowflake_day.sql");
+
+        var (dbt, _, _) = await ContextTestHelpers.BuildAsync(before, after);
+
+        Assert.Equal("select to_date(booked_at) as d", dbt.Base.Nodes["days"].File!.Rendered!.Sql);
+        Assert.Equal("select cast(booked_at as date) as d", dbt.Head.Nodes["days"].File!.Rendered!.Sql);
+    }
+
+    [Fact]
+    public async Task ChangedSourceIdentifier_ModelsReadingItRenderAtBaseWithTheOldRelation()
+    {
+        const string sources = "version: 2\nsources:\n  - name: core_banking\n    tables:\n      - name: transfers\n        identifier: {0}\n";
+        var before = new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = Project,
+            ["models/_sources.yml"] = string.Format(System.Globalization.CultureInfo.InvariantCulture, sources, "TRANSFERS_2023"),
+            ["models/stg_transfers.sql"] = "select * from {{ source('core_banking', 'transfers') }}",
+        };
+        var after = new Dictionary<string, string>(before) { ["models/_sources.yml"] = string.Format(System.Globalization.CultureInfo.InvariantCulture, sources, "TRANSFERS_2024") };
+
+        var (dbt, _, _) = await ContextTestHelpers.BuildAsync(before, after);
+
+        Assert.Equal("select * from core_banking.TRANSFERS_2023", dbt.Base.Nodes["stg_transfers"].File!.Rendered!.Sql);
+        Assert.Equal("select * from core_banking.TRANSFERS_2024", dbt.Head.Nodes["stg_transfers"].File!.Rendered!.Sql);
+    }
+
+    [Fact]
     public void PythonModel_CallsNotCommentsOrStrings()
     {
         var file = PythonModelReader.Read("models/scores.py", """

@@ -43,3 +43,27 @@ public sealed class DbtPathsTests
         return (info.Role, info.Project?.Name);
     }
 }
+
+public sealed class MacroFileTests
+{
+    [Fact]
+    public void IsMacroFileAndMacrosDefinedIn_OwnAndVendoredMacroFolders()
+    {
+        var repository = DbtRepository.Load(new InMemoryFiles(new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: core\nmacro-paths: ['jinja']\n",
+            ["jinja/money.sql"] = "{% macro cents(c) %}{{ c }} / 100{% endmacro %}\n{% macro snowflake__cents(c) %}{{ c }} / 100.0{% endmacro %}",
+            ["dbt_packages/util/dbt_project.yml"] = "name: util\n",
+            ["dbt_packages/util/macros/u.sql"] = "{% macro helper() %}1{% endmacro %}",
+            ["macros/not_a_macro_folder.sql"] = "{% macro unused() %}1{% endmacro %}",
+        }));
+
+        Assert.True(repository.IsMacroFile("jinja/money.sql"));
+        Assert.True(repository.IsMacroFile("dbt_packages/util/macros/u.sql"));
+        Assert.False(repository.IsMacroFile("macros/not_a_macro_folder.sql"));
+        Assert.Equal(["cents", "snowflake__cents"], repository.MacrosDefinedIn("jinja/money.sql"));
+        Assert.True(DbtRepository.IsSupportFile("dbt_packages/util/dbt_project.yml"));
+        Assert.True(DbtRepository.IsSupportFile("profiles.yml"));
+        Assert.False(DbtRepository.IsSupportFile("models/a.sql"));
+    }
+}
