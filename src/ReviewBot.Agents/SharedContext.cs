@@ -227,8 +227,18 @@ public static class SharedContext
         }
 
         bool ReachedByChangedMacro(string path) =>
-            (changedMacros.Count > 0 || changedSources.Count > 0) && headModels.TryGetValue(path, out var m) && m.Rendered is { } r
-            && (r.Macros.Any(changedMacros.Contains) || r.Sources.Any(s => changedSources.Contains((s.SourceName ?? string.Empty, s.Name))));
+            (changedMacros.Count > 0 || changedSources.Count > 0) && headModels.TryGetValue(path, out var m)
+            && (m.Macros.Any(changedMacros.Contains) || m.Sources.Any(s => changedSources.Contains((s.Source, s.Table))));
+
+        // Rendered SQL is kept only where a change can reach it; the graph of every other model needs only its facts.
+        foreach (var path in headModels.Keys)
+        {
+            if (!changedHead.Contains(path) && headModels[path].Rendered is not null && !ReachedByChangedMacro(path))
+            {
+                headModels[path] = headModels[path] with { Rendered = null };
+            }
+        }
+
         var baseWork = baseList.Where(p => (changedBase.Contains(p) || renderContextChanged || !headModels.ContainsKey(p) || ReachedByChangedMacro(p))
             && DbtStateBuilder.Classify(p, baseProjects).Role is DbtPathRole.Model or DbtPathRole.Snapshot).ToList();
         Parallel.ForEach(baseWork, new ParallelOptions { CancellationToken = ct }, path =>

@@ -68,7 +68,13 @@ public sealed record DbtModelFile
 
     public bool UsesIsIncremental => CallsIsIncremental || IncrementalBlocks.Count > 0;
 
-    /// <summary>The rendering the facts came from (null for Python models).</summary>
+    /// <summary>Names of the macros the render called (a changed macro reaches this model).</summary>
+    public IReadOnlyList<string> Macros { get; init; } = [];
+
+    /// <summary>
+    /// The rendering the facts came from, kept for the files a change can affect (changed files, models a changed
+    /// macro or source reaches); null for other unchanged models (their SQL is not kept in memory) and Python models.
+    /// </summary>
     public ReviewBot.Dbt.Rendering.RenderedModel? Rendered { get; init; }
 }
 

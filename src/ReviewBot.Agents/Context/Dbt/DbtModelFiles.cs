@@ -53,6 +53,7 @@ internal static class DbtModelFiles
             IncrementalBlocks = blocks,
             CallsIsIncremental = rendered.UsesIsIncremental,
             SnapshotBlocks = rendered.SnapshotName is { } name ? [(name, SnapshotLine(rendered))] : [],
+            Macros = rendered.Macros,
             Rendered = rendered,
         };
     }
