@@ -161,11 +161,42 @@ public static class SharedContext
         });
         ParseProperties(interesting);
 
+        // The changed properties files at base (sources they move make models render at base too).
+        var baseProps = new Dictionary<string, DbtPropertiesFile>(StringComparer.Ordinal);
+        foreach (var path in changedBase)
+        {
+            if (files.Base(path) is { } text && DbtStateBuilder.Classify(path, baseProjects).Role == DbtPathRole.Properties)
+            {
+                baseProps[path] = DbtYaml.ParseProperties(path, text, baseYamlRenderer);
+            }
+        }
+
+        // A changed properties file can move a source (schema:, identifier:): models reading such a source render at base too.
+        var changedSources = new HashSet<(string, string)>();
+        foreach (var path in changedHead.Concat(changedBase))
+        {
+            foreach (var source in (headProps.GetValueOrDefault(path)?.Sources ?? []).Concat(baseProps.GetValueOrDefault(path)?.Sources ?? []))
+            {
+                changedSources.Add((source.Source, source.Table));
+            }
+        }
+
+        var headModels = new ConcurrentDictionary<string, DbtModelFile>(StringComparer.Ordinal);
+        bool Reached(DbtModelFile model) =>
+            (changedMacros.Count > 0 || changedSources.Count > 0)
+            && (model.Macros.Any(changedMacros.Contains) || model.Sources.Any(s => changedSources.Contains((s.Source, s.Table))));
+        bool ReachedByChangedMacro(string path) => headModels.TryGetValue(path, out var m) && Reached(m);
+
         // 5. Render every model and snapshot at head once (the graph needs every ref edge); Python models are read.
         var headRenderer = new DbtRenderer(headRepository, new DbtRenderOptions { SourceRelations = SourceRelations(headProps.Values.SelectMany(p => p.Sources)) });
-        var headModels = new ConcurrentDictionary<string, DbtModelFile>(StringComparer.Ordinal);
         var headWork = head.Keys.Where(p => headRoles.TryGetValue(p, out var r) && r.Role is DbtPathRole.Model or DbtPathRole.Snapshot).ToList();
-        Parallel.ForEach(headWork, new ParallelOptions { CancellationToken = ct }, path => headModels[path] = Read(headRenderer, path, head[path]));
+        // Rendered SQL is kept only where a change can reach it (changed files, models a changed macro or source
+        // reaches); the graph of every other model needs only its facts, so its SQL is not held in memory.
+        Parallel.ForEach(headWork, new ParallelOptions { CancellationToken = ct }, path =>
+        {
+            var model = Read(headRenderer, path, head[path]);
+            headModels[path] = model.Rendered is null || changedHead.Contains(path) || Reached(model) ? model : model with { Rendered = null };
+        });
 
         var refsOfChanged = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var path in changedHead)
@@ -183,15 +214,6 @@ public static class SharedContext
         }
 
         // 6. Base: the changed files at base (and, when the render context changed, every model at base).
-        var baseProps = new Dictionary<string, DbtPropertiesFile>(StringComparer.Ordinal);
-        foreach (var path in changedBase)
-        {
-            if (files.Base(path) is { } text && DbtStateBuilder.Classify(path, baseProjects).Role == DbtPathRole.Properties)
-            {
-                baseProps[path] = DbtYaml.ParseProperties(path, text, baseYamlRenderer);
-            }
-        }
-
         DbtPropertiesFile? BaseProps(string path)
         {
             if (baseProps.TryGetValue(path, out var p))
@@ -216,29 +238,6 @@ public static class SharedContext
         var baseSources = headProps.Where(kv => !changedHead.Contains(kv.Key) && !changedBase.Contains(kv.Key)).SelectMany(kv => kv.Value.Sources).Concat(baseProps.Values.SelectMany(p => p.Sources));
         var baseRenderer = new DbtRenderer(baseRepository, new DbtRenderOptions { SourceRelations = SourceRelations(baseSources) });
         var baseModels = new ConcurrentDictionary<string, DbtModelFile>(StringComparer.Ordinal);
-        // A changed properties file can move a source (schema:, identifier:): models reading such a source render at base too.
-        var changedSources = new HashSet<(string, string)>();
-        foreach (var path in changedHead.Concat(changedBase))
-        {
-            foreach (var source in (headProps.GetValueOrDefault(path)?.Sources ?? []).Concat(baseProps.GetValueOrDefault(path)?.Sources ?? []))
-            {
-                changedSources.Add((source.Source, source.Table));
-            }
-        }
-
-        bool ReachedByChangedMacro(string path) =>
-            (changedMacros.Count > 0 || changedSources.Count > 0) && headModels.TryGetValue(path, out var m)
-            && (m.Macros.Any(changedMacros.Contains) || m.Sources.Any(s => changedSources.Contains((s.Source, s.Table))));
-
-        // Rendered SQL is kept only where a change can reach it; the graph of every other model needs only its facts.
-        foreach (var path in headModels.Keys)
-        {
-            if (!changedHead.Contains(path) && headModels[path].Rendered is not null && !ReachedByChangedMacro(path))
-            {
-                headModels[path] = headModels[path] with { Rendered = null };
-            }
-        }
-
         var baseWork = baseList.Where(p => (changedBase.Contains(p) || renderContextChanged || !headModels.ContainsKey(p) || ReachedByChangedMacro(p))
             && DbtStateBuilder.Classify(p, baseProjects).Role is DbtPathRole.Model or DbtPathRole.Snapshot).ToList();
         Parallel.ForEach(baseWork, new ParallelOptions { CancellationToken = ct }, path =>

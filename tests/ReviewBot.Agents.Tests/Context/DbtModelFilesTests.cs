@@ -226,6 +226,26 @@ public sealed class DbtModelFilesTests
     }
 
     [Fact]
+    public async Task ConfigValue_SqlOverPropertiesOverMostSpecificFolder_PlusAndPlainKeys()
+    {
+        var state = await ContextTestHelpers.HeadAsync(new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: bank\nmodels:\n  bank:\n    +on_schema_change: fail\n    marts:\n      on_schema_change: append_new_columns\n      +unique_key: id\n      incremental_strategy: merge\n",
+            ["models/marts/fct_a.sql"] = "{{ config(materialized='incremental', unique_key='a_id') }}\nselect 1 as a_id",
+            ["models/marts/fct_b.sql"] = "{{ config(materialized='incremental') }}\nselect 1 as id",
+            ["models/marts/_marts.yml"] = "version: 2\nmodels:\n  - name: fct_b\n    config:\n      incremental_strategy: delete+insert\n",
+            ["models/staging/stg_c.sql"] = "select 1 as id",
+        });
+
+        var a = state.Nodes["fct_a"];
+        var b = state.Nodes["fct_b"];
+        Assert.Equal(("a_id", "append_new_columns", "merge"), (a.ConfigValue("unique_key"), a.ConfigValue("on_schema_change"), a.ConfigValue("incremental_strategy")));
+        Assert.Equal(("id", "delete+insert"), (b.ConfigValue("unique_key"), b.ConfigValue("incremental_strategy")));
+        Assert.Equal("fail", state.Nodes["stg_c"].ConfigValue("on_schema_change"));
+        Assert.Null(state.Nodes["stg_c"].ConfigValue("unique_key"));
+    }
+
+    [Fact]
     public async Task Snapshot_NamedByItsBlock()
     {
         var state = await ContextTestHelpers.HeadAsync(new Dictionary<string, string>
