@@ -81,7 +81,7 @@ internal static class GovernanceRules
                 }
 
                 var baseNode = context.BaseOf(node);
-                var modelTagged = node.Properties is { } p && PiiNames.IsTagged(p.Meta, p.Tags, []);
+                var modelTagged = PiiNames.IsTagged(node.Meta, node.Tags, []);
                 var head = context.Sql.Head(node.Path)?.OutputColumns;
                 var before = baseNode is null ? null : context.Sql.Base(baseNode.Path)?.OutputColumns;
                 var beforeNames = new HashSet<string>((before ?? []).Select(c => c.Name ?? "").Concat(baseNode?.Properties?.Columns.Select(c => c.Name) ?? []), StringComparer.OrdinalIgnoreCase);

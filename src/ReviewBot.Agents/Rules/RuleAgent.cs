@@ -98,8 +98,10 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
             notes.Add($"{count} {rule} finding{(count == 1 ? "" : "s")} on {glob} suppressed by exception: {reason}");
         }
 
-        // Like unparsed YAML, render coverage is reported once, by the quality agent (whose rules read model SQL).
-        foreach (var file in Descriptor.Name == AgentName.Quality ? rules.Changed : [])
+        // Every agent whose rules read the dbt graph and that must see the file reports how far it rendered: its facts
+        // (refs, config, SQL) come from the render, so a model that did not render was not analysed by any of them.
+        var readsDbt = Descriptor.Reads.Contains(Core.Agents.Resources.DbtGraph);
+        foreach (var file in readsDbt ? rules.Changed.Where(relevant) : [])
         {
             if (!settings.Paths.Matches(file.Path) || !graph.Renderings.Head.TryGetValue(file.Path, out var rendered))
             {

@@ -586,12 +586,23 @@ internal sealed class Interpreter
             }
         }
 
+        Dictionary<string, int>? namedLines = null;
         if (MacroDepth == 0)
         {
             ModelLine = call.Line;
+
+            // A keyword argument of a multi-line call (config(...) over many lines) keeps the line it was written on.
+            if (call.Kwargs.Count > 0)
+            {
+                namedLines = new Dictionary<string, int>(call.Kwargs.Count, StringComparer.Ordinal);
+                foreach (var (name, value) in call.Kwargs)
+                {
+                    namedLines[name] = value.Line;
+                }
+            }
         }
 
-        return Call(callee, new CallArgs(positional, named, call.Line) { Caller = caller }, call.Callee);
+        return Call(callee, new CallArgs(positional, named, call.Line) { Caller = caller, NamedLines = namedLines }, call.Callee);
     }
 
     private static string Describe(Expr expr) => expr switch

@@ -36,6 +36,9 @@ internal sealed class CallArgs(List<object?> positional, Dictionary<string, obje
     /// <summary>The body of a <c>{% call %}</c> block, when the call came from one.</summary>
     public MacroValue? Caller { get; init; }
 
+    /// <summary>The template line of each keyword argument's value, for calls written in the model itself (null elsewhere).</summary>
+    public Dictionary<string, int>? NamedLines { get; init; }
+
     public object? Get(int index, string name, object? fallback = null)
     {
         if (Named.TryGetValue(name, out var v))

@@ -64,7 +64,7 @@ public static partial class AdapterInference
         _ => SqlDialect.Neutral,
     };
 
-    private static bool IsDependencyFile(string path)
+    internal static bool IsDependencyFile(string path)
     {
         var name = path[(path.LastIndexOf('/') + 1)..];
         return (name.StartsWith("requirements", StringComparison.OrdinalIgnoreCase) && (name.EndsWith(".txt", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".in", StringComparison.OrdinalIgnoreCase)))

@@ -21,6 +21,15 @@ public sealed record DbtProject
 
     public required IReadOnlyList<string> TestPaths { get; init; }
 
+    /// <summary>Seed folders (<c>seed-paths</c>, formerly <c>data-paths</c>). Default <c>seeds</c>.</summary>
+    public IReadOnlyList<string> SeedPaths { get; init; } = [];
+
+    /// <summary>
+    /// <c>dispatch:</c> of <c>dbt_project.yml</c>: per macro namespace, the packages searched in order
+    /// (<c>{macro_namespace: dbt_utils, search_order: [my_project, dbt_utils]}</c>). Default none.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> DispatchOrder { get; init; } = new Dictionary<string, IReadOnlyList<string>>();
+
     public string? Profile { get; init; }
 
     /// <summary>True for a package vendored under another project's <c>dbt_packages/</c>.</summary>

@@ -133,6 +133,18 @@ public sealed class DbtRepository
             }
         }
 
+        var dispatch = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        if (yaml.GetValueOrDefault("dispatch") is List<object?> dispatchEntries)
+        {
+            foreach (var entry in dispatchEntries.OfType<Dictionary<string, object?>>())
+            {
+                if (entry.GetValueOrDefault("macro_namespace") is string ns && entry.GetValueOrDefault("search_order") is List<object?> order)
+                {
+                    dispatch[ns] = order.OfType<string>().ToList();
+                }
+            }
+        }
+
         return new DbtProject
         {
             Name = name,
@@ -142,6 +154,8 @@ public sealed class DbtRepository
             SnapshotPaths = Paths("snapshot-paths", "snapshots"),
             AnalysisPaths = Paths("analysis-paths", "analyses", "analysis"),
             TestPaths = Paths("test-paths", "tests"),
+            SeedPaths = Paths(yaml.ContainsKey("seed-paths") ? "seed-paths" : "data-paths", "seeds"),
+            DispatchOrder = dispatch,
             Profile = yaml.GetValueOrDefault("profile") as string,
             IsVendoredPackage = root.Contains("dbt_packages/", StringComparison.Ordinal) || root.Contains("dbt_modules/", StringComparison.Ordinal),
             Vars = vars,
@@ -151,6 +165,48 @@ public sealed class DbtRepository
             Error = error,
         };
     }
+
+    /// <summary>
+    /// True for the files <see cref="Load"/> and the adapter inference read besides macros: <c>dbt_project.yml</c>
+    /// (own and vendored), <c>packages.yml</c>, <c>dependencies.yml</c>, <c>profiles.yml</c> and Python dependency files.
+    /// A caller that fetches files in bulk reads these first, then <see cref="IsMacroFile"/> ones.
+    /// </summary>
+    public static bool IsSupportFile(string path)
+    {
+        var name = path[(path.LastIndexOf('/') + 1)..];
+        return name is "dbt_project.yml" or "packages.yml" or "dependencies.yml" || name.EndsWith("profiles.yml", StringComparison.Ordinal)
+            || AdapterInference.IsDependencyFile(path);
+    }
+
+    /// <summary>True for a SQL file a render may load macros from: under a macro folder of a project or of a vendored or local package.</summary>
+    public bool IsMacroFile(string path)
+    {
+        if (!path.EndsWith(".sql", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var vendored = path.Contains("dbt_packages/", StringComparison.Ordinal) || path.Contains("dbt_modules/", StringComparison.Ordinal);
+        foreach (var project in _all)
+        {
+            if (project.InAny(project.MacroPaths, path) && (project.IsVendoredPackage || !vendored))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Names of the macros a macro file defines (parsed once and shared with the renders); empty when it does not parse or exist.</summary>
+    public IReadOnlyList<string> MacrosDefinedIn(string path)
+    {
+        var (ast, _) = _macroFiles.GetOrAdd(path, p => ParseMacroFile(p));
+        return ast is null ? [] : ast.Macros.Select(m => m.Name).ToList();
+    }
+
+    /// <summary>The role of a path in the repository's projects; see <see cref="DbtPaths.Classify"/>.</summary>
+    public DbtPathInfo Classify(string path) => DbtPaths.Classify(path, Projects);
 
     /// <summary>The project a file belongs to (deepest project whose model, snapshot, analysis, test or macro folders hold it).</summary>
     public DbtProject? ProjectFor(string path) =>

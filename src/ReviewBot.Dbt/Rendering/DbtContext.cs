@@ -259,7 +259,8 @@ internal sealed class DbtContext : IGlobals
         var source = PyOps.ToStr(a.Get(0, "source_name"));
         var table = PyOps.ToStr(a.Get(1, "table_name"));
         var record = new RelationRecord(RelationKind.Source, table, null, null, source, interp.ModelLine);
-        var relation = new Relation(Options.TargetDatabase, source, table, record);
+        var declared = Options.SourceRelations?.Invoke(source, table);
+        var relation = new Relation(declared?.Database ?? Options.TargetDatabase, declared?.Schema ?? source, declared?.Identifier ?? table, record);
         record.RenderedName = relation.ToString();
         Relations.Add(record);
         return relation;
@@ -364,6 +365,23 @@ internal sealed class DbtContext : IGlobals
         }
 
         prefixes.Add("default");
+
+        // dispatch: in dbt_project.yml names the packages to search, in order, for a namespace's implementations.
+        if (macroNamespace is not null && Project.DispatchOrder.TryGetValue(macroNamespace, out var searchOrder))
+        {
+            foreach (var package in searchOrder)
+            {
+                var macros = package == Catalog.RootName ? Catalog.Root : Catalog.Packages.GetValueOrDefault(package);
+                foreach (var prefix in prefixes)
+                {
+                    if (macros is not null && macros.TryGetValue(prefix + "__" + name, out var ordered))
+                    {
+                        return ordered;
+                    }
+                }
+            }
+        }
+
         foreach (var prefix in prefixes)
         {
             var candidate = prefix + "__" + name;
@@ -421,15 +439,15 @@ internal sealed class DbtContext : IGlobals
 
             foreach (var (k, v) in args.Named)
             {
-                Record(interpreter, k, v);
+                Record(interpreter, k, v, args.NamedLines is { } lines && lines.TryGetValue(k, out var line) ? line : null);
             }
 
             return string.Empty;
         }
 
-        private void Record(Interpreter interpreter, string key, object? value)
+        private void Record(Interpreter interpreter, string key, object? value, int? line = null)
         {
-            context.Config.Add(new ConfigEntry(key, value, interpreter.ModelLine));
+            context.Config.Add(new ConfigEntry(key, value, line ?? interpreter.ModelLine));
             context.ModelConfig[key] = value;
         }
 

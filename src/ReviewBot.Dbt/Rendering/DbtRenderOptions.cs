@@ -23,6 +23,15 @@ public sealed record DbtRenderOptions
     /// <summary>Known columns of a relation (by its rendered name), for <c>dbt_utils.star</c>; null = unknown (opaque). Default null.</summary>
     public Func<string, IReadOnlyList<string>?>? Columns { get; init; }
 
+    /// <summary>
+    /// The warehouse relation of <c>source(source, table)</c> as the properties YAML declares it (<c>database:</c>,
+    /// <c>schema:</c>, <c>identifier:</c>); null = not declared (renders <c>source.table</c>). Default null.
+    /// </summary>
+    public Func<string, string, SourceRelation?>? SourceRelations { get; init; }
+
     /// <summary>Clock for the wall-time limit. Default the system clock.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }
+
+/// <summary>Where a source table lives in the warehouse; a null part keeps dbt's default (target database, source name, table name).</summary>
+public sealed record SourceRelation(string? Database, string? Schema, string? Identifier);

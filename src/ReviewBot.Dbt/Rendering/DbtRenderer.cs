@@ -56,12 +56,15 @@ public sealed class DbtRenderer(DbtRepository repository, DbtRenderOptions? opti
             var ast = Parser.Parse(text, _options.Limits.MaxNestingDepth);
             var full = RunPass(ast, project, path, incremental: false);
             string? incrementalSql = null;
+            IReadOnlyList<IncrementalBranch> branches = [];
             var partial = new List<string>(full.Interpreter.PartialReasons);
             if (full.Context.IsIncrementalCalled)
             {
                 try
                 {
-                    incrementalSql = RunPass(ast, project, path, incremental: true).Sql;
+                    var incremental = RunPass(ast, project, path, incremental: true);
+                    incrementalSql = incremental.Sql;
+                    branches = Branches(full.Map, incremental.Map);
                 }
                 catch (TemplateException e)
                 {
@@ -81,6 +84,7 @@ public sealed class DbtRenderer(DbtRepository repository, DbtRenderOptions? opti
                 Status = partial.Count > 0 || unresolved.Count > 0 ? RenderStatus.Partial : RenderStatus.Rendered,
                 Sql = full.Sql,
                 IncrementalSql = incrementalSql,
+                IncrementalBranches = branches,
                 SourceMap = full.Map,
                 Config = full.Context.Config,
                 Refs = relations.Where(r => r.Kind == RelationKind.Ref).Select(ToCall).ToList(),
@@ -152,6 +156,62 @@ public sealed class DbtRenderer(DbtRepository repository, DbtRenderOptions? opti
                 from = idx + 1;
             }
         }
+    }
+
+    /// <summary>
+    /// Runs of model lines that render text only in the incremental pass. Lines blank in both passes (the
+    /// <c>{% if %}</c> tag lines, empty lines) join a run; a line with full-refresh text only (an <c>{% else %}</c>
+    /// body) ends it.
+    /// </summary>
+    internal static IReadOnlyList<IncrementalBranch> Branches(SourceMap full, SourceMap incremental)
+    {
+        var fullLines = full.TextByLine();
+        var incrementalLines = incremental.TextByLine();
+        var all = new SortedSet<int>(fullLines.Keys);
+        all.UnionWith(incrementalLines.Keys);
+        var result = new List<IncrementalBranch>();
+        var text = new System.Text.StringBuilder();
+        var pending = new System.Text.StringBuilder();
+        int? start = null;
+        var end = 0;
+        void Close()
+        {
+            if (start is { } s)
+            {
+                result.Add(new IncrementalBranch(s, end, text.ToString()));
+            }
+
+            start = null;
+            text.Clear();
+            pending.Clear();
+        }
+
+        foreach (var line in all)
+        {
+            var inc = incrementalLines.GetValueOrDefault(line, string.Empty);
+            var fullText = fullLines.GetValueOrDefault(line, string.Empty);
+            if (!string.IsNullOrWhiteSpace(inc) && !string.Equals(inc, fullText, StringComparison.Ordinal))
+            {
+                start ??= line;
+                text.Append(pending).Append(inc);
+                pending.Clear();
+                end = line;
+            }
+            else if (string.IsNullOrWhiteSpace(inc) && string.IsNullOrWhiteSpace(fullText))
+            {
+                if (start is not null)
+                {
+                    pending.Append(inc);
+                }
+            }
+            else
+            {
+                Close();
+            }
+        }
+
+        Close();
+        return result;
     }
 
     private static bool IsIdentifierChar(char c) => char.IsLetterOrDigit(c) || c is '_' or '.' or '"' or '`';

@@ -16,7 +16,26 @@ public enum RenderStatus
 }
 
 /// <summary>One key passed to <c>config(...)</c>, with the model line of the call.</summary>
-public sealed record ConfigEntry(string Key, object? Value, int Line);
+public sealed record ConfigEntry(string Key, object? Value, int Line)
+{
+    /// <summary>The value as Python would print it (<c>'table'</c>, <c>['a', 'b']</c>, <c>{'field': 'day'}</c>, <c>True</c>).</summary>
+    public string Repr => Jinja.PyOps.Repr(Value);
+
+    /// <summary>The value as text when it is a string, number or boolean (<c>true</c>/<c>false</c>); null for lists, dicts and other values.</summary>
+    public string? Text => Value switch
+    {
+        string s => s,
+        bool b => b ? "true" : "false",
+        long or int or double => Jinja.PyOps.ToStr(Value),
+        _ => null,
+    };
+}
+
+/// <summary>
+/// Model lines whose rendered text exists only when <c>is_incremental()</c> is true (the body of an
+/// <c>{% if is_incremental() %}</c> branch, or a line calling a macro that branches on it), with that text.
+/// </summary>
+public sealed record IncrementalBranch(int StartLine, int EndLine, string Sql);
 
 /// <summary>Whether a relation came from <c>ref()</c> or <c>source()</c>.</summary>
 public enum RelationKind
@@ -115,6 +134,61 @@ public sealed class SourceMap
 
         return true;
     }
+
+    /// <summary>The rendered text that came from each model line (macro output counts for the calling line).</summary>
+    internal SortedDictionary<int, string> TextByLine()
+    {
+        var lines = new SortedDictionary<int, System.Text.StringBuilder>();
+        void Add(int line, ReadOnlySpan<char> text)
+        {
+            if (!lines.TryGetValue(line, out var sb))
+            {
+                lines[line] = sb = new System.Text.StringBuilder();
+            }
+
+            sb.Append(text);
+        }
+
+        for (var i = 0; i < _segments.Length; i++)
+        {
+            var segment = _segments[i];
+            var end = i + 1 < _segments.Length ? _segments[i + 1].Offset : _text.Length;
+            if (end <= segment.Offset)
+            {
+                continue;
+            }
+
+            var span = _text.AsSpan(segment.Offset, end - segment.Offset);
+            if (!segment.CountsNewlines)
+            {
+                Add(segment.Line, span);
+                continue;
+            }
+
+            var line = segment.Line;
+            while (true)
+            {
+                var newline = span.IndexOf('\n');
+                if (newline < 0)
+                {
+                    Add(line, span);
+                    break;
+                }
+
+                Add(line, span[..(newline + 1)]);
+                span = span[(newline + 1)..];
+                line++;
+            }
+        }
+
+        var result = new SortedDictionary<int, string>();
+        foreach (var (line, sb) in lines)
+        {
+            result[line] = sb.ToString();
+        }
+
+        return result;
+    }
 }
 
 /// <summary>The result of rendering one dbt file, offline and bounded.</summary>
@@ -145,6 +219,9 @@ public sealed record RenderedModel
     public string? IncrementalSql { get; init; }
 
     public bool UsesIsIncremental => IncrementalSql is not null;
+
+    /// <summary>Where the incremental SQL differs from the full refresh, by model line; empty when <c>is_incremental()</c> is not called.</summary>
+    public IReadOnlyList<IncrementalBranch> IncrementalBranches { get; init; } = [];
 
     public required SourceMap SourceMap { get; init; }
 

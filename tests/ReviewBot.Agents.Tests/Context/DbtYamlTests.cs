@@ -97,9 +97,9 @@ public sealed class DbtYamlTests
     }
 
     [Fact]
-    public void ParseProject_PathsFolderConfigsAndHooks()
+    public void Project_FolderConfigsAndHooksOverTheRepositoryDefinition()
     {
-        var project = DbtYaml.ParseProject("analytics/dbt_project.yml", """
+        const string text = """
             name: analytics
             model-paths: ["transform"]
             on-run-start: "create schema if not exists audit"
@@ -113,10 +113,13 @@ public sealed class DbtYamlTests
                     +materialized: incremental
               other_package:
                 +enabled: false
-            """);
+            """;
+        var repository = ReviewBot.Dbt.Projects.DbtRepository.Load(new ReviewBot.Dbt.Projects.InMemoryFiles(new Dictionary<string, string> { ["analytics/dbt_project.yml"] = text }));
 
-        Assert.Equal("analytics", project.Root);
-        Assert.Equal(["transform"], project.ModelPaths.ToArray());
+        var project = DbtYaml.Project(Assert.Single(repository.Projects), "analytics/dbt_project.yml", text);
+
+        Assert.Equal(("analytics", "analytics"), (project.Name, project.Root));
+        Assert.Equal(["analytics/transform"], project.Definition.ModelPaths.ToArray());
         Assert.Contains(project.FolderConfigs, c => c.Segments.Count == 0 && c.Key == "materialized" && c.Value == "view");
         Assert.Contains(project.FolderConfigs, c => c.Segments.SequenceEqual(["marts"]) && c.Key == "materialized" && c.Value == "table");
         Assert.Contains(project.FolderConfigs, c => c.Segments.SequenceEqual(["marts", "finance"]) && c.Value == "incremental");

@@ -43,12 +43,27 @@ public sealed class DeepNestingTests
     }
 
     [Fact]
-    public void Scan_DeeplyNestedModel_DoesNotOverflow()
+    public void DbtModel_DeeplyNestedModel_NotRenderedWithTheLimitInsteadOfOverflowing()
     {
         var sql = "{{ config(materialized='table', x=" + new string('(', 10_000) + new string(')', 10_000) + ") }}\n"
             + string.Concat(Enumerable.Repeat("select * from (", 10_000)) + "select 1" + new string(')', 10_000);
+        var renderer = new ReviewBot.Dbt.Rendering.DbtRenderer(ReviewBot.Dbt.Projects.DbtRepository.Load(new ReviewBot.Dbt.Projects.InMemoryFiles(new Dictionary<string, string> { ["dbt_project.yml"] = "name: p\n" })));
 
-        Assert.NotNull(DbtFileScanner.Scan("models/deep.sql", sql));
+        var file = DbtModelFiles.FromRendered(renderer.Render("models/deep.sql", sql));
+
+        Assert.Equal(ReviewBot.Dbt.Rendering.RenderStatus.NotRendered, file.Rendered!.Status);
+        Assert.Empty(file.Refs);
+    }
+
+    [Fact]
+    public void PythonModel_DeeplyNestedCall_ReadWithoutOverflowing()
+    {
+        var text = "def model(dbt, session):\n    dbt.config(materialized='table', x=" + new string('(', 10_000) + new string(')', 10_000) + ")\n    return dbt.ref('a')\n";
+
+        var file = PythonModelReader.Read("models/deep.py", text);
+
+        Assert.Equal("a", Assert.Single(file.Refs).Name);
+        Assert.Equal("table", file.Config["materialized"].Text);
     }
 
     [Fact]

@@ -58,7 +58,8 @@ public sealed class DbtRendererTests
         Assert.Equal("\n\n\nwith recent as (\n    select * from analytics.stg_orders\n    where updated_at > (select max(updated_at) from analytics.orders)\n),\n\ncustomers as (\n    select customer_id,\n           listagg(email, ',') within group (order by email) as email\n    from crm.contacts\n    group by 1\n)\nselect * from recent join customers using (customer_id)", result.IncrementalSql);
 
         Assert.Equal(["materialized", "unique_key", "incremental_strategy", "on_schema_change", "tags", "meta", "post_hook"], result.Config.Select(c => c.Key));
-        Assert.All(result.Config, c => Assert.Equal(2, c.Line));
+        // Each keyword keeps the line it is written on (a post_hook added to an existing block is on its own line).
+        Assert.Equal([3, 4, 5, 6, 7, 8, 9], result.Config.Select(c => c.Line));
         Assert.Equal("incremental", result.ConfigValue("materialized"));
         Assert.Equal(new List<object?> { "finance", "daily" }, result.ConfigValue("tags"));
         Assert.Equal("grant select on {{ this }}\n                   to role reporter", result.ConfigValue("post_hook"));

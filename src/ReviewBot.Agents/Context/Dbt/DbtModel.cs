@@ -9,28 +9,28 @@ public sealed record DbtSourceRef(string Source, string Table, int Line)
     public string Key => $"{Source}.{Table}";
 }
 
-/// <summary>A keyword argument of <c>config(...)</c>: the raw text and, for scalars, the unquoted value.</summary>
+/// <summary>
+/// A key given to <c>config(...)</c>: its value as Python prints it (<c>'table'</c>, <c>['a', 'b']</c>, <c>True</c>),
+/// the line it was written on, and, for strings, numbers and booleans, the plain value.
+/// </summary>
 public sealed record ConfigValue(string Raw, int Line)
 {
-    /// <summary>The value without quotes when it is a string, number or boolean; null for dicts, lists and expressions.</summary>
-    public string? Text
-    {
-        get
-        {
-            var raw = Raw.Trim();
-            if (raw.Length >= 2 && (raw[0] == '\'' || raw[0] == '"') && raw[^1] == raw[0])
-            {
-                return raw[1..^1];
-            }
+    /// <summary>The value as text when it is a string, number or boolean (<c>true</c>/<c>false</c>); null for dicts, lists and other values.</summary>
+    public string? Text { get; init; }
 
-            return raw.Length > 0 && raw.All(c => char.IsLetterOrDigit(c) || c is '_' or '.' or '-') ? raw : null;
-        }
-    }
+    /// <summary>
+    /// The value flattened as properties YAML is (<see cref="DbtProperties.Config"/>): a dict's keys dotted
+    /// (<c>contains_pii</c>, <c>owner.team</c>), lists of scalars comma-joined; a scalar under the empty key.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Flat { get; init; } = new Dictionary<string, string>();
 
     public bool IsTrue => Text is { } t && t.Equals("true", StringComparison.OrdinalIgnoreCase);
 }
 
-/// <summary>An <c>{% if is_incremental() %}</c> block: its lines, text, and the lookback window it filters on.</summary>
+/// <summary>
+/// Model lines that render only when <c>is_incremental()</c> is true (an <c>{% if is_incremental() %}</c> body, or a line
+/// calling a macro that branches on it): its lines, the rendered incremental SQL, and the lookback window it filters on.
+/// </summary>
 public sealed record IncrementalBlock(int StartLine, int EndLine, string Text)
 {
     /// <summary>The widest time window in the block (<c>interval '3 days'</c>, <c>dateadd(day, -3, ...)</c>) in hours; null when none.</summary>
@@ -40,7 +40,7 @@ public sealed record IncrementalBlock(int StartLine, int EndLine, string Text)
     public bool Filters { get; init; }
 }
 
-/// <summary>What one model, snapshot or macro file says, parsed without running dbt.</summary>
+/// <summary>What one model or snapshot file says, from its rendering (SQL) or its calls (Python).</summary>
 public sealed record DbtModelFile
 {
     public required string Path { get; init; }
@@ -52,10 +52,10 @@ public sealed record DbtModelFile
 
     public required IReadOnlyList<DbtSourceRef> Sources { get; init; }
 
-    /// <summary>Lines with a <c>ref()</c> whose argument is not a literal (a variable or an expression).</summary>
+    /// <summary>Lines with a <c>ref()</c> whose target could not be known (a var or macro without a value in the repository).</summary>
     public required IReadOnlyList<int> DynamicRefLines { get; init; }
 
-    /// <summary>Keyword arguments of <c>config(...)</c> (the last call wins per key).</summary>
+    /// <summary>Keys given to <c>config(...)</c> (the last call wins per key).</summary>
     public required IReadOnlyDictionary<string, ConfigValue> Config { get; init; }
 
     public required IReadOnlyList<IncrementalBlock> IncrementalBlocks { get; init; }
@@ -63,7 +63,19 @@ public sealed record DbtModelFile
     /// <summary>Names of <c>{% snapshot NAME %}</c> blocks.</summary>
     public IReadOnlyList<(string Name, int Line)> SnapshotBlocks { get; init; } = [];
 
-    public bool UsesIsIncremental => IncrementalBlocks.Count > 0;
+    /// <summary>True when the model calls <c>is_incremental()</c>, even where no line differs between the two renders.</summary>
+    public bool CallsIsIncremental { get; init; }
+
+    public bool UsesIsIncremental => CallsIsIncremental || IncrementalBlocks.Count > 0;
+
+    /// <summary>Names of the macros the render called (a changed macro reaches this model).</summary>
+    public IReadOnlyList<string> Macros { get; init; } = [];
+
+    /// <summary>
+    /// The rendering the facts came from, kept for the files a change can affect (changed files, models a changed
+    /// macro or source reaches); null for other unchanged models (their SQL is not kept in memory) and Python models.
+    /// </summary>
+    public ReviewBot.Dbt.Rendering.RenderedModel? Rendered { get; init; }
 }
 
 /// <summary>A column in properties YAML.</summary>
@@ -139,6 +151,12 @@ public sealed record DbtSourceTable(string Source, string Table, string File, in
 
     /// <summary>The relation name in the warehouse (<c>identifier</c> or the table name).</summary>
     public string Identifier { get; init; } = "";
+
+    /// <summary>The source's <c>schema:</c> (null: the source name, as dbt defaults it).</summary>
+    public string? Schema { get; init; }
+
+    /// <summary>The source's <c>database:</c> (or BigQuery <c>project:</c>); null: the target's.</summary>
+    public string? Database { get; init; }
 }
 
 /// <summary>An exposure (a dashboard, notebook, application that reads models).</summary>
@@ -175,25 +193,20 @@ public sealed record DbtFolderConfig(IReadOnlyList<string> Segments, string Key,
 /// <summary>A SQL hook (<c>on-run-start</c>, <c>+pre-hook</c>...) in <c>dbt_project.yml</c>.</summary>
 public sealed record DbtHook(string Key, string Sql, int Line);
 
-/// <summary>One dbt project (a <c>dbt_project.yml</c> and the folders it names).</summary>
+/// <summary>
+/// One dbt project as the agents see it: the project <see cref="ReviewBot.Dbt.Projects.DbtRepository"/> read (name, root, folders, vars;
+/// <see cref="Definition"/>) with the folder-level configs and hooks of its <c>dbt_project.yml</c>.
+/// </summary>
 public sealed record DbtProject(string Name, string Root, string File)
 {
-    public IReadOnlyList<string> ModelPaths { get; init; } = ["models"];
-
-    public IReadOnlyList<string> SeedPaths { get; init; } = ["seeds"];
-
-    public IReadOnlyList<string> SnapshotPaths { get; init; } = ["snapshots"];
-
-    public IReadOnlyList<string> MacroPaths { get; init; } = ["macros"];
+    /// <summary>The project as the renderer and the path classifier read it.</summary>
+    public required ReviewBot.Dbt.Projects.DbtProject Definition { get; init; }
 
     public IReadOnlyList<DbtFolderConfig> FolderConfigs { get; init; } = [];
 
     public IReadOnlyList<DbtHook> Hooks { get; init; } = [];
 
     public string? Error { get; init; }
-
-    /// <summary>The repository path of a folder of this project (<c>Root</c> + <c>folder</c>).</summary>
-    public string Under(string folder) => Root.Length == 0 ? folder.Trim('/') : $"{Root}/{folder.Trim('/')}";
 }
 
 /// <summary>The kind of a node in the graph.</summary>
@@ -219,6 +232,12 @@ public sealed record DbtNode(string Name, DbtNodeKind Kind, string Path, DbtProj
 
     /// <summary>Effective configs from the project folders (key to value), most specific last.</summary>
     public IReadOnlyDictionary<string, DbtFolderConfig> FolderConfig { get; init; } = new Dictionary<string, DbtFolderConfig>();
+
+    /// <summary>Tags as dbt accumulates them: every matching project folder's, the properties entry's and the SQL <c>config(tags=...)</c>.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary>Flattened <c>meta</c> with dbt's precedence (SQL <c>config(meta=...)</c> over properties over project folders).</summary>
+    public IReadOnlyDictionary<string, string> Meta { get; init; } = new Dictionary<string, string>();
 
     public string Language => File?.Language ?? "sql";
 

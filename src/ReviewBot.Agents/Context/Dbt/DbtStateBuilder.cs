@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ReviewBot.Dbt.Projects;
 
 namespace ReviewBot.Agents.Context.Dbt;
 
@@ -10,74 +11,30 @@ namespace ReviewBot.Agents.Context.Dbt;
 /// </summary>
 internal static class DbtStateBuilder
 {
-    private static readonly string[] Ignored = ["dbt_packages/", "dbt_modules/", "target/", "node_modules/", ".venv/", "venv/", "logs/"];
-    private static readonly string[] IgnoredInside = Ignored.Select(i => "/" + i).ToArray();
-
-    public static bool IsProjectFile(string path) =>
-        (path == "dbt_project.yml" || path.EndsWith("/dbt_project.yml", StringComparison.Ordinal)) && !IsIgnored(path);
-
-    public static bool IsIgnored(string path) =>
-        Ignored.Any(i => path.StartsWith(i, StringComparison.Ordinal)) || IgnoredInside.Any(i => path.Contains(i, StringComparison.Ordinal));
-
-    /// <summary>The role a path plays in one of the projects, or <see cref="DbtFileRole.None"/>.</summary>
-    public static (DbtFileRole Role, DbtProject? Project) Classify(string path, IReadOnlyList<DbtProject> projects)
+    /// <summary>The role a path plays in one of the projects (the classifier of <see cref="DbtPaths"/>), with the agents' project.</summary>
+    public static (DbtPathRole Role, DbtProject? Project) Classify(string path, IReadOnlyList<DbtProject> projects)
     {
-        if (path.EndsWith("target/manifest.json", StringComparison.Ordinal))
-        {
-            var root = path.Length == "target/manifest.json".Length ? "" : path[..^"/target/manifest.json".Length];
-            var project = projects.FirstOrDefault(p => p.Root == root);
-            return project is null ? (DbtFileRole.None, null) : (DbtFileRole.Manifest, project);
-        }
-
-        if (IsIgnored(path))
-        {
-            return (DbtFileRole.None, null);
-        }
-
-        DbtProject? owner = null;
+        var definitions = new List<ReviewBot.Dbt.Projects.DbtProject>(projects.Count);
         foreach (var project in projects)
         {
-            if ((project.Root.Length == 0 || path.StartsWith(project.Root + "/", StringComparison.Ordinal))
-                && (owner is null || project.Root.Length > owner.Root.Length))
+            definitions.Add(project.Definition);
+        }
+
+        var info = DbtPaths.Classify(path, definitions);
+        if (info.Project is null)
+        {
+            return (info.Role, null);
+        }
+
+        foreach (var project in projects)
+        {
+            if (ReferenceEquals(project.Definition, info.Project))
             {
-                owner = project;
+                return (info.Role, project);
             }
         }
 
-        if (owner is null)
-        {
-            return (DbtFileRole.None, null);
-        }
-
-        var ext = System.IO.Path.GetExtension(path).ToLowerInvariant();
-        var yaml = ext is ".yml" or ".yaml";
-        if (Under(path, owner, owner.ModelPaths))
-        {
-            return (ext switch { ".sql" => DbtFileRole.Model, ".py" => DbtFileRole.Model, _ when yaml => DbtFileRole.Properties, _ => DbtFileRole.None }, owner);
-        }
-
-        if (Under(path, owner, owner.SnapshotPaths))
-        {
-            return (ext == ".sql" ? DbtFileRole.Snapshot : yaml ? DbtFileRole.Properties : DbtFileRole.None, owner);
-        }
-
-        if (Under(path, owner, owner.SeedPaths))
-        {
-            return (ext == ".csv" ? DbtFileRole.Seed : yaml ? DbtFileRole.Properties : DbtFileRole.None, owner);
-        }
-
-        if (Under(path, owner, owner.MacroPaths))
-        {
-            return (ext == ".sql" ? DbtFileRole.Macro : yaml ? DbtFileRole.Properties : DbtFileRole.None, owner);
-        }
-
-        var rel = Relative(path, owner);
-        if (rel is "packages.yml" or "dependencies.yml")
-        {
-            return (DbtFileRole.Packages, owner);
-        }
-
-        return rel == "target/manifest.json" ? (DbtFileRole.Manifest, owner) : (DbtFileRole.None, owner);
+        return (DbtPathRole.None, null);
     }
 
     public static DbtState Build(
@@ -98,22 +55,22 @@ internal static class DbtStateBuilder
             var (role, project) = Classify(path, projects);
             switch (role)
             {
-                case DbtFileRole.Model when modelFile(path) is { } file:
+                case DbtPathRole.Model when modelFile(path) is { } file:
                     var name = System.IO.Path.GetFileNameWithoutExtension(path);
                     nodes.TryAdd(name, new DbtNode(name, DbtNodeKind.Model, path, project!) { File = file });
                     break;
-                case DbtFileRole.Snapshot when modelFile(path) is { } snap:
+                case DbtPathRole.Snapshot when modelFile(path) is { } snap:
                     foreach (var (snapshotName, _) in snap.SnapshotBlocks)
                     {
                         nodes.TryAdd(snapshotName, new DbtNode(snapshotName, DbtNodeKind.Snapshot, path, project!) { File = snap, Materialization = "snapshot", MaterializationOrigin = "snapshot" });
                     }
 
                     break;
-                case DbtFileRole.Seed:
+                case DbtPathRole.Seed:
                     var seed = System.IO.Path.GetFileNameWithoutExtension(path);
                     nodes.TryAdd(seed, new DbtNode(seed, DbtNodeKind.Seed, path, project!) { Materialization = "seed", MaterializationOrigin = "seed" });
                     break;
-                case DbtFileRole.Properties when propertiesFile(path) is { } props:
+                case DbtPathRole.Properties when propertiesFile(path) is { } props:
                     properties.AddRange(props.Nodes);
                     foreach (var source in props.Sources)
                     {
@@ -122,10 +79,10 @@ internal static class DbtStateBuilder
 
                     exposures.AddRange(props.Exposures);
                     break;
-                case DbtFileRole.Packages:
+                case DbtPathRole.Packages:
                     hasPackages = true;
                     break;
-                case DbtFileRole.Manifest when text(path) is { } json:
+                case DbtPathRole.Manifest when text(path) is { } json:
                     ReadManifest(json, manifest);
                     break;
             }
@@ -178,10 +135,93 @@ internal static class DbtStateBuilder
                 (materialization, origin) = (node.Language == "python" ? "table" : "view", "default");
             }
 
-            nodes[key] = node with { Materialization = materialization.ToLowerInvariant(), MaterializationOrigin = origin, FolderConfig = folder };
+            nodes[key] = node with
+            {
+                Materialization = materialization.ToLowerInvariant(), MaterializationOrigin = origin, FolderConfig = folder, Tags = Tags(node), Meta = Meta(node, folder),
+            };
         }
 
         return new DbtState(projects, nodes, sources, exposures, manifest, hasPackages);
+    }
+
+    /// <summary>dbt adds tags up the hierarchy: every matching folder level, the properties entry and the SQL config.</summary>
+    private static List<string> Tags(DbtNode node)
+    {
+        var tags = new List<string>();
+        foreach (var config in MatchingFolderConfigs(node).Where(c => c.Key.Equals("tags", StringComparison.OrdinalIgnoreCase)))
+        {
+            tags.AddRange(config.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        }
+
+        tags.AddRange(node.Properties?.Tags ?? []);
+        if (node.File?.Config.TryGetValue("tags", out var sql) == true)
+        {
+            tags.AddRange(sql.Flat.Values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+        }
+
+        return tags.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+    }
+
+    /// <summary>meta merged key by key: the project folders (most specific last), then properties, then the SQL config.</summary>
+    private static Dictionary<string, string> Meta(DbtNode node, Dictionary<string, DbtFolderConfig> folder)
+    {
+        var meta = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, config) in folder)
+        {
+            if (key.StartsWith("meta.", StringComparison.OrdinalIgnoreCase))
+            {
+                meta[key[5..]] = config.Value;
+            }
+        }
+
+        foreach (var (key, value) in node.Properties?.Meta ?? new Dictionary<string, string>())
+        {
+            meta[key] = value;
+        }
+
+        if (node.File?.Config.TryGetValue("meta", out var sql) == true)
+        {
+            foreach (var (key, value) in sql.Flat)
+            {
+                meta[key] = value;
+            }
+        }
+
+        return meta;
+    }
+
+    private static IEnumerable<DbtFolderConfig> MatchingFolderConfigs(DbtNode node)
+    {
+        var segments = FolderSegments(node);
+        if (segments is null)
+        {
+            yield break;
+        }
+
+        foreach (var config in node.Project.FolderConfigs)
+        {
+            if (config.Segments.Count <= segments.Length && config.Segments.Select((s, i) => s.Equals(segments[i], StringComparison.OrdinalIgnoreCase)).All(m => m))
+            {
+                yield return config;
+            }
+        }
+    }
+
+    /// <summary>The node's path below its model folder, file name without extension last (<c>marts</c>, <c>finance</c>, <c>fct</c>).</summary>
+    private static string[]? FolderSegments(DbtNode node)
+    {
+        var modelPath = node.Project.Definition.ModelPaths
+            .Where(p => p.Length == 0 || node.Path.StartsWith(p + "/", StringComparison.Ordinal))
+            .OrderByDescending(p => p.Length)
+            .FirstOrDefault();
+        if (modelPath is null)
+        {
+            return null;
+        }
+
+        var segments = node.Path[(modelPath.Length == 0 ? 0 : modelPath.Length + 1)..].Split('/');
+        segments[^1] = System.IO.Path.GetFileNameWithoutExtension(segments[^1]);
+        return segments;
     }
 
     private static Dictionary<string, DbtFolderConfig> FolderConfig(DbtNode node)
@@ -193,15 +233,11 @@ internal static class DbtStateBuilder
             return result;
         }
 
-        var rel = Relative(node.Path, project);
-        var modelPath = project.ModelPaths.FirstOrDefault(p => rel.StartsWith(p + "/", StringComparison.Ordinal));
-        if (modelPath is null)
+        if (FolderSegments(node) is not { } segments)
         {
             return result;
         }
 
-        var segments = rel[(modelPath.Length + 1)..].Split('/');
-        segments[^1] = System.IO.Path.GetFileNameWithoutExtension(segments[^1]);
         var depth = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         foreach (var config in project.FolderConfigs)
         {
@@ -248,35 +284,4 @@ internal static class DbtStateBuilder
             // A stale or partial manifest is only a hint; the parsed project is the truth.
         }
     }
-
-    private static bool Under(string path, DbtProject project, IReadOnlyList<string> folders)
-    {
-        foreach (var folder in folders)
-        {
-            var rootLength = project.Root.Length == 0 ? 0 : project.Root.Length + 1;
-            if (path.Length > rootLength + folder.Length + 1
-                && (rootLength == 0 || path.StartsWith(project.Root, StringComparison.Ordinal) && path[project.Root.Length] == '/')
-                && string.CompareOrdinal(path, rootLength, folder, 0, folder.Length) == 0 && path[rootLength + folder.Length] == '/')
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    public static string Relative(string path, DbtProject project) => project.Root.Length == 0 ? path : path[(project.Root.Length + 1)..];
-}
-
-/// <summary>What a file is to dbt.</summary>
-internal enum DbtFileRole
-{
-    None,
-    Model,
-    Snapshot,
-    Seed,
-    Macro,
-    Properties,
-    Packages,
-    Manifest,
 }

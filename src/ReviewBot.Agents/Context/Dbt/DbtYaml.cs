@@ -1,4 +1,5 @@
-using System.Text.RegularExpressions;
+using ReviewBot.Dbt.Projects;
+using ReviewBot.Dbt.Rendering;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -9,7 +10,7 @@ namespace ReviewBot.Agents.Context.Dbt;
 /// <c>data_tests</c>, <c>meta</c> and <c>config.meta</c>, constraints, contracts, versions) and
 /// <c>dbt_project.yml</c>. Tolerant: a file that does not parse yields its error, never an exception.
 /// </summary>
-public static partial class DbtYaml
+public static class DbtYaml
 {
     private static readonly HashSet<string> ProjectConfigKeys = new(StringComparer.Ordinal)
     {
@@ -19,10 +20,14 @@ public static partial class DbtYaml
         "cluster_by_fields", "file_format", "location_root", "warehouse", "query_tag", "lookback", "batch_size", "event_time", "begin", "quoting", "column_types",
     };
 
-    [GeneratedRegex("""(?:ref|source)\s*\(([^)]*)\)""", RegexOptions.CultureInvariant)]
-    private static partial Regex DependsOnRegex();
+    /// <summary>Renders exposure <c>depends_on</c> entries when the caller has no renderer of the revision (no vars, no macros).</summary>
+    private static readonly Lazy<DbtRenderer> LooseRenderer = new(() => new DbtRenderer(DbtRepository.Load(new InMemoryFiles(new Dictionary<string, string>()))));
 
-    public static DbtPropertiesFile ParseProperties(string path, string text)
+    /// <summary>
+    /// Parses a properties file. Exposure <c>depends_on</c> entries (<c>ref('a')</c>, <c>source('s', 't')</c>) are Jinja:
+    /// <paramref name="renderer"/> (the revision's, so vars resolve) renders each and keeps the targets it records.
+    /// </summary>
+    public static DbtPropertiesFile ParseProperties(string path, string text, DbtRenderer? renderer = null)
     {
         var root = Load(text, out var error);
         if (root is null)
@@ -72,6 +77,8 @@ public static partial class DbtYaml
                     Columns = Columns(table),
                     Meta = meta,
                     Identifier = Scalar(table, "identifier") ?? tableName,
+                    Schema = Scalar(source, "schema"),
+                    Database = Scalar(source, "database") ?? Scalar(source, "project"),
                 });
             }
         }
@@ -90,21 +97,14 @@ public static partial class DbtYaml
             {
                 foreach (var dep in deps.Children.OfType<YamlScalarNode>())
                 {
-                    var m = DependsOnRegex().Match(dep.Value ?? "");
-                    if (!m.Success)
+                    if (string.IsNullOrWhiteSpace(dep.Value))
                     {
                         continue;
                     }
 
-                    var args = m.Groups[1].Value.Split(',').Select(a => a.Trim().Trim('\'', '"')).Where(a => a.Length > 0 && !a.Contains('=', StringComparison.Ordinal)).ToList();
-                    if (dep.Value!.TrimStart().StartsWith("source", StringComparison.Ordinal) && args.Count == 2)
-                    {
-                        dependsOnSources.Add($"{args[0]}.{args[1]}");
-                    }
-                    else if (args.Count > 0)
-                    {
-                        dependsOn.Add(args[^1]);
-                    }
+                    var rendered = (renderer ?? LooseRenderer.Value).Render(path, "{{ " + dep.Value + " }}");
+                    dependsOn.AddRange(rendered.Refs.Select(r => r.Name));
+                    dependsOnSources.AddRange(rendered.Sources.Select(r => $"{r.SourceName}.{r.Name}"));
                 }
             }
 
@@ -121,14 +121,23 @@ public static partial class DbtYaml
         return new DbtPropertiesFile(path) { Nodes = nodes, Sources = sources, Exposures = exposures };
     }
 
-    public static DbtProject ParseProject(string path, string text)
+    /// <summary>
+    /// The agents' view of a project <see cref="ReviewBot.Dbt.Projects.DbtRepository"/> read: its folder-level configs
+    /// (<c>models: NAME: folder: +materialized: table</c>, with and without <c>+</c>) and hooks, with the lines they
+    /// are on. Paths and vars are the definition's; this reads only what the renderer does not.
+    /// </summary>
+    public static DbtProject Project(ReviewBot.Dbt.Projects.DbtProject definition, string file, string? text)
     {
-        var slash = path.LastIndexOf('/');
-        var root = slash < 0 ? "" : path[..slash];
+        var project = new DbtProject(definition.Name, definition.Root, file) { Definition = definition, Error = definition.Error };
+        if (text is null)
+        {
+            return project;
+        }
+
         var doc = Load(text, out var error);
         if (doc is null)
         {
-            return new DbtProject("", root, path) { Error = error };
+            return project with { Error = error };
         }
 
         var name = Scalar(doc, "name") ?? "";
@@ -154,15 +163,7 @@ public static partial class DbtYaml
             }
         }
 
-        return new DbtProject(name, root, path)
-        {
-            ModelPaths = Strings(doc, "model-paths") ?? Strings(doc, "source-paths") ?? ["models"],
-            SeedPaths = Strings(doc, "seed-paths") ?? Strings(doc, "data-paths") ?? ["seeds"],
-            SnapshotPaths = Strings(doc, "snapshot-paths") ?? ["snapshots"],
-            MacroPaths = Strings(doc, "macro-paths") ?? ["macros"],
-            FolderConfigs = configs,
-            Hooks = hooks,
-        };
+        return project with { FolderConfigs = configs, Hooks = hooks };
     }
 
     private static void Walk(YamlMappingNode node, List<string> segments, List<DbtFolderConfig> configs, List<DbtHook> hooks)
@@ -554,13 +555,6 @@ public static partial class DbtYaml
 
     private static IEnumerable<YamlMappingNode> Items(YamlMappingNode map, string key) =>
         Child(map, key) is YamlSequenceNode seq ? seq.Children.OfType<YamlMappingNode>() : [];
-
-    private static List<string>? Strings(YamlMappingNode map, string key) => Child(map, key) switch
-    {
-        YamlSequenceNode seq => seq.Children.OfType<YamlScalarNode>().Select(s => (s.Value ?? "").Trim('/')).Where(s => s.Length > 0).ToList(),
-        YamlScalarNode { Value: { Length: > 0 } s } => [s.Trim('/')],
-        _ => null,
-    };
 
     private static int Line(YamlNode node) => (int)node.Start.Line;
 }
