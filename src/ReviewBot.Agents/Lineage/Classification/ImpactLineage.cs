@@ -355,7 +355,8 @@ internal sealed class ImpactLineage
         }
 
         var ordered = Consumers(model).Where(models.Contains).ToList();
-        return new ColumnReaders(ordered, derived);
+        var direct = Children(model).Where(models.Contains).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        return new ColumnReaders(direct, ordered, derived);
     }
 
     // ---- cross-project sources ----

@@ -84,5 +84,8 @@ internal sealed record ModelChange
     };
 }
 
-/// <summary>Who still reads a removed or renamed column: models that name it directly, and derived columns at any depth.</summary>
-internal sealed record ColumnReaders(IReadOnlyList<string> Models, IReadOnlyList<string> Columns);
+/// <summary>
+/// Who still reads a removed or renamed column: <paramref name="Direct"/> consumers that read it from the model itself,
+/// every model reached (<paramref name="Models"/>, any depth) and the derived <c>model.column</c>s.
+/// </summary>
+internal sealed record ColumnReaders(IReadOnlyList<string> Direct, IReadOnlyList<string> Models, IReadOnlyList<string> Columns);

@@ -31,7 +31,7 @@ internal sealed class ColumnRemovedReferenced : Rule
             foreach (var (column, renamedTo) in gone)
             {
                 context.Cancellation.ThrowIfCancellationRequested();
-                if (!change.Readers.TryGetValue(column, out var readers) || readers.Models.Count == 0)
+                if (!change.Readers.TryGetValue(column, out var readers) || readers.Direct.Count == 0)
                 {
                     continue;
                 }
@@ -39,10 +39,10 @@ internal sealed class ColumnRemovedReferenced : Rule
                 var what = renamedTo is null ? "removed" : $"renamed to `{renamedTo}`";
                 var line = LineageFacts.BaseLineOf(context, change, column) is { } baseLine ? context.HeadLineNearRemoved(change.File, baseLine) : null;
                 var derived = readers.Columns.Count == 0 ? string.Empty
-                    : $" It flows on into {LineageRules.List(readers.Columns, 6)}.";
+                    : $" It flows on into {LineageRules.List(readers.Columns, 6)}{(readers.Models.Count > readers.Direct.Count ? $" ({readers.Models.Count} models in all)" : string.Empty)}.";
                 var exposures = change.Downstream.Exposures.Count > 0 ? $" Exposures {LineageRules.List(change.Downstream.Exposures, 4)} read those models." : string.Empty;
                 yield return context.Report(this, change.File, line, $"Column `{column}` {what} but still used downstream",
-                    $"`{change.Name}.{column}` is {what} in this change, but {LineageRules.List(readers.Models, 6)} still read{(readers.Models.Count == 1 ? "s" : "")} it and will fail (or change meaning) on the next run.{derived}{exposures} Update those models in the same PR, or keep `{column}` (e.g. `{renamedTo ?? "new_expression"} as {column}`) until they migrate.");
+                    $"`{change.Name}.{column}` is {what} in this change, but {LineageRules.List(readers.Direct, 6)} still read{(readers.Direct.Count == 1 ? "s" : "")} it and will fail (or change meaning) on the next run.{derived}{exposures} Update those models in the same PR, or keep `{column}` (e.g. `{renamedTo ?? "new_expression"} as {column}`) until they migrate.");
             }
         }
     }
