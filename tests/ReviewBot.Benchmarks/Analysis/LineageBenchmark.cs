@@ -11,7 +11,7 @@ public static class LineageBenchmark
 {
     public static async Task<int> RunAsync(string? jsonPath)
     {
-        var inputs = new[] { "rename", "filter" }
+        var inputs = new[] { "rename", "filter", "add" }
             .SelectMany(kind => new[] { (Kind: kind, Input: UpstreamChange.Project(7_500, kind)), (Kind: "hub-" + kind, Input: UpstreamChange.Project(7_500, kind, hub: true)) })
             .ToList();
         foreach (var (_, input) in inputs)

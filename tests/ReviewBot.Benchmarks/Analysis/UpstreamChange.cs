@@ -8,7 +8,7 @@ namespace ReviewBot.Benchmarks.Analysis;
 /// The change classification's worst case in the synthetic project: one staging model with the most descendants
 /// changes, so the review must render and parse it and everything below it and trace lineage column by column.
 /// <c>rename</c> renames a column every child aggregates (partial, readers at every level); <c>filter</c> adds a WHERE
-/// (breaking: every downstream model and column). With <c>hub</c>, every intermediate model first reads one staging
+/// (breaking: every downstream model and column); <c>add</c> adds a column (non-breaking: nothing below is parsed). With <c>hub</c>, every intermediate model first reads one staging
 /// model (a shared base model, as real projects have), so the change reaches most of the project.
 /// </summary>
 internal static partial class UpstreamChange
@@ -65,9 +65,12 @@ internal static partial class UpstreamChange
         var root = names.Where(n => n.StartsWith("stg_", StringComparison.Ordinal)).Select(n => (Name: n, Count: Descendants(n))).MaxBy(x => x.Count);
         var after = new Dictionary<string, string>(files, StringComparer.Ordinal);
         var hubPath = pathOf[root.Name];
-        after[hubPath] = kind == "filter"
-            ? after[hubPath].Replace("    from source\n", "    from source\n    where amount > 0\n", StringComparison.Ordinal)
-            : after[hubPath].Replace("        amount,\n", "        amount as amount_cents,\n", StringComparison.Ordinal);
+        after[hubPath] = kind switch
+        {
+            "filter" => after[hubPath].Replace("    from source\n", "    from source\n    where amount > 0\n", StringComparison.Ordinal),
+            "add" => after[hubPath].Replace("        updated_at\n", "        updated_at,\n        channel\n", StringComparison.Ordinal),
+            _ => after[hubPath].Replace("        amount,\n", "        amount as amount_cents,\n", StringComparison.Ordinal),
+        };
         return (ChangeSets.FromFiles(files, after), models, root.Name, root.Count);
     }
 }

@@ -71,7 +71,13 @@ internal sealed class ImpactLineage
     /// <summary>A base model file, rendered and parsed (changed models only).</summary>
     public ParsedModel? Base(string path) => _base.GetValueOrDefault(path);
 
-    internal static ImpactLineage Build(DbtGraph graph, IReadOnlyList<ModelChanges.Candidate> candidates, CancellationToken cancellationToken)
+    /// <summary>
+    /// Parses the changed models (reusing <paramref name="previous"/>'s parses) and the head descendants of the models
+    /// named in <paramref name="expand"/> only, then builds the lineage. With nothing to expand it costs the changed
+    /// models alone: enough to classify; descendants are parsed only for changes whose impact is traced column by column.
+    /// </summary>
+    internal static ImpactLineage Build(
+        DbtGraph graph, IReadOnlyList<ModelChanges.Candidate> candidates, IReadOnlyCollection<string> expand, ImpactLineage? previous, CancellationToken cancellationToken)
     {
         var head = new Dictionary<string, ParsedModel>(StringComparer.Ordinal);
         var @base = new Dictionary<string, ParsedModel>(StringComparer.Ordinal);
@@ -80,8 +86,14 @@ internal sealed class ImpactLineage
 
         // 1. Which head models to parse: the changed ones and everything downstream of them.
         var roots = candidates.SelectMany(c => new[] { c.Head?.Name, c.Base?.Name }).OfType<string>().Distinct(StringComparer.OrdinalIgnoreCase).ToList();
-        var descendants = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var belowChanged = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var root in roots)
+        {
+            belowChanged.UnionWith(shell.Consumers(root));
+        }
+
+        var descendants = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var root in expand)
         {
             descendants.UnionWith(shell.Consumers(root));
         }
@@ -121,6 +133,12 @@ internal sealed class ImpactLineage
         var parsedBase = new ConcurrentDictionary<string, ParsedModel>(StringComparer.Ordinal);
         Parallel.ForEach(work, new ParallelOptions { CancellationToken = cancellationToken }, item =>
         {
+            if ((item.Head ? previous?._head : previous?._base)?.GetValueOrDefault(item.Path) is { } done)
+            {
+                (item.Head ? parsedHead : parsedBase)[item.Path] = done;
+                return;
+            }
+
             var rendered = item.Rendered;
             if (rendered is null && item.Head && renderer is not null && graph.Files.Head(item.Path) is { } text)
             {
@@ -132,7 +150,8 @@ internal sealed class ImpactLineage
                 return;
             }
 
-            var parsed = Parse(rendered);
+            // Only a changed model's incremental SQL is compared; a descendant's is never read.
+            var parsed = Parse(rendered, incremental: !item.Head || changedHead.Contains(item.Path));
             (item.Head ? parsedHead : parsedBase)[item.Path] = parsed;
         });
 
@@ -152,7 +171,7 @@ internal sealed class ImpactLineage
         var modelOfKey = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var candidate in candidates)
         {
-            if (candidate.Base is { } b && @base.TryGetValue(b.Path, out var parsedBefore) && !(candidate.Head is { } hn && descendants.Contains(hn.Name)))
+            if (candidate.Base is { } b && @base.TryGetValue(b.Path, out var parsedBefore) && !(candidate.Head is { } hn && belowChanged.Contains(hn.Name)))
             {
                 definitions[KeyOf(b.Name)] = parsedBefore.Parse;
                 modelOfKey[KeyOf(b.Name)] = b.Name;
@@ -235,12 +254,12 @@ internal sealed class ImpactLineage
         return new ImpactLineage(graph, lineage, head, @base, modelOfKey, bridges, yamlColumns, head.Count + @base.Count, descendants.Count);
     }
 
-    private static ParsedModel Parse(RenderedModel rendered)
+    private static ParsedModel Parse(RenderedModel rendered, bool incremental)
     {
         var dialect = AdapterInference.Dialect(rendered.Adapter);
         var parse = SqlParser.Parse(rendered.Sql, dialect);
-        var incremental = rendered.IncrementalSql is { } sql ? SqlParser.Parse(sql, dialect) : null;
-        return new ParsedModel(rendered, parse, incremental);
+        var incrementalParse = incremental && rendered.IncrementalSql is { } sql ? SqlParser.Parse(sql, dialect) : null;
+        return new ParsedModel(rendered, parse, incrementalParse);
     }
 
     /// <summary>A relation nobody parsed: its YAML columns over an opaque placeholder, or unknown columns.</summary>

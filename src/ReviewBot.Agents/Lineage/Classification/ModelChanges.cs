@@ -55,15 +55,24 @@ internal sealed class ModelChanges
     internal static ModelChanges Build(DbtGraph graph, CancellationToken cancellationToken)
     {
         var candidates = Candidates(graph);
-        var lineage = ImpactLineage.Build(graph, candidates, cancellationToken);
-        var changes = new List<ModelChange>(candidates.Count);
+
+        // Classify from the changed models alone; then parse the descendants of only those changes whose impact is
+        // traced column by column (partial, breaking, removed). Adding a column to a model with thousands of
+        // descendants parses two files.
+        var light = ImpactLineage.Build(graph, candidates, [], null, cancellationToken);
+        var classified = new List<Classified>(candidates.Count);
         foreach (var candidate in candidates)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            changes.Add(Classify(graph, candidate, lineage));
+            classified.Add(Classify(graph, candidate, light));
         }
 
-        return new ModelChanges(changes.OrderBy(c => c.File, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList(), lineage);
+        var expand = classified.Where(c => c.Change.Kind is ModelChangeKind.Partial or ModelChangeKind.Breaking or ModelChangeKind.Removed)
+            .Select(c => c.LineageName).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        var lineage = expand.Count == 0 ? light : ImpactLineage.Build(graph, candidates, expand, light, cancellationToken);
+        var changes = classified.Select(c => WithDownstream(graph, c.Change, lineage, c.LineageName, c.Affected, c.Everything))
+            .OrderBy(c => c.File, StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.OrdinalIgnoreCase).ToList();
+        return new ModelChanges(changes, lineage);
     }
 
     // ---- which models changed ----
@@ -144,7 +153,10 @@ internal sealed class ModelChanges
 
     // ---- classification ----
 
-    private static ModelChange Classify(DbtGraph graph, Candidate candidate, ImpactLineage lineage)
+    /// <summary>A classification before its downstream impact is traced: the lineage name to trace from and which columns.</summary>
+    private sealed record Classified(ModelChange Change, string LineageName, IReadOnlyList<string> Affected, bool Everything);
+
+    private static Classified Classify(DbtGraph graph, Candidate candidate, ImpactLineage lineage)
     {
         var (head, before, kind) = candidate;
         var name = head?.Name ?? before!.Name;
@@ -168,7 +180,7 @@ internal sealed class ModelChanges
                 Reason = graph.Files.ChangedBase.GetValueOrDefault(before.Path)?.Kind == Core.Changes.ChangeKind.Deleted ? "model file deleted" : "model no longer defined",
                 Columns = new ModelColumnChanges { Removed = removed },
             };
-            return WithDownstream(graph, change, lineage, before.Name, removed, everything: true);
+            return new Classified(change, before.Name, removed, Everything: true);
         }
 
         if (before is null)
@@ -180,7 +192,7 @@ internal sealed class ModelChanges
                 Reason = afterModel?.Problem is { } problem ? $"new model ({problem})" : "new model",
                 Columns = new ModelColumnChanges { Added = added },
             };
-            return WithDownstream(graph, change, lineage, head.Name, [], everything: false);
+            return new Classified(change, head.Name, [], Everything: false);
         }
 
         var configText = config.Count == 0 ? string.Empty : "; config: " + string.Join(", ", config);
@@ -190,7 +202,7 @@ internal sealed class ModelChanges
             change = moved.Count > 0
                 ? change with { Kind = ModelChangeKind.Breaking, Reason = $"relation moved ({string.Join(", ", moved)}): consumers outside dbt read the old name{configText}" }
                 : change with { Kind = ModelChangeKind.ConfigOnly, Reason = "configuration changed outside the model file" + configText };
-            return WithDownstream(graph, change, lineage, name, [], everything: moved.Count > 0);
+            return new Classified(change, name, [], Everything: moved.Count > 0);
         }
 
         if (beforeModel is null || afterModel is null || beforeModel.Problem is not null || afterModel.Problem is not null)
@@ -198,7 +210,7 @@ internal sealed class ModelChanges
             var which = beforeModel is null ? "base version was not rendered" : afterModel is null ? "head version was not rendered"
                 : beforeModel.Problem is { } bp ? "base version " + bp : "head version " + afterModel.Problem;
             change = change with { Kind = ModelChangeKind.Unknown, Reason = which + configText };
-            return WithDownstream(graph, change, lineage, name, [], everything: true);
+            return new Classified(change, name, [], Everything: true);
         }
 
         var diff = SqlQueryDiff.Compare(beforeModel.Parse, afterModel.Parse, lineage.Schema);
@@ -239,7 +251,7 @@ internal sealed class ModelChanges
         }
 
         var affected = change.Kind == ModelChangeKind.Partial ? columns.Removed.Concat(columns.Renamed.Select(r => r.From)).Concat(columns.Modified).ToList() : [];
-        return WithDownstream(graph, change, lineage, before.Name, affected, everything: change.Kind is ModelChangeKind.Breaking);
+        return new Classified(change, before.Name, affected, Everything: change.Kind is ModelChangeKind.Breaking);
     }
 
     private static string Unresolved(ParsedModel before, ParsedModel after)
