@@ -31,7 +31,10 @@ public static class AgentCatalog
     [
         new(AgentName.Governance, Lane.Critical, FailurePolicy.Required, GovernanceRules.All, [Resources.Diff, Resources.DbtGraph, Resources.SqlFacts], _ => true),
         new(AgentName.Quality, Lane.High, FailurePolicy.RetryThenBestEffort(1), QualityRules.All, [Resources.Diff, Resources.DbtGraph, Resources.SqlFacts], IsCode),
-        new(AgentName.Lineage, Lane.High, FailurePolicy.RetryThenBestEffort(1), LineageRules.All, [Resources.Diff, Resources.DbtGraph, Resources.SqlFacts], IsDbt),
+        new(AgentName.Lineage, Lane.High, FailurePolicy.RetryThenBestEffort(1), LineageRules.All, [Resources.Diff, Resources.DbtGraph, Resources.SqlFacts], IsDbt)
+        {
+            Models = ctx => ctx.Dbt.Head.IsDbt || ctx.Dbt.Base.IsDbt ? Lineage.Classification.ModelChanges.For(ctx.Dbt, ctx.Cancellation).Reports : [],
+        },
         new(AgentName.Cost, Lane.Normal, FailurePolicy.BestEffort, CostRules.All, [Resources.Diff, Resources.DbtGraph, Resources.SqlFacts, Resources.PipelineFacts], IsCode),
         new(AgentName.Docs, Lane.Low, FailurePolicy.BestEffort, DocsRules.All, [Resources.Diff, Resources.DbtGraph, Resources.PipelineFacts], _ => true),
     ];
@@ -63,7 +66,7 @@ public static class AgentCatalog
                 Reads = builtIn.Reads,
                 Writes = [Resources.FindingsOf(builtIn.Name)],
             };
-            agents.Add(new RuleAgent(descriptor, builtIn.Rules, llmPass, builtIn.Relevant));
+            agents.Add(new RuleAgent(descriptor, builtIn.Rules, llmPass, builtIn.Relevant, builtIn.Models));
         }
 
         foreach (var (key, settings) in config.Agents.OrderBy(a => a.Key, StringComparer.Ordinal))
@@ -115,5 +118,9 @@ public static class AgentCatalog
         file.Path.EndsWith(".sql", StringComparison.OrdinalIgnoreCase) || file.Path.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
         || file.Path.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || file.Path.EndsWith(".py", StringComparison.OrdinalIgnoreCase);
 
-    private sealed record BuiltIn(AgentName Name, Lane Lane, FailurePolicy Policy, IReadOnlyList<Rule> Rules, IReadOnlyList<string> Reads, Func<FileChange, bool> Relevant);
+    private sealed record BuiltIn(AgentName Name, Lane Lane, FailurePolicy Policy, IReadOnlyList<Rule> Rules, IReadOnlyList<string> Reads, Func<FileChange, bool> Relevant)
+    {
+        /// <summary>What the agent publishes for the report's <c>models[]</c> (the lineage agent's change classification).</summary>
+        public Func<RuleContext, IReadOnlyList<Core.Reports.ModelChangeReport>>? Models { get; init; }
+    }
 }

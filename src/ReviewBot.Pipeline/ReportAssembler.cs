@@ -38,6 +38,7 @@ internal static class ReportAssembler
                 Unanalysed = CoverageLedger.RequiredButUnanalysed(run.Agents, scope.Change.Skipped, config),
             },
             Budget = budget,
+            Models = run.Agents.SelectMany(a => a.Output?.Models ?? []).DistinctBy(m => (m.Name, m.File)).ToList(),
             HeadSha = original.PullRequest?.HeadSha ?? original.Head.Revision,
             FailOn = config.FailOn,
             LlmCanBlock = config.Llm.CanBlock,

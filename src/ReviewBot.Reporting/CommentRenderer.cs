@@ -26,6 +26,11 @@ public static class CommentRenderer
 
     private const int ListCap = 20;
 
+    /// <summary>Rows of the changed-models table in the comment (the lean frame keeps fewer, without the impact list).</summary>
+    private const int ModelRows = 15;
+
+    private const int LeanModelRows = 5;
+
     /// <summary>
     /// Renders <paramref name="report"/> as the PR comment; <see cref="ReviewReport.Markdown"/> is ignored.
     /// <paramref name="change"/> supplies <see cref="ChangeSet.BlobUrlPrefix"/> for file:line links (plain
@@ -45,13 +50,15 @@ public static class CommentRenderer
         var shedOrDegraded = ReportSections.ShedOrDegraded(report);
         var timing = ReportSections.Timing(report);
         var footer = ReportSections.Footer(report, where);
+        var models = ModelsSection.Render(report, ModelRows, withImpact: true, where);
+        var leanModels = ModelsSection.Render(report, LeanModelRows, withImpact: false, where);
 
         // Richest frame first; each later one gives up something (agent notes and graphs, then the lists of
         // skipped files) so that more findings fit. Within a frame, detail goes first and findings last,
         // lowest severity first.
         var frames = new List<Func<int, int, string>>
         {
-            (shown, detailed) => Compose(shown, detailed, ReportSections.Coverage(report, ListCap, where), timing + ReportSections.Notes(report, includeGraphs: true)),
+            (shown, detailed) => Compose(shown, detailed, models + ReportSections.Coverage(report, ListCap, where), timing + ReportSections.Notes(report, includeGraphs: true)),
         };
         var notes = ReportSections.NoteCount(report);
         var graphs = ReportSections.GraphCount(report);
@@ -59,12 +66,12 @@ public static class CommentRenderer
         if (notes > 0)
         {
             var moved = $"> {notesMoved} left out to make room for findings; the JSON report has them.\n\n";
-            frames.Add((shown, detailed) => Compose(shown, detailed, ReportSections.Coverage(report, ListCap, where), timing + moved));
+            frames.Add((shown, detailed) => Compose(shown, detailed, models + ReportSections.Coverage(report, ListCap, where), timing + moved));
         }
 
         var leftOut = new[] { notesMoved, timing.Length > 0 ? "the timeouts and retries" : "" }.Where(t => t.Length > 0).ToList();
         var leanNote = leftOut.Count == 0 ? "" : $"> {Capitalize(string.Join(" and ", leftOut))} left out to make room for findings; the JSON report has them.\n\n";
-        frames.Add((shown, detailed) => Compose(shown, detailed, ReportSections.Coverage(report, 0, where), leanNote));
+        frames.Add((shown, detailed) => Compose(shown, detailed, leanModels + ReportSections.Coverage(report, 0, where), leanNote));
 
         var count = view.Findings.Count;
         (int Shown, int Detailed, Func<int, int, string>? Frame) best = (-1, -1, null);

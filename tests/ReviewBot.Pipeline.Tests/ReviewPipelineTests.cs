@@ -51,6 +51,19 @@ public sealed class ReviewPipelineTests
     }
 
     [Fact]
+    public async Task RunAsync_ChangedModel_ReportAndCommentCarryItsClassification()
+    {
+        var report = await new ReviewPipeline(TimeProvider.System).RunAsync(CleanChange(), new ReviewConfig(), null, CancellationToken.None);
+
+        var model = Assert.Single(report.Models);
+        Assert.Equal(("stg_orders", ModelChangeKind.NonBreaking), (model.Name, model.Change));
+        Assert.Equal(["placed_at"], model.Columns.Added);
+        using var json = JsonDocument.Parse(ReportJson.Serialize(report));
+        Assert.Equal("non_breaking", json.RootElement.GetProperty("models")[0].GetProperty("change").GetString());
+        Assert.Contains("| `stg_orders` | 🟢 non-breaking | +`placed_at` | – |", report.Markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunAsync_MoreFilesThanTheLimit_ClipsTheRestAndNamesEachClippedFile()
     {
         var edits = Enumerable.Range(0, 5).ToDictionary(i => $"analysis/q{i}.sql", i => (string?)$"select {i} as n\n");

@@ -129,6 +129,7 @@ public sealed partial class CommentRendererTests
                     "<script>alert(1)</script> [click](https://evil.example) ![p](https://evil.example/p.png)",
                     "# heading\n- list\n@octocat @acme/team &#64;hubot <details open> https://evil.example/x www.evil.example\n```\n<img src=x>"),
             ],
+            Models = [], // the rows counted below are the agent table's
         };
 
         var comment = CommentRenderer.Render(report, ReportSamples.PullRequestChange);

@@ -10,7 +10,11 @@ namespace ReviewBot.Agents.Lineage;
 internal static class LineageRules
 {
     public static IReadOnlyList<Rule> All { get; } =
-        [new DownstreamImpact(), new ColumnRemovedReferenced(), new RemovedNodeReferenced(), new ContractBreakingChange()];
+        [
+            new DownstreamImpact(), new Rules.ColumnRemovedReferenced(), new RemovedNodeReferenced(), new ContractBreakingChange(),
+            new Rules.LeftJoinToInner(), new Rules.FilterChanged(),
+            new Rules.IncrementalSchemaChangeUnhandled(), new Rules.IncrementalKeyChanged(), new Rules.IncrementalFilterRemoved(),
+        ];
 
     private sealed class DownstreamImpact : Rule
     {
@@ -199,68 +203,6 @@ internal static class LineageRules
 
         var cut = safe.LastIndexOfAny(['_', '.', '-', ' '], MaxLabel - 1);
         return safe[..(cut > MaxLabel / 2 ? cut : MaxLabel - 1)] + "…";
-    }
-
-    private sealed class ColumnRemovedReferenced : Rule
-    {
-        public override string Id => "column-removed-referenced";
-
-        public override Severity DefaultSeverity => Severity.High;
-
-        public override string Rationale => "Removing or renaming an output column breaks every downstream model that still selects it.";
-
-        public override IEnumerable<Finding> Evaluate(RuleContext context)
-        {
-            foreach (var (node, file) in context.ChangedNodes())
-            {
-                var baseNode = context.BaseOf(node);
-                if (baseNode is null || node.Kind == DbtNodeKind.Seed)
-                {
-                    continue;
-                }
-
-                var before = context.Sql.Base(baseNode.Path);
-                var after = context.Sql.Head(node.Path);
-                if (before?.OutputColumns is not { } oldColumns || after?.OutputColumns is not { } newColumns || after.StarReachesFinal || before.StarReachesFinal)
-                {
-                    continue;
-                }
-
-                var newNames = newColumns.Where(c => c.Name is not null).Select(c => c.Name!).ToHashSet(StringComparer.OrdinalIgnoreCase);
-                if (newColumns.Any(c => c.Name is null && !c.IsStar))
-                {
-                    // An unnamed expression may still produce the column under a name we cannot see.
-                    continue;
-                }
-
-                foreach (var removed in oldColumns.Where(c => c.Name is not null && !newNames.Contains(c.Name)).DistinctBy(c => c.Name!.ToLowerInvariant()))
-                {
-                    var name = removed.Name!;
-                    var readers = new List<string>();
-                    foreach (var child in context.Dbt.Head.ChildrenOf(node.Name).Distinct(StringComparer.OrdinalIgnoreCase))
-                    {
-                        if (context.Dbt.Head.Nodes.TryGetValue(child, out var childNode) && childNode.Language == "sql"
-                            && context.Sql.Head(childNode.Path)?.Identifiers.Contains(name.ToLowerInvariant()) == true)
-                        {
-                            readers.Add(child);
-                        }
-                    }
-
-                    var exposures = context.Dbt.Head.ExposuresOf(node.Name);
-                    if (readers.Count == 0)
-                    {
-                        continue;
-                    }
-
-                    var renamedTo = newColumns.FirstOrDefault(c => c.Name is not null && !oldColumns.Any(o => string.Equals(o.Name, c.Name, StringComparison.OrdinalIgnoreCase))
-                        && c.Expression.Contains(name, StringComparison.OrdinalIgnoreCase))?.Name;
-                    var line = context.HeadLineNearRemoved(file.Path, removed.Line);
-                    var what = renamedTo is null ? "removed" : $"renamed to `{renamedTo}`";
-                    yield return context.Report(this, file.Path, line, $"Column `{name}` {what} but still used downstream",
-                        $"`{node.Name}.{name}` is {what} in this change, but {List(readers, 6)} still reference{(readers.Count == 1 ? "s" : "")} `{name}` and will fail (or change meaning) on the next run{(exposures.Count > 0 ? $"; exposures {List(exposures, 4)} may break too" : "")}. Update those models in the same PR, or keep `{name}` (e.g. `{renamedTo ?? "new_expression"} as {name}`) until they migrate.");
-                }
-            }
-        }
     }
 
     private sealed class RemovedNodeReferenced : Rule

@@ -13,7 +13,9 @@ namespace ReviewBot.Agents.Rules;
 /// then, when a language model is configured and a pass was given, runs the LLM pass on the agent's
 /// slice of the change and merges its advisory findings.
 /// </summary>
-internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> rules, IAgentLlmPass? llmPass, Func<FileChange, bool> relevant) : IReviewAgent
+internal sealed class RuleAgent(
+    AgentDescriptor descriptor, IReadOnlyList<Rule> rules, IAgentLlmPass? llmPass, Func<FileChange, bool> relevant,
+    Func<RuleContext, IReadOnlyList<Core.Reports.ModelChangeReport>>? models = null) : IReviewAgent
 {
     public const string NoLlmNote = "rules only (no LLM configured)";
 
@@ -68,6 +70,20 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
                 {
                     findings.Add(kept with { Severity = settings.SeverityFor(rule.Id, kept.Severity) });
                 }
+            }
+        }
+
+        // The lineage agent publishes the change classification of every changed model (the report's models[]).
+        IReadOnlyList<Core.Reports.ModelChangeReport> published = [];
+        if (models is not null)
+        {
+            try
+            {
+                published = models(rules);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                failedRules.Add($"model classification ({e.GetType().Name}: {e.Message})");
             }
         }
 
@@ -162,7 +178,7 @@ internal sealed class RuleAgent(AgentDescriptor descriptor, IReadOnlyList<Rule> 
             }
         }
 
-        return new AgentOutput(Fingerprints.Assign(findings)) { DegradedReason = degraded, NotAnalysed = notAnalysed, Partial = rules.Partial.ToList(), LlmIncompleteReason = llmIncomplete, Notes = notes.Concat(rules.Notes).ToList() };
+        return new AgentOutput(Fingerprints.Assign(findings)) { DegradedReason = degraded, NotAnalysed = notAnalysed, Partial = rules.Partial.ToList(), LlmIncompleteReason = llmIncomplete, Notes = notes.Concat(rules.Notes).ToList(), Models = published };
     }
 
     /// <summary>Why the rules could not read a SQL file (fully), from the typed issue; null when another report already says it.</summary>

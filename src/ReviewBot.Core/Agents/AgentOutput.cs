@@ -25,4 +25,7 @@ public sealed record AgentOutput(IReadOnlyList<Finding> Findings)
 
     /// <summary>Short notes for the report (e.g. "LLM pass: rules only, no LLM configured").</summary>
     public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>The change classification of each changed dbt model, with its downstream impact (the report's <c>models[]</c>).</summary>
+    public IReadOnlyList<Reports.ModelChangeReport> Models { get; init; } = [];
 }

@@ -31,6 +31,9 @@ public sealed record ReviewReport
 
     public required CoverageReport Coverage { get; init; }
 
+    /// <summary>Every changed dbt model with its change classification and downstream impact (additive to schema 1).</summary>
+    public IReadOnlyList<ModelChangeReport> Models { get; init; } = [];
+
     public required BudgetReport Budget { get; init; }
 
     public string Markdown { get; init; } = "";

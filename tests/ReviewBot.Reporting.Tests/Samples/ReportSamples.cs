@@ -78,6 +78,32 @@ internal static class ReportSamples
             ],
             NotAnalysed = [new AgentSkip("quality", "models/marts/legacy | weird.sql", "Jinja does not parse: unexpected '}' at line 4")],
         },
+        Models =
+        [
+            new ModelChangeReport
+            {
+                Name = "stg_customers", File = "models/staging/stg_customers.sql", Project = "acme", Change = ModelChangeKind.Partial,
+                Reason = "columns removed customer_name",
+                Columns = new ModelColumnChanges { Removed = ["customer_name"], Renamed = [new ModelColumnRename("email_address", "email")] },
+                Downstream = new ModelDownstream { Models = ["dim_customers"], Columns = ["dim_customers.customer_name", "dim_customers.display_name"], Exposures = ["weekly_kpis"] },
+            },
+            new ModelChangeReport
+            {
+                Name = "fct_orders", File = "models/marts/fct_orders.sql", Project = "acme", Change = ModelChangeKind.ConfigOnly,
+                Reason = "SQL computes the same output; config: materialized incremental → table",
+            },
+            new ModelChangeReport
+            {
+                Name = "dim_customers", File = "models/marts/dim_customers.sql", Project = "acme", Change = ModelChangeKind.Added, Reason = "new model",
+                Columns = new ModelColumnChanges { Added = ["customer_id", "customer_name", "display_name", "first_order_date"] },
+            },
+            new ModelChangeReport
+            {
+                Name = "legacy | weird", File = "models/marts/legacy | weird.sql", Project = "acme", Change = ModelChangeKind.Unknown,
+                Reason = "head version could not be rendered: unexpected '}' (line 4)",
+                Downstream = new ModelDownstream { Models = ["weekly_rollup"] },
+            },
+        ],
         Budget = new BudgetReport
         {
             PromptTokens = 1_840,

@@ -1,0 +1,131 @@
+using ReviewBot.Agents.Rules;
+using ReviewBot.Core.Findings;
+using ReviewBot.Sql.Syntax;
+
+namespace ReviewBot.Agents.Lineage.Rules;
+
+/// <summary>
+/// <c>filter-changed</c>: which rows a model returns changed (WHERE, QUALIFY, HAVING, DISTINCT, LIMIT, GROUP BY) on a model
+/// that others read. An inverted condition (<c>=</c> ↔ <c>!=</c>, a <c>not</c> added or dropped, <c>&gt;</c> ↔ <c>&lt;=</c>) is
+/// the classic slip and is graded high; any other deliberate filter change is worth a look (medium), and on a model
+/// nobody reads it is information only.
+/// </summary>
+internal sealed class FilterChanged : Rule
+{
+    private static readonly (string A, string B)[] Opposites =
+        [("=", "!="), ("=", "<>"), (">", "<="), ("<", ">="), ("in", "not in"), ("is", "is not"), ("like", "not like"), ("ilike", "not ilike"), ("exists", "not exists")];
+
+    public override string Id => "filter-changed";
+
+    public override Severity DefaultSeverity => Severity.Medium;
+
+    public override string Rationale => "Consumers of a model assume the rows it returns; a changed filter, grouping or limit changes them for every reader.";
+
+    public override IEnumerable<Finding> Evaluate(RuleContext context)
+    {
+        foreach (var change in LineageFacts.Changes(context))
+        {
+            if (change.Before is not { Usable: true } before || change.After is not { Usable: true } after || change.Head is null || change.Base is null)
+            {
+                continue;
+            }
+
+            var was = QueryScopes.Selects(before.Parse);
+            var now = QueryScopes.Selects(after.Parse);
+            var beforePrint = new SqlFingerprint(before.Parse.Tokens);
+            var afterPrint = new SqlFingerprint(after.Parse.Tokens);
+            var changes = new List<(string Clause, string Scope, string Old, string New, SqlNode? Node, bool Inverted)>();
+            foreach (var (key, select) in now)
+            {
+                if (!was.TryGetValue(key, out var old))
+                {
+                    continue;
+                }
+
+                Compare("where", old.Where, select.Where);
+                Compare("qualify", old.Qualify, select.Qualify);
+                Compare("having", old.Having, select.Having);
+                Compare("group by", old.GroupBy, select.GroupBy);
+                Compare("limit", old.Top, select.Top);
+                if (old.Distinct != select.Distinct)
+                {
+                    changes.Add(("distinct", key, old.Distinct ? "distinct" : "", select.Distinct ? "distinct" : "", select, false));
+                }
+
+                void Compare(string clause, SqlNode? o, SqlNode? n)
+                {
+                    var a = beforePrint.Of(o);
+                    var b = afterPrint.Of(n);
+                    if (!string.Equals(a, b, StringComparison.Ordinal))
+                    {
+                        changes.Add((clause, key, a, b, n ?? select, clause is "where" or "qualify" or "having" && Inverted(a, b)));
+                    }
+                }
+            }
+
+            var mainBefore = Sql.Scopes.SqlScopeResolver.LastQuery(before.Parse)!;
+            var mainAfter = Sql.Scopes.SqlScopeResolver.LastQuery(after.Parse)!;
+            if (!string.Equals(beforePrint.Of(mainBefore.Limit), afterPrint.Of(mainAfter.Limit), StringComparison.Ordinal))
+            {
+                changes.Add(("limit", "main#0", beforePrint.Of(mainBefore.Limit), afterPrint.Of(mainAfter.Limit), mainAfter.Limit ?? (SqlNode)mainAfter, false));
+            }
+
+            if (changes.Count == 0)
+            {
+                continue;
+            }
+
+            var first = changes.FirstOrDefault(c => c.Inverted) is { Clause: not null } inverted ? inverted : changes[0];
+            var severity = first.Inverted ? LineageFacts.Grade(change, Severity.High, Severity.Low) : LineageFacts.Grade(change, Severity.Medium, Severity.Info);
+            var what = first.Inverted ? $"condition inverted: `{Clip(first.Old)}` is now `{Clip(first.New)}`"
+                : first.Old.Length == 0 ? $"`{first.Clause}` added: `{Clip(first.New)}`"
+                : first.New.Length == 0 ? $"`{first.Clause}` removed (was `{Clip(first.Old)}`)"
+                : $"`{first.Clause}` changed from `{Clip(first.Old)}` to `{Clip(first.New)}`";
+            var more = changes.Count > 1 ? $" ({changes.Count - 1} more clause change{(changes.Count == 2 ? "" : "s")}: {string.Join(", ", changes.Where(c => c != first).Select(c => $"{c.Clause} in {QueryScopes.Describe(c.Scope)}").Distinct().Take(4))})" : string.Empty;
+            var line = first.New.Length > 0 && first.Node is not null ? after.LineOf(first.Node) : (int?)null;
+            yield return context.Report(this, change.File, line,
+                first.Inverted ? $"Filter inverted in `{change.Name}`" : $"Rows of `{change.Name}` change: {first.Clause} {(first.Old.Length == 0 ? "added" : first.New.Length == 0 ? "removed" : "changed")}",
+                $"In {QueryScopes.Describe(first.Scope)} of `{change.Name}`, {what}{more}. The model returns different rows, and {LineageFacts.Consumers(change)} {(LineageFacts.HasConsumers(change) ? "read them" : "reads it")}. {(first.Inverted ? "An inverted condition usually keeps exactly the rows that were meant to be dropped; check the operator. " : string.Empty)}If the change is intended, say so in the pull request so the owners of those models can check their numbers.",
+                severity);
+        }
+    }
+
+    /// <summary>True when the two conditions differ only by one operator turned into its opposite, or by one added or removed <c>not</c>.</summary>
+    internal static bool Inverted(string before, string after)
+    {
+        if (before.Length == 0 || after.Length == 0)
+        {
+            return false;
+        }
+
+        var a = before.Split(' ');
+        var b = after.Split(' ');
+        if (Math.Abs(a.Length - b.Length) == 1)
+        {
+            var (longer, shorter) = a.Length > b.Length ? (a, b) : (b, a);
+            for (var i = 0; i < longer.Length; i++)
+            {
+                if (longer[i] == "not")
+                {
+                    var without = longer.Take(i).Concat(longer.Skip(i + 1));
+                    if (without.SequenceEqual(shorter))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        if (a.Length != b.Length)
+        {
+            return false;
+        }
+
+        var differences = Enumerable.Range(0, a.Length).Where(i => a[i] != b[i]).ToList();
+        return differences.Count == 1 && Opposites.Any(o => (o.A == a[differences[0]] && o.B == b[differences[0]]) || (o.B == a[differences[0]] && o.A == b[differences[0]]));
+    }
+
+    private static string Clip(string text) => text.Length > 80 ? text[..77] + "…" : text;
+}

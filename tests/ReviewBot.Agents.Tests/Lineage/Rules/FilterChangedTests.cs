@@ -1,0 +1,61 @@
+using ReviewBot.Agents.Lineage.Rules;
+using ReviewBot.Core.Findings;
+using ReviewBot.TestUtils;
+
+namespace ReviewBot.Agents.Tests.Lineage.Rules;
+
+public sealed class FilterChangedTests
+{
+    [Fact]
+    public async Task Evaluate_ConditionInvertedOnModelWithConsumers_High()
+    {
+        var result = await Review.RunAsync(Review.Edit("models/marts/fct_orders.sql", "    where orders.order_date >= '2020-01-01'\n", "    where orders.order_date < '2020-01-01'\n"));
+
+        var finding = result.Single("filter-changed");
+        Assert.Equal(Severity.High, finding.Severity);
+        Assert.Equal("Filter inverted in `fct_orders`", finding.Title);
+        Assert.Contains("CTE `final`", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("`revenue_dashboard`", finding.Message, StringComparison.Ordinal);
+        Assert.Equal(43, finding.Line);
+    }
+
+    [Fact]
+    public async Task Evaluate_FilterAddedOnModelWithConsumers_Medium()
+    {
+        var result = await Review.RunAsync(Review.Edit("models/staging/stg_orders.sql", "    from source\n", "    from source\n    where status != 'test'\n"));
+
+        var finding = result.Single("filter-changed");
+        Assert.Equal(Severity.Medium, finding.Severity);
+        Assert.Contains("`where` added: `status != 'test'`", finding.Message, StringComparison.Ordinal);
+        Assert.Contains("2 downstream models", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evaluate_DistinctAddedOnModelNobodyReads_Info()
+    {
+        var before = new Dictionary<string, string> { ["dbt_project.yml"] = "name: p\n", ["models/a.sql"] = "select id from {{ source('raw', 'orders') }}\n" };
+        var after = new Dictionary<string, string>(before) { ["models/a.sql"] = "select distinct id from {{ source('raw', 'orders') }}\n" };
+
+        var finding = (await Review.RunAsync(ChangeSets.FromFiles(before, after))).Single("filter-changed");
+
+        Assert.Equal(Severity.Info, finding.Severity);
+    }
+
+    [Fact]
+    public async Task Evaluate_OnlyColumnsChanged_NoFinding()
+    {
+        var result = await Review.RunAsync(Review.Edit("models/staging/stg_customers.sql", "        country_code\n", "        country_code,\n        upper(first_name) as first_name_upper\n"));
+
+        result.None("filter-changed");
+    }
+
+    [Theory]
+    [InlineData("a = 1", "a != 1", true)]
+    [InlineData("a >= 1", "a < 1", true)]
+    [InlineData("a in ( 1 )", "a not in ( 1 )", true)]
+    [InlineData("not a", "a", true)]
+    [InlineData("a = 1", "a = 2", false)]
+    [InlineData("a = 1", "b != 1", false)]
+    [InlineData("", "a = 1", false)]
+    public void Inverted_OperatorPairs(string before, string after, bool expected) => Assert.Equal(expected, FilterChanged.Inverted(before, after));
+}
