@@ -4,8 +4,9 @@ using ReviewBot.Core.Configuration;
 namespace ReviewBot.Pipeline;
 
 /// <summary>
-/// Decides which changed files are reviewed: the configured <c>paths</c>, no binaries, and at most
-/// <c>limits.max_files</c>. Everything left out is listed with its reason, never silently dropped.
+/// Decides which changed files are reviewed: the configured <c>paths</c> and at most <c>limits.max_files</c>.
+/// Everything left out is listed with its reason, never silently dropped. Files the diff calls binary stay in
+/// (sorted last, so they are clipped first): <see cref="ContentCheck"/> then decides by content whether they are.
 /// </summary>
 internal sealed record ChangeScope(ChangeSet Change, int FilesChanged)
 {
@@ -19,10 +20,6 @@ internal sealed record ChangeScope(ChangeSet Change, int FilesChanged)
             {
                 skipped.Add(new SkippedFile(file.Path, "outside the configured paths") { Kind = SkipKind.Excluded });
             }
-            else if (file.IsBinary)
-            {
-                skipped.Add(new SkippedFile(file.Path, "binary file") { Kind = SkipKind.Binary });
-            }
             else
             {
                 candidates.Add(file);
@@ -30,9 +27,9 @@ internal sealed record ChangeScope(ChangeSet Change, int FilesChanged)
         }
 
         // Clipping keeps code, data definitions and configuration before prose: 3,000 filler .md files that sort
-        // first must not push the one changed model out of the review.
+        // first must not push the one changed model out of the review. What the diff calls binary goes last.
         var kept = new HashSet<FileChange>(
-            candidates.OrderBy(f => FileKinds.IsProse(f.Path) ? 1 : 0).Take(config.Limits.MaxFiles),
+            candidates.OrderBy(f => f.IsBinary ? 2 : FileKinds.IsProse(f.Path) ? 1 : 0).Take(config.Limits.MaxFiles),
             ReferenceEqualityComparer.Instance);
         var reviewed = new List<FileChange>(kept.Count);
         foreach (var file in candidates)

@@ -25,8 +25,8 @@ public sealed class ReviewPipeline(TimeProvider time, ILanguageModel? languageMo
     public async Task<ReviewReport> RunAsync(ChangeSet change, ReviewConfig config, IEngineObserver? observer, CancellationToken ct)
     {
         change = await CopiedFiles.AsAdditionsAsync(change, ct).ConfigureAwait(false);
-        var checkedChange = await ContentCheck.ApplyAsync(change, config, ct).ConfigureAwait(false);
-        var scoped = ChangeScope.Apply(checkedChange, config);
+        ContentCheck.SetLimits(change, config);
+        var scoped = await ContentCheck.ApplyAsync(ChangeScope.Apply(change, config), ct).ConfigureAwait(false);
         var resources = new ResourceStore();
         resources.Set(DiffKey, scoped.Change);
         await SharedContext.BuildAsync(scoped.Change, resources, ct).ConfigureAwait(false);
