@@ -28,7 +28,11 @@ internal static class ContentCheck
     public static async Task<ChangeScope> ApplyAsync(ChangeScope scope, CancellationToken ct)
     {
         var change = scope.Change;
-        var toCheck = change.Files.Where(f => f.Kind != ChangeKind.Deleted).Select(f => f.Path).ToList();
+
+        // A file the change source itself called binary (GitHub sends no patch for it, whatever the content) is
+        // checked too: a text file without a diff is not analysed, never "binary, skipped".
+        var claimedBinary = change.Skipped.Where(s => s.Kind == SkipKind.Binary).Select(s => s.File).ToList();
+        var toCheck = change.Files.Where(f => f.Kind != ChangeKind.Deleted).Select(f => f.Path).Concat(claimedBinary).ToList();
         if (toCheck.Count == 0)
         {
             return scope;
@@ -36,7 +40,10 @@ internal static class ContentCheck
 
         var absent = await change.Head.ExplainAbsentAsync(toCheck, ct).ConfigureAwait(false);
         var files = new List<FileChange>(change.Files.Count);
-        var skipped = new List<SkippedFile>(change.Skipped);
+        var skipped = change.Skipped.Select(s => s.Kind == SkipKind.Binary && !absent.ContainsKey(s.File)
+                ? new SkippedFile(s.File, "no diff was given for this text file (a .gitattributes `-diff`/`binary` setting?), so its change could not be read")
+                : s)
+            .ToList();
         foreach (var file in change.Files)
         {
             if (file.Kind == ChangeKind.Deleted)

@@ -47,6 +47,10 @@ public sealed class GitSnapshot : ISnapshot, ISizeLimitedSnapshot
             {
                 result[path] = new SkippedFile(path, entry.Mode == "120000" ? "a symbolic link, not a file" : "a submodule, not a file") { Kind = SkipKind.NoContentChange };
             }
+            else if (entry.Size < 0)
+            {
+                result[path] = new SkippedFile(path, $"not readable: git has no object {entry.Object} for it (a shallow or damaged clone?)");
+            }
             else if (entry.Size > MaxFileBytes)
             {
                 result[path] = TooLarge(path, entry.Size, MaxFileBytes);
@@ -337,7 +341,8 @@ public sealed class GitSnapshot : ISnapshot, ISizeLimitedSnapshot
                 continue;
             }
 
-            var size = long.TryParse(meta[3], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : long.MaxValue;
+            // ls-tree prints "-" as the size of a blob it cannot find (a damaged or partial clone): unknown, not huge.
+            var size = long.TryParse(meta[3], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : meta[3] == "-" ? -1 : long.MaxValue;
             tree[UnifiedDiffParser.Decode(record[(tab + 1)..])] = new TreeEntry(meta[0], meta[2], size);
         }
 
