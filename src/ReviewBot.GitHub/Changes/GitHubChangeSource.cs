@@ -214,8 +214,10 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
         }
 
         ContentSource = "api";
-        if (files.Count == 0)
+        if (files.Count == 0 && !skipped.Any(s => s.Kind == SkipKind.Binary))
         {
+            // Nothing to read. (Files GitHub calls binary are still checked against the archive below: a
+            // `* -diff` .gitattributes leaves every file without a patch, and so without a listed change.)
             return (MemorySnapshot.Empty(info.BaseSha), MemorySnapshot.Empty(info.HeadSha));
         }
 
