@@ -56,7 +56,46 @@ public sealed class ReviewPipeline(TimeProvider time, ILanguageModel? languageMo
             report = NotReviewed(report, $"llm.can_block is on but the LLM pass could not run ({LlmUnavailable ?? "no LLM settings reached this run"})", config);
         }
 
+        report = WithContextGaps(report, change, config);
         return report with { Markdown = CommentRenderer.Render(report, scoped.Change) };
+    }
+
+    /// <summary>
+    /// Unchanged files the review asked the snapshots for and did not get (an <c>export-ignore</c> hides them from
+    /// the archive and they could not be read one by one): listed as not analysed ("context"), and — as the review ran
+    /// without them — the run is incomplete unless <c>on_unanalysed: warn</c>.
+    /// </summary>
+    private static ReviewReport WithContextGaps(ReviewReport report, ChangeSet change, ReviewConfig config)
+    {
+        var changed = change.Files.SelectMany(f => new[] { f.Path, f.BasePath }).Concat(change.Skipped.Select(s => s.File)).ToHashSet(StringComparer.Ordinal);
+        var gaps = new[] { change.Head, change.Base }.OfType<IContextGaps>()
+            .SelectMany(g => g.UnreadContext)
+            .Where(g => !changed.Contains(g.File))
+            .DistinctBy(g => g.File, StringComparer.Ordinal)
+            .OrderBy(g => g.File, StringComparer.Ordinal)
+            .ToList();
+        if (gaps.Count == 0)
+        {
+            return report;
+        }
+
+        const string Context = "context";
+        report = report with
+        {
+            Coverage = report.Coverage with
+            {
+                NotAnalysed = [.. report.Coverage.NotAnalysed, .. gaps.Select(g => new AgentSkip(Context, g.File, g.Reason))],
+                Unanalysed = [.. report.Coverage.Unanalysed, .. gaps.Select(g => new UnanalysedFile(Context, g.File, g.Reason))],
+            },
+        };
+        var files = gaps.Count == 1 ? "1 unchanged file" : $"{gaps.Count} unchanged files";
+        if (config.OnUnanalysed == UnanalysedOutcome.Fail)
+        {
+            return NotReviewed(report, $"{files} the review needed could not be read ({gaps[0].File}: {gaps[0].Reason}{(gaps.Count > 1 ? ", ..." : "")})", config);
+        }
+
+        var title = $"{report.Title}; {files} not read as context (on_unanalysed: warn)";
+        return report.Incomplete ? report : report with { Title = title.Length <= 200 ? title : title[..197] + "..." };
     }
 
     /// <summary>Adds one reason to the report's "Not reviewed:" verdict, keeping the gate's wording and policies.</summary>

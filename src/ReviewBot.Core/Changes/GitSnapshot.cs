@@ -341,8 +341,8 @@ public sealed class GitSnapshot : ISnapshot, ISizeLimitedSnapshot
                 continue;
             }
 
-            // ls-tree prints "-" as the size of a blob it cannot find (a damaged or partial clone): unknown, not huge.
-            var size = long.TryParse(meta[3], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : meta[3] == "-" ? -1 : long.MaxValue;
+            // ls-tree prints "BAD" as the size of a blob it cannot find (a damaged or partial clone): unknown, not huge.
+            var size = long.TryParse(meta[3], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : meta[3] is "-" or "BAD" ? -1 : long.MaxValue;
             tree[UnifiedDiffParser.Decode(record[(tab + 1)..])] = new TreeEntry(meta[0], meta[2], size);
         }
 

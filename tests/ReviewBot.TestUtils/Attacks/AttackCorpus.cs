@@ -76,6 +76,16 @@ public static class AttackCorpus
         ["README.md"] = "# Warehouse\n",
     };
 
+    /// <summary>A small dbt project: a staging model and an unchanged mart that reads its <c>amount</c> column.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> DbtProject = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["dbt_project.yml"] = "name: shop\nversion: '1.0.0'\nprofile: shop\nmodel-paths: ['models']\n",
+        ["models/staging/sources.yml"] = "version: 2\nsources:\n  - name: shop\n    tables:\n      - name: orders\n",
+        ["models/staging/stg_orders.sql"] = "select\n    id,\n    amount,\n    status\nfrom {{ source('shop', 'orders') }}\n",
+        ["models/marts/orders.sql"] = "select\n    id,\n    amount * 100 as amount_cents\nfrom {{ ref('stg_orders') }}\n",
+        ["README.md"] = "# Shop\n",
+    };
+
     private const string Grant = "grant select on analytics.customers to public;\n";
 
     /// <summary>Every case, by name.</summary>
@@ -111,6 +121,17 @@ public static class AttackCorpus
             Head = new Dictionary<string, string> { [".gitattributes"] = "migrations/** export-ignore\n", ["migrations/002_grant.sql"] = Grant },
             Conclusion = "failure",
             CommentContains = "grant-to-public",
+        },
+        new("export-ignore-hides-the-downstream-model", "the pull request drops a column and adds `models/marts/** export-ignore`, hiding the unchanged model that still reads it")
+        {
+            Base = DbtProject,
+            Head = new Dictionary<string, string>
+            {
+                [".gitattributes"] = "models/marts/** export-ignore\n",
+                ["models/staging/stg_orders.sql"] = "select\n    id,\n    status\nfrom {{ source('shop', 'orders') }}\n",
+            },
+            Conclusion = "failure",
+            CommentContains = "column-removed-referenced",
         },
         new("filler-prose-pushes-past-max-files", "filler `.md` files sorting first push the migration past `limits.max_files`")
         {
