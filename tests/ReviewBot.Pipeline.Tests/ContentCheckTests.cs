@@ -53,6 +53,26 @@ public sealed class ContentCheckTests : IDisposable
         Assert.DoesNotContain("vendor/big.sql", head.Asked);
     }
 
+    [Fact]
+    public async Task Run_BinaryDataBeyondMaxFiles_ListedAsBinaryNeverClippedOrBlocking()
+    {
+        _repo.WriteFile("migrations/002_view.sql", "create view analytics.v as select id from analytics.customers;\n")
+            .WriteFile("migrations/003_view.sql", "create view analytics.w as select id from analytics.customers;\n");
+        for (var i = 0; i < 3; i++)
+        {
+            _repo.WriteFile($"data/part-{i}.parquet", [0x50, 0x41, 0x52, 0x31, 0, (byte)i, 2, 3]);
+        }
+
+        _repo.Commit("views and data");
+        var config = new ReviewConfig { Limits = new LimitsConfig { MaxFiles = 2 } };
+
+        var (report, _) = await RunAsync(config);
+
+        Assert.Equal((Conclusion.Success, false), (report.Conclusion, report.Incomplete));
+        Assert.Equal(3, report.Coverage.Skipped.Count(s => s.Kind == SkipKind.Binary && s.File.EndsWith(".parquet", StringComparison.Ordinal)));
+        Assert.DoesNotContain(report.Coverage.Skipped, s => s.Reason.StartsWith("clipped", StringComparison.Ordinal));
+    }
+
     private async Task<(ReviewReport Report, RecordingSnapshot Head)> RunAsync(ReviewConfig config)
     {
         var change = await GitChangeSource.FromRangeAsync(_repo.Root, "main", "feature", CancellationToken.None);
