@@ -206,6 +206,40 @@ public static class LanguageModelFactory
         return new InvalidInputException($"LLM settings are incomplete: {variable} is not set{or}; it must be {what}. Set it, or remove the other LLM settings to run rules only.");
     }
 
+    /// <summary>
+    /// Why <see cref="Create(LlmConfig, IReadOnlyDictionary{string, string?})"/> built no model although
+    /// <paramref name="config"/> names a provider, as the settings a user sets; null when a provider has what it needs
+    /// or none is configured. Used to say exactly what is missing when <c>llm.can_block</c> makes the LLM pass part of the gate.
+    /// </summary>
+    public static string? MissingSettings(LlmConfig config, IReadOnlyDictionary<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(environment);
+        var (endpoint, endpointInput, key, keyInput) = config.Provider switch
+        {
+            LlmProvider.AzureOpenAI => ("AZURE_OPENAI_ENDPOINT", "azure_openai_endpoint", "AZURE_OPENAI_API_KEY", "azure_openai_api_key"),
+            LlmProvider.OpenAICompatible => ("OPENAI_BASE_URL", "openai_base_url", "OPENAI_API_KEY", "openai_api_key"),
+            _ => default,
+        };
+        if (endpoint is null)
+        {
+            return null;
+        }
+
+        var missing = new List<string>();
+        if (Lookup(environment, endpoint) is null && Blank(config.Endpoint) is null)
+        {
+            missing.Add($"{endpoint} (the {endpointInput} action input, or llm.endpoint)");
+        }
+
+        if (Lookup(environment, key) is null)
+        {
+            missing.Add($"{key} (the {keyInput} action input)");
+        }
+
+        return missing.Count == 0 ? null : $"{string.Join(" and ", missing)} not set";
+    }
+
     /// <summary>The Action input (<c>INPUT_NAME</c>) or the variable itself; empty counts as unset.</summary>
     private static string? Lookup(IReadOnlyDictionary<string, string?> environment, string name) =>
         (environment.TryGetValue("INPUT_" + name, out var input) ? Blank(input) : null)

@@ -4,8 +4,10 @@ using ReviewBot.Core.Configuration;
 namespace ReviewBot.Pipeline;
 
 /// <summary>
-/// Decides which changed files are reviewed: the configured <c>paths</c>, no binaries, and at most
-/// <c>limits.max_files</c>. Everything left out is listed with its reason, never silently dropped.
+/// Decides which changed files are reviewed: the configured <c>paths</c> and at most <c>limits.max_files</c>.
+/// Everything left out is listed with its reason, never silently dropped. Files the diff calls binary stay in and do
+/// not count against <c>max_files</c> (there is no diff of them to review): <see cref="ContentCheck"/> then decides
+/// from their first 8,000 bytes whether they are binary (listed) or text a <c>.gitattributes</c> hid (not analysed).
 /// </summary>
 internal sealed record ChangeScope(ChangeSet Change, int FilesChanged)
 {
@@ -19,10 +21,6 @@ internal sealed record ChangeScope(ChangeSet Change, int FilesChanged)
             {
                 skipped.Add(new SkippedFile(file.Path, "outside the configured paths") { Kind = SkipKind.Excluded });
             }
-            else if (file.IsBinary)
-            {
-                skipped.Add(new SkippedFile(file.Path, "binary file") { Kind = SkipKind.Binary });
-            }
             else
             {
                 candidates.Add(file);
@@ -32,12 +30,12 @@ internal sealed record ChangeScope(ChangeSet Change, int FilesChanged)
         // Clipping keeps code, data definitions and configuration before prose: 3,000 filler .md files that sort
         // first must not push the one changed model out of the review.
         var kept = new HashSet<FileChange>(
-            candidates.OrderBy(f => FileKinds.IsProse(f.Path) ? 1 : 0).Take(config.Limits.MaxFiles),
+            candidates.Where(f => !f.IsBinary).OrderBy(f => FileKinds.IsProse(f.Path) ? 1 : 0).Take(config.Limits.MaxFiles),
             ReferenceEqualityComparer.Instance);
         var reviewed = new List<FileChange>(kept.Count);
         foreach (var file in candidates)
         {
-            if (kept.Contains(file))
+            if (file.IsBinary || kept.Contains(file))
             {
                 reviewed.Add(file);
             }

@@ -4,14 +4,17 @@ using ReviewBot.Core.Configuration;
 namespace ReviewBot.Pipeline;
 
 /// <summary>
-/// Decides, from the content at head, which changed files can be analysed, before anything is reviewed: one
+/// Decides, from the content at head, which of the files that will be reviewed can be analysed: one
 /// <c>limits.max_file_bytes</c> for every source (the snapshots are told the limit), binary by content (a NUL byte in
 /// the first 8,000 bytes) rather than by what the diff or <c>.gitattributes</c> claims, and a changed file missing
-/// from the snapshot (an <c>export-ignore</c> archive) is listed as not analysed instead of quietly passing.
+/// from the snapshot (an <c>export-ignore</c> archive) or unreadable is listed as not analysed instead of quietly
+/// passing. It runs after <see cref="ChangeScope"/>: files outside the paths or clipped at <c>limits.max_files</c> are
+/// never opened, and the snapshots look at each file's size and first 8,000 bytes only.
 /// </summary>
 internal static class ContentCheck
 {
-    public static async Task<ChangeSet> ApplyAsync(ChangeSet change, ReviewConfig config, CancellationToken ct)
+    /// <summary>Tells every snapshot the configured per-file limit, before anything is read.</summary>
+    public static void SetLimits(ChangeSet change, ReviewConfig config)
     {
         foreach (var snapshot in new[] { change.Base, change.Head })
         {
@@ -20,32 +23,43 @@ internal static class ContentCheck
                 limited.MaxFileBytes = config.Limits.MaxFileBytes;
             }
         }
+    }
 
-        var toCheck = change.Files.Where(f => f.Kind != ChangeKind.Deleted && config.Paths.Matches(f.Path)).Select(f => f.Path).ToList();
+    public static async Task<ChangeScope> ApplyAsync(ChangeScope scope, CancellationToken ct)
+    {
+        var change = scope.Change;
+
+        // A file the change source itself called binary (GitHub sends no patch for it, whatever the content) is
+        // checked too: a text file without a diff is not analysed, never "binary, skipped".
+        var claimedBinary = change.Skipped.Where(s => s.Kind == SkipKind.Binary).Select(s => s.File).ToList();
+        var toCheck = change.Files.Where(f => f.Kind != ChangeKind.Deleted).Select(f => f.Path).Concat(claimedBinary).ToList();
         if (toCheck.Count == 0)
         {
-            return change;
+            return scope;
         }
 
         var absent = await change.Head.ExplainAbsentAsync(toCheck, ct).ConfigureAwait(false);
         var files = new List<FileChange>(change.Files.Count);
-        var skipped = new List<SkippedFile>(change.Skipped);
+        var skipped = change.Skipped.Select(s => s.Kind == SkipKind.Binary && !absent.ContainsKey(s.File)
+                ? new SkippedFile(s.File, "no diff was given for this text file (a .gitattributes `-diff`/`binary` setting?), so its change could not be read")
+                : s)
+            .ToList();
         foreach (var file in change.Files)
         {
-            if (file.Kind == ChangeKind.Deleted || !config.Paths.Matches(file.Path))
+            if (file.Kind == ChangeKind.Deleted)
             {
-                files.Add(file);
-            }
-            else if (absent.TryGetValue(file.Path, out var why))
-            {
-                if (why.Kind == SkipKind.Binary && file.IsBinary)
+                if (file.IsBinary)
                 {
-                    files.Add(file); // binary by the diff and by content: the scope lists it as binary
+                    skipped.Add(new SkippedFile(file.Path, "binary file") { Kind = SkipKind.Binary });
                 }
                 else
                 {
-                    skipped.Add(why);
+                    files.Add(file);
                 }
+            }
+            else if (absent.TryGetValue(file.Path, out var why))
+            {
+                skipped.Add(why.Kind == SkipKind.Binary && file.IsBinary ? new SkippedFile(file.Path, "binary file") { Kind = SkipKind.Binary } : why);
             }
             else if (file.IsBinary)
             {
@@ -59,6 +73,6 @@ internal static class ContentCheck
             }
         }
 
-        return change with { Files = files, Skipped = skipped };
+        return scope with { Change = change with { Files = files, Skipped = skipped } };
     }
 }

@@ -159,11 +159,14 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
         var notes = new List<string>();
         if (config.Llm.Provider != LlmProvider.None && model is null)
         {
-            notes.Add("The LLM pass did not run: no LLM settings reached this run (pull requests from forks get no secrets). Deterministic rules ran as usual.");
+            notes.Add(config.Llm.CanBlock
+                ? $"The LLM pass did not run: {LanguageModelFactory.MissingSettings(config.Llm, environment) ?? "no LLM settings reached this run"} (pull requests from forks get no secrets). llm.can_block is on, so the review is not complete without it; set the missing inputs, or llm.can_block: false to let the deterministic rules decide alone."
+                : "The LLM pass did not run: no LLM settings reached this run (pull requests from forks get no secrets). Deterministic rules ran as usual.");
         }
 
         var observer = new ActionObserver(stderr, _commands, publisher, cancellationToken);
-        var report = await new ReviewPipeline(time, model).RunAsync(change, config, observer, cancellationToken).ConfigureAwait(false);
+        var pipeline = new ReviewPipeline(time, model) { LlmUnavailable = model is null ? LanguageModelFactory.MissingSettings(config.Llm, environment) : null };
+        var report = await pipeline.RunAsync(change, config, observer, cancellationToken).ConfigureAwait(false);
         await observer.DrainAsync().ConfigureAwait(false);
 
         var text = CheckRunRenderer.Text(report);

@@ -71,7 +71,7 @@ internal static class ReviewCommand
             var config = await LoadConfigAsync(result.GetValue(Config), change, result.GetValue(Diff) is not null, ct).ConfigureAwait(false);
             var model = LanguageModelFactory.Create(config.Llm, environment);
 
-            var pipeline = new ReviewPipeline(TimeProvider.System, model);
+            var pipeline = new ReviewPipeline(TimeProvider.System, model) { LlmUnavailable = model is null ? LanguageModelFactory.MissingSettings(config.Llm, environment) : null };
             var report = await pipeline.RunAsync(change, config, new ConsoleObserver(Console.Error), ct).ConfigureAwait(false);
 
             var format = ReportFormats.Resolve(result.GetValue(Format), output is not null, Console.IsOutputRedirected);

@@ -47,6 +47,10 @@ public sealed class GitSnapshot : ISnapshot, ISizeLimitedSnapshot
             {
                 result[path] = new SkippedFile(path, entry.Mode == "120000" ? "a symbolic link, not a file" : "a submodule, not a file") { Kind = SkipKind.NoContentChange };
             }
+            else if (entry.Size < 0)
+            {
+                result[path] = new SkippedFile(path, $"not readable: git has no object {entry.Object} for it (a shallow or damaged clone?)");
+            }
             else if (entry.Size > MaxFileBytes)
             {
                 result[path] = TooLarge(path, entry.Size, MaxFileBytes);
@@ -57,10 +61,12 @@ public sealed class GitSnapshot : ISnapshot, ISizeLimitedSnapshot
             }
         }
 
-        var read = await ReadFilesAsync(toRead, cancellationToken).ConfigureAwait(false);
-        foreach (var path in toRead.Where(p => !read.ContainsKey(p)))
+        // Only the first 8,000 bytes of each blob decide (git's own test); the rest is streamed past, never held, so
+        // checking thousands of changed files costs one small buffer, not their contents.
+        if (toRead.Count > 0)
         {
-            result[path] = new SkippedFile(path, "binary file (by content)") { Kind = SkipKind.Binary };
+            var wanted = toRead.Select(p => (Path: p, tree[p].Object)).ToList();
+            await CatFilesAsync(wanted, stdout => PeekBatchAsync(stdout, wanted, result, Revision, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
 
         return result;
@@ -101,7 +107,8 @@ public sealed class GitSnapshot : ISnapshot, ISizeLimitedSnapshot
             return result;
         }
 
-        await CatFilesAsync(wanted, result, MaxFileBytes, cancellationToken).ConfigureAwait(false);
+        var maxFileBytes = MaxFileBytes;
+        await CatFilesAsync(wanted, stdout => ReadBatchAsync(stdout, wanted, result, maxFileBytes, cancellationToken), cancellationToken).ConfigureAwait(false);
         return result;
     }
 
@@ -120,7 +127,7 @@ public sealed class GitSnapshot : ISnapshot, ISizeLimitedSnapshot
         return Encoding.UTF8.GetString(content);
     }
 
-    private async Task CatFilesAsync(List<(string Path, string Object)> wanted, Dictionary<string, string> result, int maxFileBytes, CancellationToken cancellationToken)
+    private async Task CatFilesAsync(List<(string Path, string Object)> wanted, Func<Stream, Task> readAnswers, CancellationToken cancellationToken)
     {
         using var process = GitProcess.Start(GitProcess.StartInfo(_repositoryRoot, ["cat-file", "--batch"]));
         using var kill = GitProcess.KillOnCancel(process, cancellationToken);
@@ -149,7 +156,7 @@ public sealed class GitSnapshot : ISnapshot, ISizeLimitedSnapshot
 
         try
         {
-            await ReadBatchAsync(new BufferedStream(process.StandardOutput.BaseStream, 1 << 16), wanted, result, maxFileBytes, cancellationToken).ConfigureAwait(false);
+            await readAnswers(new BufferedStream(process.StandardOutput.BaseStream, 1 << 16)).ConfigureAwait(false);
         }
         catch (IOException) when (cancellationToken.IsCancellationRequested)
         {
@@ -186,13 +193,19 @@ public sealed class GitSnapshot : ISnapshot, ISizeLimitedSnapshot
 
             // "<oid> <type> <size>" or "<oid> missing".
             var parts = header.Split(' ');
-            if (parts.Length != 3 || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size > maxFileBytes)
+            if (parts.Length != 3)
             {
-                if (parts.Length == 3)
+                continue;
+            }
+
+            if (!int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size > maxFileBytes)
+            {
+                if (!long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var large))
                 {
-                    return; // an object larger than ls-tree said: the stream cannot be followed further
+                    return; // an answer that cannot be followed further
                 }
 
+                await SkipAsync(stdout, large + 1, cancellationToken).ConfigureAwait(false); // larger than ls-tree said
                 continue;
             }
 
@@ -209,6 +222,61 @@ public sealed class GitSnapshot : ISnapshot, ISizeLimitedSnapshot
             {
                 ArrayPool<byte>.Shared.Return(content);
             }
+        }
+    }
+
+    /// <summary>
+    /// Decides binary-or-text from each blob's first 8,000 bytes and streams past the rest. A blob git cannot produce
+    /// (missing from a shallow or damaged clone) is "not analysed" with that reason — never "binary".
+    /// </summary>
+    private static async Task PeekBatchAsync(Stream stdout, List<(string Path, string Object)> wanted, Dictionary<string, SkippedFile> result, string revision, CancellationToken cancellationToken)
+    {
+        var head = new byte[8000];
+        foreach (var (path, obj) in wanted)
+        {
+            var header = await ReadHeaderAsync(stdout, cancellationToken).ConfigureAwait(false);
+            if (header is null)
+            {
+                result[path] = new SkippedFile(path, $"not readable: git stopped answering before this file of {revision}");
+                continue;
+            }
+
+            var parts = header.Split(' ');
+            if (parts.Length != 3 || !long.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var size))
+            {
+                result[path] = new SkippedFile(path, $"not readable: git has no object {obj} for it ({header.Trim()}; a shallow or damaged clone?)");
+                continue;
+            }
+
+            var peek = (int)Math.Min(size, head.Length);
+            await stdout.ReadExactlyAsync(head.AsMemory(0, peek), cancellationToken).ConfigureAwait(false);
+            await SkipAsync(stdout, size - peek + 1, cancellationToken).ConfigureAwait(false);
+            if (head.AsSpan(0, peek).Contains((byte)0))
+            {
+                result[path] = new SkippedFile(path, "binary file (by content)") { Kind = SkipKind.Binary };
+            }
+        }
+    }
+
+    private static async Task SkipAsync(Stream stream, long count, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (count > 0)
+            {
+                var read = await stream.ReadAsync(buffer.AsMemory(0, (int)Math.Min(count, buffer.Length)), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    throw new EndOfStreamException();
+                }
+
+                count -= read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -273,7 +341,8 @@ public sealed class GitSnapshot : ISnapshot, ISizeLimitedSnapshot
                 continue;
             }
 
-            var size = long.TryParse(meta[3], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : long.MaxValue;
+            // ls-tree prints "BAD" as the size of a blob it cannot find (a damaged or partial clone): unknown, not huge.
+            var size = long.TryParse(meta[3], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : meta[3] is "-" or "BAD" ? -1 : long.MaxValue;
             tree[UnifiedDiffParser.Decode(record[(tab + 1)..])] = new TreeEntry(meta[0], meta[2], size);
         }
 

@@ -179,6 +179,7 @@ public static class UnifiedDiffParser
     private sealed class DiffParser(bool hunksOnly)
     {
         private readonly ShortStrings _strings = new();
+        private readonly DiffLineStore _store = new();
 
         private FileBuilder? _file;
         private HunkBuilder? _hunk;
@@ -207,7 +208,7 @@ public static class UnifiedDiffParser
                 }
 
                 CloseHunk();
-                _hunk = HunkBuilder.Start(line, number, _strings);
+                _hunk = HunkBuilder.Start(line, number, _store, _strings);
                 _file.InHeader = false;
                 return;
             }
@@ -271,6 +272,7 @@ public static class UnifiedDiffParser
             }
 
             FinishFile();
+            _store.Trim();
         }
 
         private void CloseHunk()
@@ -301,15 +303,18 @@ public static class UnifiedDiffParser
         private readonly int _headCount;
         private readonly string _section;
         private readonly int _startLine;
-        private readonly List<DiffLine> _lines = [];
+        private readonly DiffLineStore _store;
+        private readonly int _first;
         private ShortStrings? _strings;
         private int _nextBase;
         private int _nextHead;
         private int _baseLeft;
         private int _headLeft;
 
-        private HunkBuilder(int baseStart, int baseCount, int headStart, int headCount, string section, int startLine)
+        private HunkBuilder(int baseStart, int baseCount, int headStart, int headCount, string section, int startLine, DiffLineStore store)
         {
+            _store = store;
+            _first = store.Count;
             _baseStart = baseStart;
             _baseCount = baseCount;
             _headStart = headStart;
@@ -324,7 +329,7 @@ public static class UnifiedDiffParser
 
         public bool IsOpen => _baseLeft > 0 || _headLeft > 0;
 
-        public static HunkBuilder Start(ReadOnlySpan<byte> line, int number, ShortStrings? strings = null)
+        public static HunkBuilder Start(ReadOnlySpan<byte> line, int number, DiffLineStore store, ShortStrings? strings = null)
         {
             // @@ -a[,b] +c[,d] @@[ section]
             var rest = line;
@@ -340,7 +345,7 @@ public static class UnifiedDiffParser
             }
 
             var section = Decode(rest[3..]).Trim();
-            return new HunkBuilder(baseStart, baseCount, headStart, headCount, section, number) { _strings = strings };
+            return new HunkBuilder(baseStart, baseCount, headStart, headCount, section, number, store) { _strings = strings };
         }
 
         public void Add(ReadOnlySpan<byte> line, int number)
@@ -351,16 +356,16 @@ public static class UnifiedDiffParser
             switch (marker)
             {
                 case (byte)' ' when _baseLeft > 0 && _headLeft > 0:
-                    _lines.Add(new DiffLine(DiffLineKind.Context, text, _nextBase++, _nextHead++));
+                    _store.Add(DiffLineKind.Context, text, _nextBase++, _nextHead++);
                     _baseLeft--;
                     _headLeft--;
                     break;
                 case (byte)'-' when _baseLeft > 0:
-                    _lines.Add(new DiffLine(DiffLineKind.Removed, text, _nextBase++, null));
+                    _store.Add(DiffLineKind.Removed, text, _nextBase++, null);
                     _baseLeft--;
                     break;
                 case (byte)'+' when _headLeft > 0:
-                    _lines.Add(new DiffLine(DiffLineKind.Added, text, null, _nextHead++));
+                    _store.Add(DiffLineKind.Added, text, null, _nextHead++);
                     _headLeft--;
                     break;
                 case (byte)'\\':
@@ -379,9 +384,9 @@ public static class UnifiedDiffParser
 
         public void MarkNoNewline()
         {
-            if (_lines.Count > 0)
+            if (_store.Count > _first)
             {
-                _lines[^1] = _lines[^1] with { NoNewlineAtEnd = true };
+                _store.MarkNoNewline(_store.Count - 1);
             }
         }
 
@@ -389,8 +394,9 @@ public static class UnifiedDiffParser
             $"line {number}: truncated diff: {what} while the hunk starting at line {_startLine} " +
             $"still expects {_baseLeft} base and {_headLeft} head lines";
 
-        // An exact array, not the growing list: a diff of a million tiny hunks must cost a small multiple of its size.
-        public DiffHunk Build() => new(_baseStart, _baseCount, _headStart, _headCount, _section, _lines.ToArray());
+        // A window on the diff's flat line store, not an object per line: a diff of a million tiny hunks must cost a
+        // small multiple of its size.
+        public DiffHunk Build() => new(_baseStart, _baseCount, _headStart, _headCount, _section, new StoredLines(_store, _first, _store.Count - _first));
 
         private static bool TryNumber(ref ReadOnlySpan<byte> rest, int skip, out int value)
         {

@@ -31,12 +31,16 @@ public sealed class WorkingTreeSnapshot : ISnapshot, ISizeLimitedSnapshot
     public async ValueTask<IReadOnlyDictionary<string, SkippedFile>> ExplainAbsentAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, SkippedFile>(StringComparer.Ordinal);
-        var toRead = new List<string>();
+        var head = new byte[8000];
         foreach (var path in paths.Distinct(StringComparer.Ordinal))
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var full = Path.GetFullPath(Path.Combine(_root, path));
-            var info = new FileInfo(full);
-            if (!info.Exists)
+            if (Directory.Exists(full))
+            {
+                result[path] = new SkippedFile(path, $"a directory in '{_root}', not a file");
+            }
+            else if (!File.Exists(full))
             {
                 result[path] = new SkippedFile(path, $"missing from '{_root}'");
             }
@@ -44,24 +48,46 @@ public sealed class WorkingTreeSnapshot : ISnapshot, ISizeLimitedSnapshot
             {
                 result[path] = new SkippedFile(path, "a symbolic link or outside the repository folder, not read");
             }
-            else if (info.Length > MaxFileBytes)
+            else if (await PeekAsync(path, full, head, cancellationToken).ConfigureAwait(false) is { } why)
             {
-                result[path] = GitSnapshot.TooLarge(path, info.Length, MaxFileBytes);
+                result[path] = why;
             }
-            else
-            {
-                toRead.Add(path);
-            }
-        }
-
-        var read = await ReadFilesAsync(toRead, cancellationToken).ConfigureAwait(false);
-        foreach (var path in toRead.Where(p => !read.ContainsKey(p)))
-        {
-            result[path] = new SkippedFile(path, "binary file (by content)") { Kind = SkipKind.Binary };
         }
 
         return result;
     }
+
+    /// <summary>
+    /// Why one file cannot be read as text, from its size and its first 8,000 bytes (the rest is never read): too
+    /// large, binary, or a read that failed — named as such (permission denied, vanished, locked), never "binary".
+    /// </summary>
+    private async Task<SkippedFile?> PeekAsync(string path, string full, byte[] head, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var stream = new FileStream(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.Asynchronous);
+            if (stream.Length > MaxFileBytes)
+            {
+                return GitSnapshot.TooLarge(path, stream.Length, MaxFileBytes);
+            }
+
+            var peek = await stream.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+            return head.AsSpan(0, peek).Contains((byte)0) ? new SkippedFile(path, "binary file (by content)") { Kind = SkipKind.Binary } : null;
+        }
+        catch (Exception e) when (ReadFailure(path, e) is { } why)
+        {
+            return why;
+        }
+    }
+
+    /// <summary>The "not analysed" reason for a read that failed; null for exceptions that are not read failures.</summary>
+    internal static SkippedFile? ReadFailure(string path, Exception e) => e switch
+    {
+        UnauthorizedAccessException => new SkippedFile(path, $"not readable: permission denied ({e.Message})"),
+        FileNotFoundException or DirectoryNotFoundException => new SkippedFile(path, "vanished while being read (deleted or moved during the review)"),
+        IOException => new SkippedFile(path, $"not readable: {e.Message}"),
+        _ => null,
+    };
 
     public async ValueTask<IReadOnlyList<string>> ListFilesAsync(CancellationToken cancellationToken)
     {

@@ -18,6 +18,7 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
     public const int GitHubFileListLimit = 3_000;
 
     private readonly GitHubChangeSourceOptions _options = options ?? new GitHubChangeSourceOptions();
+    private readonly Dictionary<string, int> _individualReads = new(StringComparer.Ordinal);
 
     /// <summary>Where the sources came from on the last <see cref="AcquireAsync"/>: <c>workspace</c> or <c>api</c>.</summary>
     public string? ContentSource { get; private set; }
@@ -214,8 +215,10 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
         }
 
         ContentSource = "api";
-        if (files.Count == 0)
+        if (files.Count == 0 && !skipped.Any(s => s.Kind == SkipKind.Binary))
         {
+            // Nothing to read. (Files GitHub calls binary are still checked against the archive below: a
+            // `* -diff` .gitattributes leaves every file without a patch, and so without a listed change.)
             return (MemorySnapshot.Empty(info.BaseSha), MemorySnapshot.Empty(info.HeadSha));
         }
 
@@ -226,6 +229,11 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
         // and read what is missing one by one from the contents API.
         await FetchMissingAsync(pullRequest.Repository, headSide, files.Where(f => f.Kind != ChangeKind.Deleted).Select(f => f.Path), config, cancellationToken).ConfigureAwait(false);
         await FetchMissingAsync(pullRequest.Repository, baseSide, files.Where(f => f.Kind is not (ChangeKind.Added or ChangeKind.Copied)).Select(f => f.BasePath), config, cancellationToken).ConfigureAwait(false);
+
+        // Unchanged files an export-ignore hides are found (the commit's tree against the archive) and read one by one
+        // when the review asks for them, within what is left of the same budget.
+        Connect(pullRequest.Repository, headSide);
+        Connect(pullRequest.Repository, baseSide);
 
         // GitHub's "binary" (no patch) is checked against the content, in one pass over the archive: a text file it
         // sent no diff for is not analysed.
@@ -265,6 +273,7 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
     private async Task FetchMissingAsync(RepositoryId repo, TarballSnapshot side, IEnumerable<string> paths, ReviewConfig config, CancellationToken cancellationToken)
     {
         var missing = paths.Where(p => !side.Contains(p)).Distinct(StringComparer.Ordinal).ToList();
+        _individualReads[side.Revision] = Math.Min(missing.Count, MaxIndividualReads);
         foreach (var path in missing.Take(MaxIndividualReads))
         {
             try
@@ -296,6 +305,48 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
         {
             side.AddOmitted(new SkippedFile(path, $"missing from the repository archive of {Short(side.Revision)} (export-ignore?) and over the {MaxIndividualReads} files read one by one"));
         }
+    }
+
+    private void Connect(RepositoryId repo, TarballSnapshot side)
+    {
+        var used = _individualReads.TryGetValue(side.Revision, out var n) ? n : 0;
+        side.ConnectApi(
+            async ct =>
+            {
+                TreeResponse tree;
+                IReadOnlyDictionary<string, long>? none = null;
+                try
+                {
+                    tree = await api.CallAsync(c => c.Git.Tree.GetRecursive(repo.Owner, repo.Name, side.Revision), ct).ConfigureAwait(false);
+                }
+                catch (ApiException)
+                {
+                    return none; // the tree cannot be listed: the archive is all we have, as before
+                }
+
+                if (tree.Truncated)
+                {
+                    return none; // over GitHub's tree limit: hidden files cannot be told apart (the archive is then all we have)
+                }
+
+                IReadOnlyDictionary<string, long> files = tree.Tree
+                    .Where(t => t.Type.StringValue == "blob" && t.Mode is "100644" or "100755")
+                    .ToDictionary(t => t.Path, t => (long)t.Size, StringComparer.Ordinal);
+                return files;
+            },
+            async (path, ct) =>
+            {
+                try
+                {
+                    var contents = await api.CallAsync(c => c.Repository.Content.GetAllContentsByRef(repo.Owner, repo.Name, path, side.Revision), ct).ConfigureAwait(false);
+                    return contents.FirstOrDefault(c => c.Type.StringValue == "file")?.Content?.TrimStart('\uFEFF');
+                }
+                catch (NotFoundException)
+                {
+                    return null;
+                }
+            },
+            Math.Max(0, MaxIndividualReads - used));
     }
 
     private async Task<TarballSnapshot> ArchiveAsync(RepositoryId repo, string sha, ReviewConfig config, CancellationToken cancellationToken)

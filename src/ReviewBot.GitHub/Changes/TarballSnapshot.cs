@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
@@ -12,8 +13,11 @@ namespace ReviewBot.GitHub.Changes;
 /// snapshot. Only what the agents need is ever held in memory, however much text the repository has.
 /// Files the archive lacks (<c>export-ignore</c> in <c>.gitattributes</c>) can be added from the contents API with
 /// <see cref="AddFetched"/>; those it still lacks are explained as missing by <see cref="ExplainAbsentAsync"/>.
+/// Unchanged files an <c>export-ignore</c> hides are found by comparing the archive with the commit's tree
+/// (<see cref="ConnectApi"/>): they are listed, read one by one when the review asks for them, and reported as
+/// <see cref="UnreadContext"/> when they could not be.
 /// </summary>
-internal sealed class TarballSnapshot : ISnapshot, ISizeLimitedSnapshot
+internal sealed class TarballSnapshot : ISnapshot, ISizeLimitedSnapshot, IContextGaps
 {
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -23,6 +27,11 @@ internal sealed class TarballSnapshot : ISnapshot, ISizeLimitedSnapshot
     private readonly Dictionary<string, string> _texts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, SkippedFile> _omitted = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
+    private readonly ConcurrentDictionary<string, SkippedFile> _gaps = new(StringComparer.Ordinal);
+    private Func<CancellationToken, Task<IReadOnlyDictionary<string, long>?>>? _listTree;
+    private Func<string, CancellationToken, Task<string?>>? _fetch;
+    private Task<Dictionary<string, long>>? _hidden;
+    private int _readsLeft;
     private long _readBytes;
 
     private TarballSnapshot(byte[] gzip, string revision, Dictionary<string, long> index, int maxFileBytes, long maxTotalBytes)
@@ -61,6 +70,20 @@ internal sealed class TarballSnapshot : ISnapshot, ISizeLimitedSnapshot
 
     public bool Contains(string path) => _index.ContainsKey(path) || _texts.ContainsKey(path);
 
+    public IReadOnlyCollection<SkippedFile> UnreadContext => _gaps.Values.ToList();
+
+    /// <summary>
+    /// Lets the snapshot find and read files the archive lacks: <paramref name="listTree"/> gives the commit's regular
+    /// files with their sizes (null when the tree cannot be listed in full), <paramref name="fetch"/> reads one file
+    /// (null when absent); at most <paramref name="readsLeft"/> files are read one by one.
+    /// </summary>
+    public void ConnectApi(Func<CancellationToken, Task<IReadOnlyDictionary<string, long>?>> listTree, Func<string, CancellationToken, Task<string?>> fetch, int readsLeft)
+    {
+        _listTree = listTree;
+        _fetch = fetch;
+        _readsLeft = readsLeft;
+    }
+
     /// <summary>A file the archive lacks, read individually (contents API); counted against the budget.</summary>
     public void AddFetched(string path, string text)
     {
@@ -71,10 +94,91 @@ internal sealed class TarballSnapshot : ISnapshot, ISizeLimitedSnapshot
     /// <summary>A file the archive lacks and that could not be read individually either, with the reason.</summary>
     public void AddOmitted(SkippedFile why) => _omitted[why.File] = why;
 
-    public ValueTask<IReadOnlyList<string>> ListFilesAsync(CancellationToken cancellationToken) =>
-        ValueTask.FromResult<IReadOnlyList<string>>(_index.Keys.Concat(_texts.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList());
+    public async ValueTask<IReadOnlyList<string>> ListFilesAsync(CancellationToken cancellationToken)
+    {
+        var hidden = await HiddenAsync(cancellationToken).ConfigureAwait(false);
+        return _index.Keys.Concat(_texts.Keys).Concat(hidden.Keys).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+    }
 
-    public ValueTask<IReadOnlyDictionary<string, string>> ReadFilesAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyDictionary<string, string>> ReadFilesAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
+    {
+        if (_listTree is not null && paths.Any(p => !_index.ContainsKey(p) && !_texts.ContainsKey(p)))
+        {
+            await ReadHiddenAsync(paths, cancellationToken).ConfigureAwait(false);
+        }
+
+        return ReadArchive(paths, cancellationToken);
+    }
+
+    /// <summary>The commit's files the archive lacks (an export-ignore), listed once; empty without API access.</summary>
+    private Task<Dictionary<string, long>> HiddenAsync(CancellationToken cancellationToken)
+    {
+        if (_listTree is not { } listTree)
+        {
+            return Task.FromResult(new Dictionary<string, long>(StringComparer.Ordinal));
+        }
+
+        lock (_gate)
+        {
+            return _hidden ??= ListHiddenAsync(listTree, cancellationToken);
+        }
+    }
+
+    private async Task<Dictionary<string, long>> ListHiddenAsync(Func<CancellationToken, Task<IReadOnlyDictionary<string, long>?>> listTree, CancellationToken cancellationToken)
+    {
+        var tree = await listTree(cancellationToken).ConfigureAwait(false);
+        lock (_gate)
+        {
+            return tree is null
+                ? new Dictionary<string, long>(StringComparer.Ordinal)
+                : tree.Where(t => !_index.ContainsKey(t.Key) && !_texts.ContainsKey(t.Key)).ToDictionary(t => t.Key, t => t.Value, StringComparer.Ordinal);
+        }
+    }
+
+    /// <summary>Reads the asked-for files the archive hides one by one, within the budget; the rest become gaps.</summary>
+    private async Task ReadHiddenAsync(IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
+    {
+        var hidden = await HiddenAsync(cancellationToken).ConfigureAwait(false);
+        var wanted = paths.Where(p => hidden.ContainsKey(p) && !_texts.ContainsKey(p) && !_omitted.ContainsKey(p)).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var path in wanted)
+        {
+            if (hidden[path] > MaxFileBytes)
+            {
+                continue; // explained by size, like an archived file over the limit
+            }
+
+            if (Interlocked.Decrement(ref _readsLeft) < 0)
+            {
+                Omit(new SkippedFile(path, $"missing from the repository archive of {GitHubChangeSource.Short(Revision)} (export-ignore in .gitattributes) and over the {GitHubChangeSource.MaxIndividualReads} files read one by one"));
+                continue;
+            }
+
+            var text = await _fetch!(path, cancellationToken).ConfigureAwait(false);
+            if (text is null)
+            {
+                Omit(new SkippedFile(path, $"missing from the repository archive of {GitHubChangeSource.Short(Revision)} (export-ignore in .gitattributes) and not readable from the contents API"));
+            }
+            else
+            {
+                lock (_gate)
+                {
+                    AddFetched(path, text);
+                }
+            }
+        }
+    }
+
+    private void Omit(SkippedFile why)
+    {
+        lock (_gate)
+        {
+            _omitted[why.File] = why;
+        }
+
+        _gaps[why.File] = why;
+    }
+
+    private Dictionary<string, string> ReadArchive(IReadOnlyCollection<string> paths, CancellationToken cancellationToken)
     {
         // The archive is in memory: extraction is CPU work, done under one lock so concurrent readers share the cache.
         lock (_gate)
@@ -107,7 +211,7 @@ internal sealed class TarballSnapshot : ISnapshot, ISizeLimitedSnapshot
                 }
             }
 
-            return ValueTask.FromResult<IReadOnlyDictionary<string, string>>(result);
+            return result;
         }
     }
 
@@ -140,6 +244,7 @@ internal sealed class TarballSnapshot : ISnapshot, ISizeLimitedSnapshot
             if (_readBytes + entry.Length > _maxTotalBytes)
             {
                 _omitted[path] = new SkippedFile(path, $"the snapshot's budget of {_maxTotalBytes / (1024 * 1024):N0} MiB of text was spent before this file");
+                _gaps[path] = _omitted[path];
             }
             else
             {

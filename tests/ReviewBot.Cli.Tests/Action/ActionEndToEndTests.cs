@@ -78,7 +78,9 @@ public sealed class ActionEndToEndTests(ITestOutputHelper output)
         Assert.Equal(2, requests.Count(r => r.Path.Contains("/tarball/", StringComparison.Ordinal)));
         Assert.Equal(1, h.GitHub.CountRequests("GET", "/contents/.github/reviewbot.yml"));
         Assert.Single(h.GitHub.CheckRuns[0]["annotations"]!.AsArray());
-        Assert.True(requests.Count <= 9, $"{requests.Count} requests");
+        // One tree listing: unchanged files an export-ignore hides from the archive must be found (issue 19).
+        Assert.Equal(1, h.GitHub.TreeRequests);
+        Assert.True(requests.Count <= 10, $"{requests.Count} requests");
     }
 
     [Fact]

@@ -129,6 +129,9 @@ public sealed class FakeGitHub : IDisposable
     /// <summary>Paths left out of tarballs (as <c>export-ignore</c> in <c>.gitattributes</c> does) but still served by the contents API.</summary>
     public HashSet<string> ExportIgnored { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>How many times the git trees API was asked.</summary>
+    public int TreeRequests { get; private set; }
+
     /// <summary>The token POST /app/installations/{id}/access_tokens hands out (GitHub App mode).</summary>
     public string InstallationToken { get; set; } = "ghs_fakeInstallationToken0123456789";
 
@@ -344,6 +347,28 @@ public sealed class FakeGitHub : IDisposable
                     ["content"] = string.Join("\n", base64.Chunk(60).Select(c => new string(c))),
                     ["url"] = $"{ApiUrl}{repo}/contents/{file}?ref={@ref}",
                 }.ToJsonString());
+            case "GET" when rest.StartsWith("/git/trees/", StringComparison.Ordinal):
+            {
+                // The commit's whole tree (recursive), export-ignored files included, as the git trees API lists it.
+                TreeRequests++;
+                var treeSha = rest["/git/trees/".Length..];
+                if (!Trees.TryGetValue(treeSha, out var files))
+                {
+                    return Json(404, """{"message":"Not Found"}""");
+                }
+
+                var items = files.OrderBy(f => f.Key, StringComparer.Ordinal).Select(f => (JsonNode)new JsonObject
+                {
+                    ["path"] = f.Key,
+                    ["mode"] = "100644",
+                    ["type"] = "blob",
+                    ["sha"] = new string('c', 40),
+                    ["size"] = Encoding.UTF8.GetByteCount(f.Value),
+                    ["url"] = $"{ApiUrl}{repo}/git/blobs/{new string('c', 40)}",
+                }).ToArray();
+                return Json(200, new JsonObject { ["sha"] = treeSha, ["url"] = $"{ApiUrl}{repo}/git/trees/{treeSha}", ["tree"] = new JsonArray(items), ["truncated"] = false }.ToJsonString());
+            }
+
             case "GET" when rest.StartsWith("/tarball/", StringComparison.Ordinal):
                 var sha = rest["/tarball/".Length..];
                 if (RedirectArchives)
