@@ -83,9 +83,11 @@ public static class ReviewBotApp
         services.AddSingleton<InstallationTokens>(sp => ActivatorUtilities.CreateInstance<InstallationTokens>(
             sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(InstallationTokens))));
         services.AddHttpClient(GitHubPullRequestReviewer.LlmHttpClient, c => c.Timeout = Timeout.InfiniteTimeSpan);
-        // One engine-wide limiter set and one GitHub budget per installation for the whole process (§8).
-        services.AddSingleton(sp => new LlmRateLimiters(sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new InstallationBudgets(sp.GetRequiredService<TimeProvider>()));
+        // One engine-wide limiter set and one GitHub budget per installation for the whole process (§8); with
+        // PostgreSQL their buckets are also shared by every replica on the database.
+        services.AddSingleton(SharedRateBuckets.Create);
+        services.AddSingleton(sp => new LlmRateLimiters(sp.GetRequiredService<TimeProvider>(), shared: sp.GetRequiredService<SharedRateBuckets>().Buckets));
+        services.AddSingleton(sp => new InstallationBudgets(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<SharedRateBuckets>().Buckets));
         services.AddSingleton<IPullRequestReviewer, GitHubPullRequestReviewer>();
 
         services.AddSingleton<ReviewWorker>();

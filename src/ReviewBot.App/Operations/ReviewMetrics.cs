@@ -19,6 +19,7 @@ internal sealed class ReviewMetrics : IDisposable
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _tokens;
     private readonly Counter<long> _rateLimited;
+    private readonly Counter<long> _sharedDraws;
     private QueueSnapshot _snapshot = new(0, 0, TimeSpan.Zero);
 
     public ReviewMetrics(IMeterFactory meters)
@@ -30,6 +31,7 @@ internal sealed class ReviewMetrics : IDisposable
         _duration = _meter.CreateHistogram<double>("reviewbot.review.duration", "s", "How long one review attempt ran.");
         _tokens = _meter.CreateCounter<long>("reviewbot.llm.tokens", "{token}", "LLM tokens used, by type (prompt, completion).");
         _rateLimited = _meter.CreateCounter<long>("reviewbot.llm.rate_limited", "{response}", "429 answers from the LLM deployment.");
+        _sharedDraws = _meter.CreateCounter<long>("reviewbot.ratelimit.shared_draws", "{draw}", "Draws on the rate buckets shared by the replicas (PostgreSQL), by bucket (llm, github) and outcome (granted, wait, local: database unreachable, this replica's own buckets decided).");
         _meter.CreateObservableGauge("reviewbot.queue.depth", () => (long)Volatile.Read(ref _snapshot).Waiting, "{review}", "Reviews waiting in the queue (all replicas, with PostgreSQL).");
         _meter.CreateObservableGauge("reviewbot.queue.oldest_age", () => Volatile.Read(ref _snapshot).OldestWaiting.TotalSeconds, "s", "Age of the oldest waiting review.");
         _meter.CreateObservableGauge("reviewbot.queue.running", () => (long)Volatile.Read(ref _snapshot).Running, "{review}", "Reviews claimed by a worker (all replicas, with PostgreSQL).");
@@ -57,6 +59,11 @@ internal sealed class ReviewMetrics : IDisposable
     }
 
     public void LlmRateLimited() => _rateLimited.Add(1);
+
+    public void SharedDraw(string key, string outcome) => _sharedDraws.Add(
+        1,
+        new KeyValuePair<string, object?>("bucket", key.StartsWith("llm:", StringComparison.Ordinal) ? "llm" : "github"),
+        new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Observe(QueueSnapshot snapshot) => Volatile.Write(ref _snapshot, snapshot);
 
