@@ -69,25 +69,12 @@ internal sealed partial class PostgresRateBuckets : ISharedRateBuckets
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.Timeout);
+        var work = DrawAsync(key, first, second, timeout.Token);
         try
         {
-            await using var connection = await _data.OpenConnectionAsync(timeout.Token).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand(_sql, connection);
-            command.Parameters.AddWithValue("name", key);
-            command.Parameters.AddWithValue("p1", first.Permits);
-            command.Parameters.AddWithValue("c1", first.Capacity);
-            command.Parameters.AddWithValue("r1", first.PerSecond);
-            command.Parameters.AddWithValue("f1", first.Floor);
-            command.Parameters.AddWithValue("p2", second.Permits);
-            command.Parameters.AddWithValue("c2", second.Capacity);
-            command.Parameters.AddWithValue("r2", second.PerSecond);
-            command.Parameters.AddWithValue("f2", second.Floor);
-            command.Parameters.AddWithValue("eps", Epsilon);
-            await using var reader = await command.ExecuteReaderAsync(timeout.Token).ConfigureAwait(false);
-            await reader.ReadAsync(timeout.Token).ConfigureAwait(false);
-            var granted = reader.GetBoolean(0);
-            var available1 = reader.GetDouble(1);
-            var available2 = reader.GetDouble(2);
+            // Npgsql does not give up a connection attempt whose server accepted but never answers when the token
+            // fires (it waits for its own Timeout), so the bound is kept here; an abandoned draw ends on its own.
+            var (granted, available1, available2) = await work.WaitAsync(_options.Timeout, cancellationToken).ConfigureAwait(false);
             Recovered();
             if (granted)
             {
@@ -102,13 +89,41 @@ internal sealed partial class PostgresRateBuckets : ISharedRateBuckets
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            Observe(work);
             throw;
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or InvalidOperationException)
         {
+            Observe(work);
             Degrade(key, e);
             return Local(key);
         }
+    }
+
+    private static void Observe(Task work) =>
+        work.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
+    private async Task<(bool Granted, double First, double Second)> DrawAsync(string key, BucketDraw first, BucketDraw second, CancellationToken cancellationToken)
+    {
+        await using var connection = await _data.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(_sql, connection);
+        command.Parameters.AddWithValue("name", key);
+        command.Parameters.AddWithValue("p1", first.Permits);
+        command.Parameters.AddWithValue("c1", first.Capacity);
+        command.Parameters.AddWithValue("r1", first.PerSecond);
+        command.Parameters.AddWithValue("f1", first.Floor);
+        command.Parameters.AddWithValue("p2", second.Permits);
+        command.Parameters.AddWithValue("c2", second.Capacity);
+        command.Parameters.AddWithValue("r2", second.PerSecond);
+        command.Parameters.AddWithValue("f2", second.Floor);
+        command.Parameters.AddWithValue("eps", Epsilon);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            throw new InvalidOperationException("the rate bucket upsert returned no row");
+        }
+
+        return (reader.GetBoolean(0), reader.GetDouble(1), reader.GetDouble(2));
     }
 
     private SharedTake Local(string key)
@@ -130,7 +145,7 @@ internal sealed partial class PostgresRateBuckets : ISharedRateBuckets
 
         if (first)
         {
-            LogDegraded(_logger, key, e is OperationCanceledException ? $"no answer within {_options.Timeout.TotalMilliseconds:0} ms" : e.Message, _options.RetryAfterOutage.TotalSeconds);
+            LogDegraded(_logger, key, e is OperationCanceledException or TimeoutException ? $"no answer within {_options.Timeout.TotalMilliseconds:0} ms" : e.Message, _options.RetryAfterOutage.TotalSeconds);
         }
     }
 
