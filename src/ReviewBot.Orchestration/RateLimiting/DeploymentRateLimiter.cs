@@ -227,7 +227,8 @@ internal sealed class DeploymentRateLimiter
         SharedTake take;
         try
         {
-            take = await shared.TryTakeAsync(_sharedKey, requests, tokens, CancellationToken.None).ConfigureAwait(false);
+            // On the thread pool, out of the lock and off any caller's context: a store that answers at once must not pump recursively.
+            take = await Task.Run(() => shared.TryTakeAsync(_sharedKey, requests, tokens, CancellationToken.None)).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // The store degrades to local limits itself; anything else it throws must not wedge every caller of the deployment.
         catch (Exception)
