@@ -78,6 +78,14 @@ internal sealed partial class ReviewBotWebhookProcessor(
         {
             Report(result);
         }
+
+        // 202 Accepted: a review was queued for later work (queued, coalesced, requeued). A delivery that queued
+        // nothing (a duplicate, a replay, an ignored event, a ping) was fully handled, and stays 200.
+        if (results.Any(r => r.Outcome is AcceptOutcome.Queued or AcceptOutcome.Coalesced or AcceptOutcome.Requeued)
+            && http.HttpContext is { Response.HasStarted: false } context)
+        {
+            context.Response.StatusCode = StatusCodes.Status202Accepted;
+        }
     }
 
     protected override ValueTask ProcessPingWebhookAsync(WebhookHeaders headers, PingEvent pingEvent, CancellationToken cancellationToken = default)
