@@ -28,6 +28,9 @@ internal sealed partial class ReviewBotWebhookProcessor(
     /// <summary>The response header that says what became of a delivery.</summary>
     public const string OutcomeHeader = "X-ReviewBot-Outcome";
 
+    /// <summary>The <see cref="HttpContext.Items"/> key that marks a delivery whose review was queued (answered 202).</summary>
+    internal const string QueuedItem = "reviewbot.queued";
+
     /// <summary>The name of ReviewBot's check run; a rerequest of it reruns the review.</summary>
     public const string CheckName = "ReviewBot";
 
@@ -79,12 +82,13 @@ internal sealed partial class ReviewBotWebhookProcessor(
             Report(result);
         }
 
-        // 202 Accepted: a review was queued for later work (queued, coalesced, requeued). A delivery that queued
-        // nothing (a duplicate, a replay, an ignored event, a ping) was fully handled, and stays 200.
+        // 202 Accepted (set by WebhookGate once the endpoint has answered): a review was queued for later work (queued,
+        // coalesced, requeued). A delivery that queued nothing (a duplicate, a replay, an ignored event, a ping) was
+        // fully handled, and stays 200.
         if (results.Any(r => r.Outcome is AcceptOutcome.Queued or AcceptOutcome.Coalesced or AcceptOutcome.Requeued)
-            && http.HttpContext is { Response.HasStarted: false } context)
+            && http.HttpContext is { } context)
         {
-            context.Response.StatusCode = StatusCodes.Status202Accepted;
+            context.Items[QueuedItem] = true;
         }
     }
 
