@@ -15,6 +15,12 @@ internal sealed class InstallationBudgets(TimeProvider time, ISharedRateBuckets?
 {
     private readonly ConcurrentDictionary<long, GitHubRequestBudget> _budgets = new();
 
+    /// <summary>Requests sent, all installations.</summary>
+    public long Requests => _budgets.Values.Sum(b => b.Requests);
+
+    /// <summary>Requests that waited for their installation's budget, all installations.</summary>
+    public long Waits => _budgets.Values.Sum(b => b.Waits);
+
     public GitHubRequestBudget For(long installationId) =>
         _budgets.GetOrAdd(
             installationId,

@@ -26,6 +26,7 @@ public sealed class GitHubRequestBudget : IDisposable
     private readonly string _sharedKey;
     private DateTimeOffset _heldUntil = DateTimeOffset.MinValue;
     private long _waits;
+    private long _requests;
 
     /// <summary>
     /// A budget with <paramref name="options"/> (default: GitHub's documented limits) on <paramref name="time"/>;
@@ -52,6 +53,9 @@ public sealed class GitHubRequestBudget : IDisposable
 
     /// <summary>How many requests had to wait for a permit so far.</summary>
     public long Waits => Interlocked.Read(ref _waits);
+
+    /// <summary>How many requests were given a permit so far.</summary>
+    public long Requests => Interlocked.Read(ref _requests);
 
     /// <summary>
     /// Waits for a primary permit, a secondary (write) permit when <paramref name="contentCreating"/>, and a
@@ -121,6 +125,7 @@ public sealed class GitHubRequestBudget : IDisposable
         }
 
         await _concurrent.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _requests);
         return new Slot(_concurrent);
     }
 
