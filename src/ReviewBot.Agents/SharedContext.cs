@@ -270,15 +270,8 @@ public static class SharedContext
         return false;
     }
 
-    /// <summary>True for SQL migration files (Flyway, Liquibase SQL, plain <c>migrations/</c> folders) and Alembic versions.</summary>
-    internal static bool IsMigration(string path)
-    {
-        var lower = path.ToLowerInvariant();
-        return (lower.EndsWith(".sql", StringComparison.Ordinal) || lower.EndsWith(".py", StringComparison.Ordinal))
-            && (lower.Contains("migration", StringComparison.Ordinal) || lower.Contains("db/migrate", StringComparison.Ordinal)
-                || lower.Contains("flyway", StringComparison.Ordinal) || lower.Contains("alembic/versions", StringComparison.Ordinal)
-                || System.Text.RegularExpressions.Regex.IsMatch(FileName(lower), @"^v\d+(?:_\d+)*__.+\.sql$", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1)));
-    }
+    /// <summary>True for migration files by path (<see cref="Governance.Migrations.MigrationScript.IsMigrationPath"/>: one convention for every reader).</summary>
+    internal static bool IsMigration(string path) => Governance.Migrations.MigrationScript.IsMigrationPath(path);
 
     internal static string FileName(string path)
     {

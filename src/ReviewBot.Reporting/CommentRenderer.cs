@@ -37,7 +37,7 @@ public static class CommentRenderer
         ArgumentNullException.ThrowIfNull(report);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLength, MinimumLength);
 
-        var view = new ReportView(report);
+        var view = new ReportView(report, groupSimilar: true);
         var items = ReportSections.RenderItems(view, change?.BlobUrlPrefix, MaxMessageChars);
         var where = ReportSections.ReportsElsewhere;
 

@@ -12,7 +12,7 @@ internal static class GovernanceRules
     public static IReadOnlyList<Rule> All { get; } =
     [
         new SecretInCode(), new PiiColumnUntagged(), new PiiProtectionRemoved(), new DestructiveDdl(), new CreateOrReplaceExisting(),
-        new FullRefreshEnabled(), new GrantToPublic(), new GrantsWidened(), new Rules.TestsRemoved(), new AccessWidened(),
+        new FullRefreshEnabled(), new GrantToPublic(), new GrantsWidened(), new Rules.TestsRemoved(), new AccessWidened(), new RetentionShortened(),
         .. Migrations.MigrationRule.All,
     ];
 

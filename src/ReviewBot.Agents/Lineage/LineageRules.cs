@@ -181,7 +181,25 @@ internal static class LineageRules
         return sb.ToString();
     }
 
-    private static string Label(string name) => new(name.Where(c => char.IsLetterOrDigit(c) || c is '_' or '.' or '-' or ' ').Take(60).ToArray());
+    /// <summary>Longest node label in the graph; a longer name ends at a word boundary with an ellipsis.</summary>
+    internal const int MaxLabel = 60;
+
+    /// <summary>
+    /// A node's label: the name with only characters Mermaid shows as written. A name longer than
+    /// <see cref="MaxLabel"/> is cut after its last whole word (<c>_</c>, <c>.</c>, <c>-</c> or space) and ends with "…",
+    /// never in the middle of a word; the finding messages carry the full name.
+    /// </summary>
+    internal static string Label(string name)
+    {
+        var safe = new string(name.Where(c => char.IsLetterOrDigit(c) || c is '_' or '.' or '-' or ' ').ToArray());
+        if (safe.Length <= MaxLabel)
+        {
+            return safe;
+        }
+
+        var cut = safe.LastIndexOfAny(['_', '.', '-', ' '], MaxLabel - 1);
+        return safe[..(cut > MaxLabel / 2 ? cut : MaxLabel - 1)] + "…";
+    }
 
     private sealed class ColumnRemovedReferenced : Rule
     {

@@ -52,8 +52,7 @@ public static partial class LlmFocus
         return name.StartsWith(".env", StringComparison.OrdinalIgnoreCase);
     }
 
-    private static bool IsMigration(string path) =>
-        path.StartsWith("migrations/", StringComparison.OrdinalIgnoreCase) || path.Contains("/migrations/", StringComparison.OrdinalIgnoreCase);
+    private static bool IsMigration(string path) => SharedContext.IsMigration(path);
 
     private static bool IsSql(string path) => path.EndsWith(".sql", StringComparison.OrdinalIgnoreCase);
 

@@ -41,6 +41,7 @@ internal sealed class Interpreter
     private readonly TimeProvider _time;
     private readonly long _start;
     private readonly HashSet<string> _unresolvedSet = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _calledMacros = new(StringComparer.Ordinal);
     private MacroFrame? _frame;
     private long _steps;
     private long _iterations;
@@ -70,6 +71,9 @@ internal sealed class Interpreter
     public List<string> PartialReasons { get; } = [];
 
     public string? SnapshotName { get; private set; }
+
+    /// <summary>Names of the macros this pass called, directly or through other macros: what a macro change reaches.</summary>
+    public IReadOnlyCollection<string> CalledMacros => _calledMacros;
 
     public int OpaqueCount => _opaqueCount;
 
@@ -627,6 +631,7 @@ internal sealed class Interpreter
         }
 
         EnsureStack(args.Line);
+        _calledMacros.Add(macro.Node.Name);
         var scope = new Scope(macro.Closure);
         var parameters = macro.Node.Parameters;
         var savedPackage = CurrentPackage;

@@ -88,6 +88,7 @@ public sealed class DbtRenderer(DbtRepository repository, DbtRenderOptions? opti
                 Unresolved = unresolved,
                 PartialReasons = partial,
                 SnapshotName = full.Interpreter.SnapshotName,
+                Macros = full.Interpreter.CalledMacros.Order(StringComparer.Ordinal).ToList(),
             };
         }
         catch (TemplateException e)

@@ -123,6 +123,9 @@ public sealed record RenderedModel
     /// <summary>Everything that made the render partial (unresolved names, warehouse calls such as <c>run_query</c>).</summary>
     public IReadOnlyList<string> PartialReasons { get; init; } = [];
 
+    /// <summary>Names of the macros the render called (project, package and the model's own), sorted: a changed macro reaches these models.</summary>
+    public IReadOnlyList<string> Macros { get; init; } = [];
+
     /// <summary>Name of the <c>{% snapshot %}</c> block, for snapshots.</summary>
     public string? SnapshotName { get; init; }
 

@@ -403,7 +403,52 @@ internal static class ReportSections
     }
 
     public static FindingItems RenderItems(ReportView view, string? blobUrlPrefix, int maxMessage) =>
-        new(view, (f, compact) => FindingItem(view.Report, f, blobUrlPrefix, compact ? 0 : maxMessage));
+        new(view, (i, compact) => view.IsGroupMember(i) ? ""
+            : view.GroupLedBy(i) is { } members ? GroupItem(view, members, blobUrlPrefix, compact ? 0 : maxMessage)
+            : FindingItem(view.Report, view.Findings[i], blobUrlPrefix, compact ? 0 : maxMessage));
+
+    /// <summary>Most locations listed inside one group entry; the rest are counted (the check run and JSON report list all).</summary>
+    internal const int GroupLocationCap = 30;
+
+    /// <summary>
+    /// Near-identical findings as one list item: the first one's title and message once, the count, and every
+    /// location (each with its own title, which names its column or value) in a collapsed block.
+    /// </summary>
+    public static string GroupItem(ReportView view, IReadOnlyList<int> members, string? blobUrlPrefix, int maxMessage)
+    {
+        var first = view.Findings[members[0]];
+        var files = members.Select(i => view.Findings[i].File).Distinct(StringComparer.Ordinal).Count();
+        var item = new StringBuilder();
+        item.Append("- **").Append(MarkdownText.Text(first.Title, 200)).Append("** and ")
+            .Append(MarkdownText.Number(members.Count - 1)).Append(" more like it (")
+            .Append(MarkdownText.Count(members.Count, "finding")).Append(" in ").Append(MarkdownText.Count(files, "file"))
+            .Append(") · ").Append(MarkdownText.Text(first.Agent.Value))
+            .Append(' ').Append(MarkdownText.Code(first.Rule));
+        if (first.Source == FindingSource.Llm)
+        {
+            item.Append(view.Report.IsBlocking(first) ? " · *LLM*" : " · *advisory (LLM)*");
+        }
+
+        var message = maxMessage > 0 ? MarkdownText.Text(first.Message, maxMessage, lineStart: true) : "";
+        if (message.Length > 0)
+        {
+            item.Append("\\\n  ").Append(message);
+        }
+
+        item.Append("\n  <details><summary>All ").Append(MarkdownText.Number(members.Count)).Append(" locations</summary>\n\n");
+        foreach (var i in members.Take(GroupLocationCap))
+        {
+            var f = view.Findings[i];
+            item.Append("  - ").Append(MarkdownText.Location(f.File, f.Line, f.EndLine, blobUrlPrefix)).Append(" — ").Append(MarkdownText.Text(f.Title, 160)).Append('\n');
+        }
+
+        if (members.Count > GroupLocationCap)
+        {
+            item.Append("  - …and ").Append(MarkdownText.Number(members.Count - GroupLocationCap)).Append(" more, listed in ").Append(ReportsElsewhere).Append('\n');
+        }
+
+        return item.Append("\n  </details>\n").ToString();
+    }
 
     public static string StatusEmoji(string status) => status switch
     {
@@ -491,12 +536,12 @@ internal static class ReportSections
 /// Each finding rendered in full and in its one-line form, in <see cref="ReportView.Findings"/> order.
 /// Rendered on first use and kept: a size-limited document only ever shows the first few hundred.
 /// </summary>
-internal sealed class FindingItems(ReportView view, Func<Finding, bool, string> render)
+internal sealed class FindingItems(ReportView view, Func<int, bool, string> render)
 {
     private readonly string?[] _full = new string?[view.Findings.Count];
     private readonly string?[] _compact = new string?[view.Findings.Count];
 
-    public string Full(int index) => _full[index] ??= render(view.Findings[index], false);
+    public string Full(int index) => _full[index] ??= render(index, false);
 
-    public string Compact(int index) => _compact[index] ??= render(view.Findings[index], true);
+    public string Compact(int index) => _compact[index] ??= render(index, true);
 }

@@ -46,6 +46,30 @@ public sealed class DbtRepositoryTests
     }
 
     [Fact]
+    public void Render_RecordsEveryMacroItCalled_ThroughDispatchAndNestedCalls()
+    {
+        // What a macro change reaches: the models whose render called it, however indirectly.
+        var files = new InMemoryFiles(new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: p\n",
+            ["macros/money.sql"] = "{% macro cents_to_dollars(c) %}{{ return(adapter.dispatch('cents_to_dollars')(c)) }}{% endmacro %}\n"
+                + "{% macro default__cents_to_dollars(c) %}{{ round_two(c ~ ' / 100') }}{% endmacro %}\n"
+                + "{% macro round_two(x) %}round({{ x }}, 2){% endmacro %}\n"
+                + "{% macro unused() %}1{% endmacro %}",
+            ["models/a.sql"] = "select {{ cents_to_dollars('amount') }} as dollars from t",
+            ["models/b.sql"] = "select amount from t",
+        });
+        var renderer = new DbtRenderer(DbtRepository.Load(files));
+
+        var a = renderer.Render("models/a.sql");
+        var b = renderer.Render("models/b.sql");
+
+        Assert.Equal("select round(amount / 100, 2) as dollars from t", a.Sql);
+        Assert.Equal(["cents_to_dollars", "default__cents_to_dollars", "round_two"], a.Macros);
+        Assert.Empty(b.Macros);
+    }
+
+    [Fact]
     public void MacroFile_WithBrokenTextBetweenBlocks_KeepsItsMacros()
     {
         // A real project separates macros with `{% ##### %}`, which is not Jinja; dbt reads each block on its own.

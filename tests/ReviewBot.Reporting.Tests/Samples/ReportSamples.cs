@@ -178,7 +178,8 @@ internal static class ReportSamples
                 var severity = i <= 6 ? Severity.Critical : severities[i % severities.Length];
                 var model = $"models/generated/model_{(i / 10).ToString("000", CultureInfo.InvariantCulture)}.sql";
                 return Finding("quality", severity >= Severity.High ? "hard-coded-relation" : "select-star", severity, model, 1 + (i % 10) * 3,
-                    $"Finding {i.ToString(CultureInfo.InvariantCulture)} in a generated model",
+                    // A word of its own per finding: the comment groups near-identical findings, and this sample is about size.
+                    $"Finding {i.ToString(CultureInfo.InvariantCulture)} in a generated model ({Word(i)})",
                     "Generated models select every column from a hard-coded relation; list the columns and use ref() so that lineage and contracts hold.");
             })
             .ToList();
@@ -206,6 +207,19 @@ internal static class ReportSamples
             },
             Budget = new BudgetReport(),
         };
+    }
+
+    /// <summary>A distinct lowercase word per number (1 → "b", 26 → "ba"): no two findings share a shape.</summary>
+    private static string Word(int n)
+    {
+        var word = "";
+        do
+        {
+            word = (char)('a' + (n % 26)) + word;
+            n /= 26;
+        }
+        while (n > 0);
+        return word;
     }
 
     public static AgentReport Agent(string name, string lane, string policy, string status, long ms, int findings,

@@ -72,11 +72,8 @@ internal sealed partial class MigrationScript
         var lower = path.Replace('\\', '/').ToLowerInvariant();
         if (lower.EndsWith(".sql", StringComparison.Ordinal))
         {
-            var folder = lower.Contains("migration", StringComparison.Ordinal) || lower.Contains("/migrate/", StringComparison.Ordinal) || lower.StartsWith("migrate/", StringComparison.Ordinal)
-                || lower.Contains("flyway", StringComparison.Ordinal) || lower.Contains("changelog", StringComparison.Ordinal) || lower.Contains("liquibase", StringComparison.Ordinal)
-                || lower.Contains("schema_changes", StringComparison.Ordinal);
             var liquibase = text.AsSpan(0, Math.Min(text.Length, 2_000)).Contains("--liquibase formatted sql", StringComparison.OrdinalIgnoreCase);
-            return folder || liquibase || Flyway().IsMatch(lower) ? MigrationFormat.Sql : null;
+            return IsSqlMigrationPath(lower) || liquibase ? MigrationFormat.Sql : null;
         }
 
         if (!lower.EndsWith(".py", StringComparison.Ordinal))
@@ -90,6 +87,27 @@ internal sealed partial class MigrationScript
         }
 
         return DjangoPath().IsMatch(lower) && text.Contains("migrations.", StringComparison.Ordinal) ? MigrationFormat.Django : null;
+    }
+
+    /// <summary>
+    /// True for a path that may hold a migration, by path alone (what to read before the content can confirm it):
+    /// SQL in a migration folder or named the Flyway way, Alembic versions and Django migrations. The one path
+    /// convention every reader of migrations shares.
+    /// </summary>
+    public static bool IsMigrationPath(string path)
+    {
+        var lower = path.Replace('\\', '/').ToLowerInvariant();
+        return lower.EndsWith(".sql", StringComparison.Ordinal) ? IsSqlMigrationPath(lower)
+            : lower.EndsWith(".py", StringComparison.Ordinal) && (AlembicPath().IsMatch(lower) || DjangoPath().IsMatch(lower));
+    }
+
+    private static bool IsSqlMigrationPath(string lower)
+    {
+        // Folder names, not file names: a dbt model called stg_app_migrations.sql is not a migration.
+        var folder = lower[..(lower.LastIndexOf('/') + 1)];
+        return folder.Contains("migration", StringComparison.Ordinal) || folder.Contains("/migrate/", StringComparison.Ordinal) || folder.StartsWith("migrate/", StringComparison.Ordinal)
+            || folder.Contains("flyway", StringComparison.Ordinal) || folder.Contains("schema_changes", StringComparison.Ordinal)
+            || lower.Contains("changelog", StringComparison.Ordinal) || lower.Contains("liquibase", StringComparison.Ordinal) || Flyway().IsMatch(lower);
     }
 
     /// <summary>The script of a migration file, or null when the file is not one.</summary>
