@@ -83,9 +83,17 @@ public static class ReviewBotApp
         services.AddSingleton<InstallationTokens>(sp => ActivatorUtilities.CreateInstance<InstallationTokens>(
             sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(InstallationTokens))));
         services.AddHttpClient(GitHubPullRequestReviewer.LlmHttpClient, c => c.Timeout = Timeout.InfiniteTimeSpan);
-        // One engine-wide limiter set and one GitHub budget per installation for the whole process (§8).
-        services.AddSingleton(sp => new LlmRateLimiters(sp.GetRequiredService<TimeProvider>()));
-        services.AddSingleton(sp => new InstallationBudgets(sp.GetRequiredService<TimeProvider>()));
+        // One engine-wide limiter set and one GitHub budget per installation for the whole process (§8); with
+        // PostgreSQL their buckets are also shared by every replica on the database.
+        services.AddSingleton(SharedRateBuckets.Create);
+        services.AddSingleton(sp => new LlmRateLimiters(sp.GetRequiredService<TimeProvider>(), shared: sp.GetRequiredService<SharedRateBuckets>().Buckets));
+        services.AddSingleton(sp =>
+        {
+            var budgets = new InstallationBudgets(sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<SharedRateBuckets>().Buckets);
+            sp.GetRequiredService<ReviewMetrics>().ObserveGitHub(() => budgets.Requests, () => budgets.Waits);
+            return budgets;
+        });
+        services.AddSingleton<PrometheusExporter>();
         services.AddSingleton<IPullRequestReviewer, GitHubPullRequestReviewer>();
 
         services.AddSingleton<ReviewWorker>();
@@ -95,6 +103,9 @@ public static class ReviewBotApp
         configureServices?.Invoke(services);
 
         var app = builder.Build();
+
+        // Listening from the start: a counter's measurements before the exporter exists would be lost to it.
+        app.Services.GetRequiredService<PrometheusExporter>();
         app.UseMiddleware<WebhookGate>();
         // Liveness: the process serves requests. Readiness: the queue store is reachable and its schema current.
         app.MapGet("/healthz", (ReviewMetrics metrics) => Results.Text($"ok; {metrics.Snapshot.Waiting} review(s) queued, {metrics.Snapshot.Running} running\n"));
@@ -102,6 +113,8 @@ public static class ReviewBotApp
             await store.CheckReadyAsync(cancellationToken).ConfigureAwait(false) is { } problem
                 ? Results.Text($"not ready: {problem}\n", statusCode: StatusCodes.Status503ServiceUnavailable)
                 : Results.Text("ready\n"));
+        // The metrics in the Prometheus text format (docs/app.md lists them); scrape it on the internal network.
+        app.MapGet("/metrics", (PrometheusExporter exporter) => Results.Text(exporter.Render(), "text/plain; version=0.0.4; charset=utf-8"));
         app.MapGitHubWebhooks(settings.WebhookPath, settings.WebhookSecret);
         return app;
     }

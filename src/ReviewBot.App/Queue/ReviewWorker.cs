@@ -124,6 +124,7 @@ internal sealed partial class ReviewWorker(
         _running[claim.Id] = claim;
         var renewing = RenewAsync(claim, review, stopRenewing.Token);
         var started = Stopwatch.GetTimestamp();
+        metrics.Lease("claimed");
         metrics.ReviewStarted();
         LogStarted(logger, request);
         try
@@ -211,9 +212,11 @@ internal sealed partial class ReviewWorker(
                 {
                     // One missed renewal is not fatal: the lease is three periods long.
                     LogRenewFailed(logger, e, claim.Request);
+                    metrics.Lease("renew_failed");
                     continue;
                 }
 
+                metrics.Lease(state.Held ? "renewed" : "lost");
                 if (!state.Held)
                 {
                     cancellations.Set(claim.Id, CancelReason.LeaseLost);

@@ -28,6 +28,9 @@ internal sealed partial class ReviewBotWebhookProcessor(
     /// <summary>The response header that says what became of a delivery.</summary>
     public const string OutcomeHeader = "X-ReviewBot-Outcome";
 
+    /// <summary>The <see cref="HttpContext.Items"/> key that marks a delivery whose review was queued (answered 202).</summary>
+    internal const string QueuedItem = "reviewbot.queued";
+
     /// <summary>The name of ReviewBot's check run; a rerequest of it reruns the review.</summary>
     public const string CheckName = "ReviewBot";
 
@@ -77,6 +80,15 @@ internal sealed partial class ReviewBotWebhookProcessor(
         foreach (var result in results)
         {
             Report(result);
+        }
+
+        // 202 Accepted (set by WebhookGate once the endpoint has answered): a review was queued for later work (queued,
+        // coalesced, requeued). A delivery that queued nothing (a duplicate, a replay, an ignored event, a ping) was
+        // fully handled, and stays 200.
+        if (results.Any(r => r.Outcome is AcceptOutcome.Queued or AcceptOutcome.Coalesced or AcceptOutcome.Requeued)
+            && http.HttpContext is { } context)
+        {
+            context.Items[QueuedItem] = true;
         }
     }
 

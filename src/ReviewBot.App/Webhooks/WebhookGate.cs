@@ -109,6 +109,13 @@ internal sealed partial class WebhookGate(RequestDelegate next, AppSettings sett
 
         request.Body.Position = 0;
         await next(context).ConfigureAwait(false);
+
+        // Octokit.Webhooks.AspNetCore answers 200 to every delivery it processed; one that queued a review for later
+        // work is 202 Accepted (the processor marks it). Its answer has no body, so the status is still ours to set.
+        if (context.Items.ContainsKey(ReviewBotWebhookProcessor.QueuedItem) && context.Response is { HasStarted: false, StatusCode: StatusCodes.Status200OK } response)
+        {
+            response.StatusCode = StatusCodes.Status202Accepted;
+        }
     }
 
     public void Dispose() => _reads.Dispose();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ReviewBot.Core.Limits;
 
 namespace ReviewBot.GitHub.Http;
 
@@ -9,7 +10,10 @@ namespace ReviewBot.GitHub.Http;
 /// <see cref="GitHubRequestBudgetOptions.MaxConcurrent"/> requests at once). A request waits for its permits
 /// instead of earning a 403 that would stall every review of the installation. When a response says the
 /// primary limit is spent (<c>x-ratelimit-remaining: 0</c>) the budget holds every request until
-/// <c>x-ratelimit-reset</c>. Buckets refill continuously on the <see cref="TimeProvider"/>. Thread-safe.
+/// <c>x-ratelimit-reset</c>. Buckets refill continuously on the <see cref="TimeProvider"/>. With
+/// <see cref="ISharedRateBuckets"/> (the App's replicas on one PostgreSQL) the hourly and write buckets are also drawn
+/// on in the shared store, so all replicas together stay within the installation's limits; this process's buckets
+/// still apply, and decide alone while the store is unreachable. (The concurrency limit stays per process.) Thread-safe.
 /// </summary>
 public sealed class GitHubRequestBudget : IDisposable
 {
@@ -18,12 +22,20 @@ public sealed class GitHubRequestBudget : IDisposable
     private readonly SemaphoreSlim _concurrent;
     private readonly Refill _primary;
     private readonly Refill _writes;
+    private readonly ISharedRateBuckets? _shared;
+    private readonly string _sharedKey;
     private DateTimeOffset _heldUntil = DateTimeOffset.MinValue;
     private long _waits;
+    private long _requests;
 
-    /// <summary>A budget with <paramref name="options"/> (default: GitHub's documented limits) on <paramref name="time"/>.</summary>
-    public GitHubRequestBudget(TimeProvider time, GitHubRequestBudgetOptions? options = null)
+    /// <summary>
+    /// A budget with <paramref name="options"/> (default: GitHub's documented limits) on <paramref name="time"/>;
+    /// with <paramref name="shared"/>, also drawn on in the shared store under <paramref name="sharedKey"/> (one per installation).
+    /// </summary>
+    public GitHubRequestBudget(TimeProvider time, GitHubRequestBudgetOptions? options = null, ISharedRateBuckets? shared = null, string sharedKey = "github")
     {
+        _shared = shared;
+        _sharedKey = sharedKey;
         ArgumentNullException.ThrowIfNull(time);
         Options = options ?? new GitHubRequestBudgetOptions();
         Options.Validate();
@@ -42,6 +54,9 @@ public sealed class GitHubRequestBudget : IDisposable
     /// <summary>How many requests had to wait for a permit so far.</summary>
     public long Waits => Interlocked.Read(ref _waits);
 
+    /// <summary>How many requests were given a permit so far.</summary>
+    public long Requests => Interlocked.Read(ref _requests);
+
     /// <summary>
     /// Waits for a primary permit, a secondary (write) permit when <paramref name="contentCreating"/>, and a
     /// concurrency slot. Dispose the result when the response has arrived.
@@ -52,6 +67,7 @@ public sealed class GitHubRequestBudget : IDisposable
         while (true)
         {
             TimeSpan wait;
+            var askShared = false;
             lock (_gate)
             {
                 var now = _time.GetUtcNow();
@@ -66,15 +82,37 @@ public sealed class GitHubRequestBudget : IDisposable
                     wait = primaryWait > writeWait ? primaryWait : writeWait;
                     if (wait <= TimeSpan.Zero)
                     {
-                        _primary.Take();
-                        if (contentCreating)
+                        if (_shared is null)
                         {
-                            _writes.Take();
+                            Take(contentCreating);
+                            break;
                         }
 
-                        break;
+                        askShared = true;
                     }
                 }
+            }
+
+            if (askShared)
+            {
+                var take = await _shared!.TryTakeAsync(
+                    _sharedKey,
+                    new BucketDraw(1, Options.RequestsPerHour, Options.RequestsPerHour / 3600.0),
+                    new BucketDraw(contentCreating ? 1 : 0, Options.ContentCreatingPerMinute, Options.ContentCreatingPerMinute / 60.0),
+                    cancellationToken).ConfigureAwait(false);
+                if (take.Granted)
+                {
+                    // Taken locally too, so this process alone never exceeds the limits when the store goes away.
+                    lock (_gate)
+                    {
+                        Take(contentCreating);
+                    }
+
+                    break;
+                }
+
+                // A write bucket refills a permit within its minute's share; the hourly one within 1/5,000 h: bounded.
+                wait = take.RetryAfter < TimeSpan.FromMilliseconds(5) ? TimeSpan.FromMilliseconds(5) : take.RetryAfter;
             }
 
             if (!waited)
@@ -87,6 +125,7 @@ public sealed class GitHubRequestBudget : IDisposable
         }
 
         await _concurrent.WaitAsync(cancellationToken).ConfigureAwait(false);
+        Interlocked.Increment(ref _requests);
         return new Slot(_concurrent);
     }
 
@@ -112,6 +151,15 @@ public sealed class GitHubRequestBudget : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _concurrent.Dispose();
+
+    private void Take(bool contentCreating)
+    {
+        _primary.Take();
+        if (contentCreating)
+        {
+            _writes.Take();
+        }
+    }
 
     private static string? Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;

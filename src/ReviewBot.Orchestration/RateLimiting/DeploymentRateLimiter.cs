@@ -1,4 +1,5 @@
 using ReviewBot.Core.Agents;
+using ReviewBot.Core.Limits;
 using ReviewBot.Core.Llm;
 using ReviewBot.Orchestration.Budget;
 
@@ -13,6 +14,10 @@ namespace ReviewBot.Orchestration.RateLimiting;
 /// behind a lower lane's burst. A 429 with <c>Retry-After</c> pauses every caller (<see cref="PauseFor"/>).
 /// The run's compute budget is checked when a call reaches the head of the queue, so budget too is
 /// served in lane order: a call that cannot be afforded is shed there, without waiting for the rate.
+/// With <see cref="ISharedRateBuckets"/> (the App's replicas on one PostgreSQL) the call at the head of the queue,
+/// once this process's buckets allow it, also draws on the deployment's shared buckets, so all replicas together
+/// stay within the limits; the critical reserve holds there too. One shared draw is asked at a time, so this
+/// process's lane order is kept; the local buckets stay as well, and decide alone when the store is unreachable.
 /// </summary>
 internal sealed class DeploymentRateLimiter
 {
@@ -21,16 +26,25 @@ internal sealed class DeploymentRateLimiter
     private readonly TimeProvider _time;
     private readonly Bucket _requests;
     private readonly Bucket _tokens;
+    private readonly ISharedRateBuckets? _shared;
+    private readonly string _sharedKey;
+    private readonly TimeSpan _longestSharedWait;
+    private bool _sharedPending;
     private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
     private ITimer? _wakeTimer;
     private long _sequence;
 
-    public DeploymentRateLimiter(string deployment, RateLimitOptions options, TimeProvider time)
+    public DeploymentRateLimiter(string deployment, RateLimitOptions options, TimeProvider time, ISharedRateBuckets? shared = null)
     {
         Deployment = deployment;
         _time = time;
         _requests = new Bucket(time, options.RequestsPerMinute, options);
         _tokens = new Bucket(time, options.TokensPerMinute, options);
+        _shared = shared;
+        _sharedKey = "llm:" + deployment;
+
+        // A shared bucket refills fully within one burst window, so no answer can ask for a longer wait.
+        _longestSharedWait = options.BurstWindow;
     }
 
     public string Deployment { get; }
@@ -169,6 +183,18 @@ internal sealed class DeploymentRateLimiter
                 return;
             }
 
+            if (_shared is not null && !waiter.SharedGranted)
+            {
+                // The answer pumps again; until then nothing behind this call may overtake it.
+                if (!_sharedPending)
+                {
+                    _sharedPending = true;
+                    _ = DrawSharedAsync(_shared, waiter, _requests.Draw(1, critical), _tokens.Draw(tokens, critical));
+                }
+
+                return;
+            }
+
             BudgetReservation? reservation = null;
             if (waiter.Budget is { } runBudget)
             {
@@ -190,6 +216,42 @@ internal sealed class DeploymentRateLimiter
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>
+    /// Asks the shared buckets for the head call's permits outside the lock. A grant stays with that call even if a
+    /// higher lane arrives meanwhile (it is spent on the deployment's shared quota either way); a refusal waits as
+    /// long as the store says, at most one burst window, and asks again.
+    /// </summary>
+    private async Task DrawSharedAsync(ISharedRateBuckets shared, Waiter waiter, BucketDraw requests, BucketDraw tokens)
+    {
+        SharedTake take;
+        try
+        {
+            // On the thread pool, out of the lock and off any caller's context: a store that answers at once must not pump recursively.
+            take = await Task.Run(() => shared.TryTakeAsync(_sharedKey, requests, tokens, CancellationToken.None)).ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // The store degrades to local limits itself; anything else it throws must not wedge every caller of the deployment.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            take = SharedTake.Local;
+        }
+
+        lock (_gate)
+        {
+            _sharedPending = false;
+            if (take.Granted)
+            {
+                waiter.SharedGranted = true;
+                PumpLocked();
+            }
+            else
+            {
+                var wait = take.RetryAfter;
+                WakeAfter(wait < TimeSpan.FromMilliseconds(5) ? TimeSpan.FromMilliseconds(5) : wait > _longestSharedWait ? _longestSharedWait : wait);
+            }
+        }
+    }
 
     private void WakeAfter(TimeSpan due)
     {
@@ -223,6 +285,9 @@ internal sealed class DeploymentRateLimiter
 
         public ComputeBudget? Budget { get; } = budget;
 
+        /// <summary>The shared buckets gave this call its permits (only with <see cref="ISharedRateBuckets"/>).</summary>
+        public bool SharedGranted { get; set; }
+
         public TaskCompletionSource<BudgetReservation?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public CancellationTokenRegistration Registration { get; set; }
@@ -254,6 +319,9 @@ internal sealed class DeploymentRateLimiter
         }
 
         public double Capacity { get; }
+
+        /// <summary>The same draw on the shared bucket of this limit (same capacity, rate and reserve).</summary>
+        public BucketDraw Draw(int permits, bool critical) => new(permits, Capacity, _perSecond, Floor(critical));
 
         /// <summary>A call larger than what its lane may ever hold is charged what it may hold, so it is not stuck forever.</summary>
         public int Clamp(int permits, bool critical) => (int)Math.Clamp(permits, 0, critical ? Capacity : Capacity - _reserve);

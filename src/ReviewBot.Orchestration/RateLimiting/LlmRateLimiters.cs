@@ -1,3 +1,5 @@
+using ReviewBot.Core.Limits;
+
 namespace ReviewBot.Orchestration.RateLimiting;
 
 /// <summary>
@@ -12,12 +14,14 @@ public sealed class LlmRateLimiters
     /// <summary>
     /// Limiters on <paramref name="time"/>. <paramref name="options"/> fixes the limits of every deployment (an
     /// operator setting); when null (the default) a deployment keeps the limits of the first run that used it.
+    /// With <paramref name="shared"/> (the App on PostgreSQL) each deployment's buckets are also shared with every
+    /// other process on the same store.
     /// </summary>
-    public LlmRateLimiters(TimeProvider time, RateLimitOptions? options = null)
+    public LlmRateLimiters(TimeProvider time, RateLimitOptions? options = null, ISharedRateBuckets? shared = null)
     {
         ArgumentNullException.ThrowIfNull(time);
         options?.Validate();
-        Registry = new RateLimiterRegistry(options, time);
+        Registry = new RateLimiterRegistry(options, time, shared);
     }
 
     internal RateLimiterRegistry Registry { get; }

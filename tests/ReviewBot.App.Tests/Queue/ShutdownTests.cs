@@ -56,7 +56,7 @@ public sealed class ShutdownTests
 
         Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.NotNull(refused.Headers.RetryAfter);
-        Assert.Equal(System.Net.HttpStatusCode.OK, redelivered.StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, redelivered.StatusCode);
         await server.Reviewer.WaitForAsync(r => r.Number == 3);
     }
 }

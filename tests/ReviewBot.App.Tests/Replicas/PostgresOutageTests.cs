@@ -18,7 +18,7 @@ public sealed class PostgresOutageTests
         using var ready = await server.Client.GetAsync("/readyz");
         using var accepted = await server.SendAsync("pull_request", Fixtures.PullRequest("opened", number: 1));
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
 
         await database.DisposeAsync();
         using var refused = await server.SendAsync("pull_request", Fixtures.PullRequest("opened", number: 2));

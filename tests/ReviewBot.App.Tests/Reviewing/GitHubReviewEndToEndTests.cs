@@ -37,7 +37,7 @@ public sealed class GitHubReviewEndToEndTests : IDisposable
         using var response = await server.SendAsync("pull_request", Fixtures.Bytes("pull_request/opened.payload.json"));
         var finished = await WaitForReviewAsync(server);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         Assert.StartsWith("Review finished", finished);
 
         var tokenRequest = Assert.Single(_github.Requests, r => r.Path == "/app/installations/1/access_tokens");

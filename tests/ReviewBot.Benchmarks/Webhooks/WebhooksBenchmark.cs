@@ -26,6 +26,10 @@ namespace ReviewBot.Benchmarks.Webhooks;
 /// alone: the machine's other load shows in the first) and checks that nothing is lost: every
 /// delivery is answered 2xx and every pull request ends up reviewed at its newest head.
 /// Target: lost = 0 and p99 acknowledgement under 20 ms.
+/// <c>--postgres CONNSTR --replicas N</c>: N App instances (each its own server, DI container, workers and
+/// connection pool, in this process) on one PostgreSQL database (a fresh one, created on that server and dropped
+/// after), deliveries spread round-robin over them: also reports throughput, p95, the time to drain the queue after
+/// the last delivery, and duplicate reviews of one head. Target with PostgreSQL: lost = 0, duplicates = 0, p99 ≤ 50 ms.
 /// </summary>
 public static class WebhooksBenchmark
 {
@@ -35,8 +39,18 @@ public static class WebhooksBenchmark
     private const string Secret = "benchmark-secret";
     private static readonly TimeSpan ReviewTime = TimeSpan.FromMilliseconds(5);
 
-    public static async Task<int> RunAsync(string? jsonPath)
+    public static async Task<int> RunAsync(string[] args)
     {
+        string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        var jsonPath = Option("--json");
+        var postgres = Option("--postgres");
+        var replicas = int.TryParse(Option("--replicas"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 1;
+        if (replicas < 1 || (replicas > 1 && postgres is null))
+        {
+            await Console.Error.WriteLineAsync("webhooks: --replicas N (N >= 1) needs --postgres CONNSTR when N > 1 (in-memory queues are per instance).");
+            return 2;
+        }
+
         var template = JsonNode.Parse(await File.ReadAllBytesAsync(WebhookFixtures.PathOf("pull_request/synchronize.payload.json")))!;
         using var rsa = RSA.Create(2048);
         var env = new Dictionary<string, string?>
@@ -47,23 +61,57 @@ public static class WebhooksBenchmark
             ["GITHUB_API_URL"] = "http://127.0.0.1:9/",
         };
 
+        await using var database = postgres is null ? null : await BenchmarkDatabase.CreateAsync(postgres);
+        if (database is not null)
+        {
+            env["REVIEWBOT_POSTGRES"] = database.ConnectionString;
+            env["REVIEWBOT_POLL_MILLISECONDS"] = "50";
+        }
+
         var reviewer = new TimedReviewer(ReviewTime);
         var serverTimes = new ServerTimes();
-        await using var app = ReviewBotApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], env, services =>
+        var apps = new List<WebApplication>();
+        var clients = new List<HttpClient>();
+        try
         {
-            services.RemoveAll<IPullRequestReviewer>();
-            services.AddSingleton<IPullRequestReviewer>(reviewer);
-            services.AddSingleton<IStartupFilter>(serverTimes);
-        });
-        await app.StartAsync();
-        var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
-        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = InFlight }) { BaseAddress = address };
+            for (var i = 0; i < replicas; i++)
+            {
+                var app = ReviewBotApp.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"], env, services =>
+                {
+                    services.RemoveAll<IPullRequestReviewer>();
+                    services.AddSingleton<IPullRequestReviewer>(reviewer);
+                    services.AddSingleton<IStartupFilter>(serverTimes);
+                });
+                apps.Add(app);
+                await app.StartAsync();
+                var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
+                clients.Add(new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = InFlight }) { BaseAddress = address });
+            }
 
+            return await MeasureAsync(template, apps, clients, reviewer, serverTimes, database is not null, jsonPath);
+        }
+        finally
+        {
+            foreach (var client in clients)
+            {
+                client.Dispose();
+            }
+
+            foreach (var app in apps)
+            {
+                await app.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<int> MeasureAsync(JsonNode template, List<WebApplication> apps, List<HttpClient> clients, TimedReviewer reviewer, ServerTimes serverTimes, bool postgres, string? jsonPath)
+    {
+        var app = apps[0];
         using var sampler = new WorkingSetSampler();
 
-        // Warm-up (JIT, connection pool) on pull requests the measurement does not use.
+        // Warm-up (JIT, connection pools) on pull requests the measurement does not use.
         var warmup = Enumerable.Range(0, 100).Select(i => Delivery(template, 10_000 + (i % 20), $"warm-{i}", i)).ToList();
-        await SendAllAsync(http, warmup, new ConcurrentBag<double>(), new ConcurrentBag<HttpStatusCode>());
+        await SendAllAsync(clients, warmup, new ConcurrentBag<double>(), new ConcurrentBag<HttpStatusCode>());
         await reviewer.WaitIdleAsync(app);
         reviewer.Reset();
         serverTimes.Reset();
@@ -83,28 +131,41 @@ public static class WebhooksBenchmark
         foreach (var round in rounds)
         {
             // Round by round: each pull request's pushes arrive in order, so its last one is the newest head.
-            await SendAllAsync(http, round, latencies, statuses);
+            await SendAllAsync(clients, round, latencies, statuses);
         }
 
+        var sent = Stopwatch.GetElapsedTime(started);
         var drained = await reviewer.WaitIdleAsync(app);
         var elapsed = Stopwatch.GetElapsedTime(started);
-        await app.StopAsync();
+        foreach (var replica in apps)
+        {
+            await replica.StopAsync();
+        }
 
         var sorted = latencies.Order().ToArray();
         var server = serverTimes.Sorted();
-        var accepted = statuses.Count(s => s == HttpStatusCode.OK);
+
+        // 202: queued for later work; 200: handled (a duplicate). Anything else is a refusal.
+        var accepted = statuses.Count(s => s is HttpStatusCode.OK or HttpStatusCode.Accepted);
         var lostPullRequests = newest.Count(kv => !reviewer.Reviewed.ContainsKey((kv.Key, kv.Value)));
+        var duplicates = reviewer.Reviewed.Values.Sum(count => count - 1);
         var result = new JsonObject
         {
             ["scenario"] = "webhooks",
+            ["store"] = postgres ? "postgres" : "memory",
+            ["replicas"] = apps.Count,
             ["deliveries"] = sorted.Length,
             ["accepted"] = accepted,
             ["refused"] = sorted.Length - accepted,
             ["pullRequests"] = PullRequests,
             ["reviewsRun"] = reviewer.Count,
             ["lost"] = (sorted.Length - accepted) + lostPullRequests,
+            ["duplicateReviews"] = duplicates,
             ["drained"] = drained,
+            ["throughputPerSecond"] = Math.Round(sorted.Length / sent.TotalSeconds, 1),
+            ["drainAfterLastMs"] = (long)(elapsed - sent).TotalMilliseconds,
             ["p50AckMs"] = Math.Round(Percentile(sorted, 0.50), 2),
+            ["p95AckMs"] = Math.Round(Percentile(sorted, 0.95), 2),
             ["p99AckMs"] = Math.Round(Percentile(sorted, 0.99), 2),
             ["maxAckMs"] = Math.Round(sorted[^1], 2),
             ["p50ServerMs"] = Math.Round(Percentile(server, 0.50), 2),
@@ -125,12 +186,16 @@ public static class WebhooksBenchmark
             await File.WriteAllTextAsync(jsonPath, json + "\n");
         }
 
-        return result["lost"]!.GetValue<int>() == 0 && result["p99AckMs"]!.GetValue<double>() < 20 ? 0 : 1;
+        var ackTarget = postgres ? 50 : 20;
+        return result["lost"]!.GetValue<int>() == 0 && duplicates == 0 && result["p99AckMs"]!.GetValue<double>() < ackTarget ? 0 : 1;
     }
 
-    private static async Task SendAllAsync(HttpClient http, IReadOnlyList<SignedDelivery> deliveries, ConcurrentBag<double> latencies, ConcurrentBag<HttpStatusCode> statuses) =>
-        await Parallel.ForEachAsync(deliveries, new ParallelOptions { MaxDegreeOfParallelism = InFlight }, async (d, ct) =>
+    private static async Task SendAllAsync(IReadOnlyList<HttpClient> clients, IReadOnlyList<SignedDelivery> deliveries, ConcurrentBag<double> latencies, ConcurrentBag<HttpStatusCode> statuses) =>
+        await Parallel.ForEachAsync(deliveries.Select((d, i) => (Delivery: d, Index: i)), new ParallelOptions { MaxDegreeOfParallelism = InFlight }, async (item, ct) =>
         {
+            // Round-robin over the replicas, as a load balancer would.
+            var (d, index) = item;
+            var http = clients[index % clients.Count];
             using var request = new HttpRequestMessage(HttpMethod.Post, "/api/github/webhooks") { Content = new ByteArrayContent(d.Body) };
             request.Content.Headers.ContentType = new("application/json");
             request.Headers.Add("X-GitHub-Event", "pull_request");
@@ -165,14 +230,15 @@ public static class WebhooksBenchmark
     {
         private int _count;
 
-        public ConcurrentDictionary<(int Number, string HeadSha), bool> Reviewed { get; } = new();
+        /// <summary>How many times each head of each pull request was reviewed (more than once: a duplicate review).</summary>
+        public ConcurrentDictionary<(int Number, string HeadSha), int> Reviewed { get; } = new();
 
         public int Count => _count;
 
         public async Task ReviewAsync(ReviewRequest request, CancellationToken cancellationToken)
         {
             await Task.Delay(duration, cancellationToken);
-            Reviewed[(request.Number, request.HeadSha)] = true;
+            Reviewed.AddOrUpdate((request.Number, request.HeadSha), 1, static (_, count) => count + 1);
             Interlocked.Increment(ref _count);
         }
 
@@ -199,6 +265,42 @@ public static class WebhooksBenchmark
             }
 
             return true;
+        }
+    }
+
+    /// <summary>A fresh database on the given server for one run, dropped afterwards.</summary>
+    private sealed class BenchmarkDatabase : IAsyncDisposable
+    {
+        private readonly string _admin;
+        private readonly string _name;
+
+        private BenchmarkDatabase(string admin, string name, string connectionString)
+        {
+            _admin = admin;
+            _name = name;
+            ConnectionString = connectionString;
+        }
+
+        public string ConnectionString { get; }
+
+        public static async Task<BenchmarkDatabase> CreateAsync(string admin)
+        {
+            var name = "rb_bench_" + Guid.NewGuid().ToString("N")[..12];
+            await using (var data = Npgsql.NpgsqlDataSource.Create(admin))
+            await using (var command = data.CreateCommand($"create database {name}"))
+            {
+                await command.ExecuteNonQueryAsync();
+            }
+
+            return new BenchmarkDatabase(admin, name, new Npgsql.NpgsqlConnectionStringBuilder(admin) { Database = name }.ConnectionString);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await using var data = Npgsql.NpgsqlDataSource.Create(_admin);
+            await using var command = data.CreateCommand($"drop database if exists {_name} with (force)");
+            await command.ExecuteNonQueryAsync();
         }
     }
 

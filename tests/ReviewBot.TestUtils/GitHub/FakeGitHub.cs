@@ -94,6 +94,12 @@ public sealed class FakeGitHub : IDisposable
 
     public int Number { get; }
 
+    /// <summary>
+    /// When set, every pull request number of the repository is served as this one pull request (same files,
+    /// one list of comments and check runs), so that several pull requests can be reviewed at once.
+    /// </summary>
+    public bool AnyPullRequestNumber { get; set; }
+
     /// <summary>The pull request JSON served by GET pulls/N (edit it freely).</summary>
     public JsonObject PullRequest { get; }
 
@@ -315,8 +321,11 @@ public sealed class FakeGitHub : IDisposable
         }
 
         var rest = local[repo.Length..];
-        var pulls = $"/pulls/{Number}";
-        var issueComments = $"/issues/{Number}/comments";
+        var number = AnyPullRequestNumber && Regex.Match(rest, "^/(?:pulls|issues)/([0-9]{1,9})(?:/|$)") is { Success: true } asked
+            ? int.Parse(asked.Groups[1].Value, CultureInfo.InvariantCulture)
+            : Number;
+        var pulls = $"/pulls/{number}";
+        var issueComments = $"/issues/{number}/comments";
         switch (method)
         {
             case "GET" when rest == pulls:

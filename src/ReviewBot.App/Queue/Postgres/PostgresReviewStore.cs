@@ -53,6 +53,9 @@ internal sealed class PostgresReviewStore : IReviewStore, IAsyncDisposable
 
     internal NpgsqlDataSource DataSource => _data;
 
+    /// <summary>The schema that holds the tables (the shared rate buckets live there too).</summary>
+    internal string Schema => _schema;
+
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         if (_initialized)

@@ -47,6 +47,16 @@ internal static class PostgresSchema
         create index if not exists reviews_replay on {0}.reviews (pr_key, head_sha, trigger, created_at desc);
         create index if not exists reviews_finished on {0}.reviews (updated_at) where state in ('succeeded', 'failed', 'superseded');
         """,
+
+        // 2: the token buckets every replica shares (an LLM deployment's requests and tokens, an installation's GitHub budget).
+        """
+        create table if not exists {0}.rate_buckets (
+            name text primary key,
+            first_available double precision not null,
+            second_available double precision not null,
+            refilled_at timestamptz not null,
+            granted boolean not null);
+        """,
     ];
 
     public static async Task MigrateAsync(NpgsqlDataSource data, string schema, CancellationToken cancellationToken)
