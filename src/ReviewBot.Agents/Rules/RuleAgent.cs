@@ -193,9 +193,9 @@ internal sealed class RuleAgent(
         var more = facts.Issues.Count > 1 ? $", and {facts.Issues.Count - 1} more statement(s)" : "";
         return issue.Kind switch
         {
-            // The quality agent reports render coverage itself, once, with the renderer's reason.
-            SqlIssueKind.NotRendered or SqlIssueKind.JinjaSyntax when agent == AgentName.Quality => null,
-            SqlIssueKind.NotRendered or SqlIssueKind.JinjaSyntax => $"dbt model not rendered: {issue.Message} (line {issue.Line}); its SQL was not analysed",
+            // Render coverage is reported once per agent, with the renderer's reason, by every agent that reads the dbt
+            // graph (all that read SQL facts do): not a second entry for the same file here.
+            SqlIssueKind.NotRendered or SqlIssueKind.JinjaSyntax => null,
             SqlIssueKind.TooDeep => $"SQL nested more than the parser's depth bound ({issue.Message}, line {issue.Line}): not analysed",
             SqlIssueKind.TooLong => $"SQL too long to parse ({issue.Message})",
             _ when facts.RenderedInPart is { } part => $"SQL rendered in part ({part}) does not parse at line {issue.Line} ({issue.Message}){more}: {(facts.Coverage == SqlCoverage.NotAnalysed ? "not analysed" : "the statements that parsed were analysed")}",
