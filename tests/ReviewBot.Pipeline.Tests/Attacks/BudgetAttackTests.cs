@@ -17,9 +17,10 @@ public sealed class BudgetAttackTests
     [Fact]
     public async Task Run_CustomRequiredAgentsRegexBacktracksCatastrophically_IncompleteWithinItsBudgetNeverCompleted()
     {
-        // Nested quantifiers against a near-match: every line costs the regex its full 200 ms timeout.
+        // Nested quantifiers against a near-match: every line costs the regex its full 200 ms timeout. Plain text files,
+        // so the only agent that cannot finish is the custom one (as SQL, these lines are also unparseable migrations).
         var lines = string.Concat(Enumerable.Range(0, 200).Select(i => new string('a', 40) + "!\n"));
-        var change = ChangeSets.FromEdits(Repo, new Dictionary<string, string?> { ["migrations/002_data.sql"] = lines, ["migrations/003_more.sql"] = lines });
+        var change = ChangeSets.FromEdits(Repo, new Dictionary<string, string?> { ["notes/payload.txt"] = lines, ["notes/more.txt"] = lines });
         var config = ConfigLoader.Parse("""
             agents:
               backtrack:

@@ -152,7 +152,7 @@ public static class AttackCorpus
         new("catastrophic-custom-regex", "a required custom agent's regex backtracks catastrophically against a 3 s timeout")
         {
             Config = "agents:\n  backtrack:\n    lane: critical\n    policy: required\n    timeout: 3s\n    patterns:\n      - id: nested\n        regex: \"^(a+)+$\"\n",
-            Head = new Dictionary<string, string> { ["migrations/002_data.sql"] = string.Concat(Enumerable.Range(0, 100).Select(_ => new string('a', 40) + "!\n")) },
+            Head = new Dictionary<string, string> { ["notes/payload.txt"] = string.Concat(Enumerable.Range(0, 100).Select(_ => new string('a', 40) + "!\n")) },
             Conclusion = "failure",
             TitleStartsWith = "Not reviewed: ",
             TitleContains = "backtrack",
