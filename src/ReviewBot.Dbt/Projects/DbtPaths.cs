@@ -61,7 +61,8 @@ public static class DbtPaths
     }
 
     /// <summary>
-    /// The role of <paramref name="path"/> among <paramref name="projects"/> (deepest project root first wins). Snapshot
+    /// The role of <paramref name="path"/> among <paramref name="projects"/>: the project whose folders hold it (deepest
+    /// root first), else the deepest project whose root holds it. Snapshot
     /// folders are checked before model folders, as <see cref="DbtRepository.KindOf"/> does.
     /// </summary>
     public static DbtPathInfo Classify(string path, IReadOnlyList<DbtProject> projects)
@@ -78,12 +79,27 @@ public static class DbtPaths
             return new(DbtPathRole.None, null);
         }
 
+        // A project owns the files of its folders, wherever they are (model-paths: ['../../sources'] is a real shape),
+        // else the files under its root; the deepest project first in both cases.
         DbtProject? owner = null;
         foreach (var project in projects)
         {
-            if (!project.IsVendoredPackage && DbtProject.IsUnder(path, project.Root) && (owner is null || project.Root.Length > owner.Root.Length))
+            if (!project.IsVendoredPackage && (owner is null || project.Root.Length > owner.Root.Length)
+                && (project.InAny(project.ModelPaths, path) || project.InAny(project.SnapshotPaths, path) || project.InAny(project.SeedPaths, path)
+                    || project.InAny(project.MacroPaths, path) || project.InAny(project.AnalysisPaths, path) || project.InAny(project.TestPaths, path)))
             {
                 owner = project;
+            }
+        }
+
+        if (owner is null)
+        {
+            foreach (var project in projects)
+            {
+                if (!project.IsVendoredPackage && DbtProject.IsUnder(path, project.Root) && (owner is null || project.Root.Length > owner.Root.Length))
+                {
+                    owner = project;
+                }
             }
         }
 

@@ -29,6 +29,20 @@ public sealed class DbtPathsTests
     }
 
     [Fact]
+    public void Classify_FolderOutsideTheProjectRoot_OwnedByTheProjectThatNamesIt()
+    {
+        var repository = DbtRepository.Load(new InMemoryFiles(new Dictionary<string, string>
+        {
+            ["projects/chains/dbt_project.yml"] = "name: chains\nmodel-paths: ['models', '../../shared_sources']\nmacro-paths: ['macros', '../../shared_macros']\n",
+        }));
+
+        Assert.Equal((DbtPathRole.Properties, "chains"), Role(repository, "shared_sources/ethereum/_sources.yml"));
+        Assert.Equal((DbtPathRole.Model, "chains"), Role(repository, "shared_sources/ethereum/stg_blocks.sql"));
+        Assert.Equal((DbtPathRole.Macro, "chains"), Role(repository, "shared_macros/hex.sql"));
+        Assert.Equal((DbtPathRole.None, null), Role(repository, "docs/readme.sql"));
+    }
+
+    [Fact]
     public void IsProjectFile_VendoredAndBuildOutputExcluded()
     {
         Assert.True(DbtPaths.IsProjectFile("dbt_project.yml"));
