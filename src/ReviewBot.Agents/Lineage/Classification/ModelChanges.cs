@@ -205,6 +205,12 @@ internal sealed class ModelChanges
             return new Classified(change, name, [], Everything: moved.Count > 0);
         }
 
+        if (head.Language != "sql" || before.Language != "sql")
+        {
+            change = change with { Kind = ModelChangeKind.Unknown, Reason = "Python model: its output is not read statically" + configText };
+            return new Classified(change, name, [], Everything: true);
+        }
+
         if (beforeModel is null || afterModel is null || beforeModel.Problem is not null || afterModel.Problem is not null)
         {
             var which = beforeModel is null ? "base version was not rendered" : afterModel is null ? "head version was not rendered"
