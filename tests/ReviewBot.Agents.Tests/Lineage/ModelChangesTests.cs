@@ -211,4 +211,74 @@ public sealed class ModelChangesTests
         Assert.Equal(ModelChangeKind.Partial, model.Change);
         Assert.Empty(model.Downstream.Models);
     }
+
+    [Fact]
+    public async Task Classify_RemovedColumnThroughUnionAndStar_DownstreamColumns()
+    {
+        var before = new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: u\n",
+            ["models/a.sql"] = "select id, amount from {{ source('raw', 'a') }}\n",
+            ["models/c.sql"] = "select id, amount from {{ source('raw', 'c') }}\n",
+            ["models/b.sql"] = "select id, amount from {{ ref('a') }}\nunion all\nselect id, amount from {{ ref('c') }}\n",
+            ["models/d.sql"] = "select * from {{ ref('b') }}\n",
+        };
+        var after = new Dictionary<string, string>(before) { ["models/a.sql"] = "select id from {{ source('raw', 'a') }}\n" };
+
+        var model = Assert.Single(await ModelsAsync(before, after));
+
+        Assert.Equal(ModelChangeKind.Partial, model.Change);
+        Assert.Equal(["b.amount", "d.amount"], model.Downstream.Columns);
+    }
+
+    [Fact]
+    public async Task Classify_ChangeInsideAnUnresolvedMacro_UnknownNamesTheMacro()
+    {
+        var before = new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: m\n",
+            ["models/a.sql"] = "select id, {{ vendor_pkg.money('amount', 2) }} as amount from {{ source('raw', 'a') }}\n",
+        };
+        var after = new Dictionary<string, string>(before) { ["models/a.sql"] = "select id, {{ vendor_pkg.money('amount', 4) }} as amount from {{ source('raw', 'a') }}\n" };
+
+        var model = Assert.Single(await ModelsAsync(before, after));
+
+        Assert.Equal(ModelChangeKind.Unknown, model.Change);
+        Assert.Contains("vendor_pkg.money", model.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Classify_TenThousandDeepNesting_UnknownWithoutCrashing()
+    {
+        var deep = "select " + new string('(', 10_000) + "1" + new string(')', 10_000) + " as x from {{ ref('a') }}\n";
+        var before = new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: d\n",
+            ["models/a.sql"] = "select 1 as x\n",
+            ["models/b.sql"] = "select x from {{ ref('a') }}\n",
+        };
+        var after = new Dictionary<string, string>(before) { ["models/b.sql"] = deep };
+
+        var model = Assert.Single(await ModelsAsync(before, after));
+
+        Assert.Equal(ModelChangeKind.Unknown, model.Change);
+        Assert.Contains("head version", model.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Classify_RefCycle_TerminatesAndListsEachModelOnce()
+    {
+        var before = new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: c\n",
+            ["models/a.sql"] = "select id, v from {{ ref('b') }}\n",
+            ["models/b.sql"] = "select id, v from {{ ref('a') }}\n",
+        };
+        var after = new Dictionary<string, string>(before) { ["models/a.sql"] = "select id, v from {{ ref('b') }} where v > 0\n" };
+
+        var model = Assert.Single(await ModelsAsync(before, after));
+
+        Assert.Equal(ModelChangeKind.Breaking, model.Change);
+        Assert.Equal(["b"], model.Downstream.Models);
+    }
 }

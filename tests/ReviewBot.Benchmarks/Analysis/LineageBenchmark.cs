@@ -26,12 +26,15 @@ public static class LineageBenchmark
             runs.Add(run with { Detail = $"{input.Model} ({input.Descendants} descendants)" });
         }
 
+        // Context: the analysis scenario's 500 changed files (500 models classified, none with column-level impact).
+        runs.Add(await AnalysisBenchmark.BestOfAsync("project-500", () => AnalysisBenchmark.Project(7_500, 500, 0)));
+
         foreach (var r in runs)
         {
             Console.WriteLine($"{r.Scenario,-16} models {r.Models}  wallMs {r.WallMs}  cpuMs {r.CpuMs}  peakWorkingSetMb {r.PeakWorkingSetMb}  findings {r.Findings}  {r.Detail}; {r.Classified}");
         }
 
-        var within = runs.All(r => r.WallMs <= 3_000);
+        var within = runs.Where(r => r.Scenario.StartsWith("upstream-", StringComparison.Ordinal)).All(r => r.WallMs <= 3_000);
         Console.WriteLine($"target: full review of a 7,500-model project after an upstream change ≤3,000 ms: {within}");
         if (jsonPath is not null)
         {
