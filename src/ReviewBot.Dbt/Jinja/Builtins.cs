@@ -532,6 +532,7 @@ internal static class Builtins
 
                 return Arg(0).Length == 0 ? s : s.Replace(Arg(0), Arg(1), StringComparison.Ordinal);
             case "format": return Formatting.StrFormat(s, a);
+            case "join" when a.Positional.Count > 0 && a.Positional[0] is Opaque unknown: return unknown;
             case "join": return string.Join(s, (a.Positional.Count > 0 ? a.Positional[0] as List<object?> ?? [] : []).Select(PyOps.ToStr));
             case "title": return Title(s);
             case "capitalize": return Capitalize(s);

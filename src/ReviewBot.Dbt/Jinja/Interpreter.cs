@@ -359,6 +359,17 @@ internal sealed class Interpreter
             return;
         }
 
+        if (item is Opaque)
+        {
+            // `for key, value in unknown.items()`: every name is as unknown as the item.
+            foreach (var target in targets)
+            {
+                scope.Vars[target] = item;
+            }
+
+            return;
+        }
+
         var parts = Iterate(item, line);
         if (parts.Count != targets.Count)
         {
@@ -425,7 +436,11 @@ internal sealed class Interpreter
         List<object?> l => new List<object?>(l),
         Dictionary<string, object?> d => new List<object?>(d.Keys),
         string s => s.Select(c => (object?)c.ToString()).ToList(),
-        null or Undefined or Opaque => [],
+        null or Undefined => [],
+
+        // A warehouse result (run_query, get_column_values...) is iterated once, as one unknown item: the loop body
+        // renders with placeholders, so the SQL around it keeps its shape (an empty loop can leave `not ()`).
+        Opaque o => [o],
         Namespace ns => new List<object?>(ns.Values.Keys),
         IEnumerable<object?> e => e.ToList(),
         _ => throw TemplateException.Runtime($"{PyOps.TypeName(value)} is not iterable", line),

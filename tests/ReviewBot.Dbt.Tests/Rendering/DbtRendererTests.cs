@@ -196,7 +196,28 @@ public sealed class DbtRendererTests
         var result = Render(new() { ["models/w.sql"] = model }, "models/w.sql");
         Assert.Equal(RenderStatus.Partial, result.Status);
         Assert.Contains("run_query (needs the warehouse)", result.PartialReasons);
-        Assert.EndsWith("select\n\n  order_id\nfrom analytics.payments", result.Sql, StringComparison.Ordinal);
+        // The loop over the unknown rows renders once with placeholders, so the select keeps its shape.
+        Assert.Matches(@"select\nsum\(case when method = '__rb_opaque_\d+__' then amount end\) as __rb_opaque_\d+___amount,\n  order_id\nfrom analytics.payments$", result.Sql);
+    }
+
+    [Fact]
+    public void WarehouseResultInAConditionLoop_RendersOnceWithPlaceholders_SoTheSqlStillParses()
+    {
+        // A real shape: excluded values come from the warehouse; an empty loop would leave `not ()`.
+        const string model = """
+            {% set excluded = dbt_utils.get_column_values(ref('blocklist'), 'server_id') %}
+            {% set rules = load_rules() %}
+            select server_id, {% for name, rule in rules.items() %}{{ rule }} as {{ name }}, {% endfor %}event_id
+            from {{ ref('events') }}
+            where not ({% for s in excluded %}server_id = '{{ s }}'{% if not loop.last %} or {% endif %}{% endfor %})
+              and server_id in ({{ "', '".join(excluded) }})
+            """;
+        var result = Render(new() { ["models/w.sql"] = model, ["macros/rules.sql"] = "{% macro load_rules() %}{{ return(run_query('select * from rules')) }}{% endmacro %}" }, "models/w.sql");
+
+        Assert.Equal(RenderStatus.Partial, result.Status);
+        var parse = ReviewBot.Sql.Parsing.SqlParser.Parse(result.Sql);
+        Assert.True(parse.Succeeded, string.Join("; ", parse.Diagnostics) + "\n" + result.Sql);
+        Assert.Matches(@"where not \(server_id = '__rb_opaque_\d+__'\)", result.Sql);
     }
 
     [Fact]
