@@ -93,7 +93,7 @@ internal sealed class RuleAgent(
         {
             if (sql.Head(file.Path) is { Coverage: not SqlCoverage.Full } facts && CoverageReason(facts, Descriptor.Name) is { } reason)
             {
-                if (facts.Coverage == SqlCoverage.NotAnalysed)
+                if (facts.NothingRead)
                 {
                     rules.CouldNotAnalyse(file.Path, reason);
                 }
@@ -200,7 +200,9 @@ internal sealed class RuleAgent(
             SqlIssueKind.TooLong => $"SQL too long to parse ({issue.Message})",
             _ when facts.RenderedInPart is { } part => $"SQL rendered in part ({part}) does not parse at line {issue.Line} ({issue.Message}){more}: {(facts.Coverage == SqlCoverage.NotAnalysed ? "not analysed" : "the statements that parsed were analysed")}",
             _ when facts.IsTemplate => $"SQL read as written (Jinja not rendered) does not parse at line {issue.Line} ({issue.Message}){more}",
-            _ => $"SQL does not parse at line {issue.Line} ({issue.Message}){more}: {(facts.Coverage == SqlCoverage.NotAnalysed ? "not analysed" : "the statements that parsed were analysed")}",
+            _ when facts.NothingRead => $"SQL does not parse at line {issue.Line} ({issue.Message}){more}: not analysed",
+            _ when facts.Coverage == SqlCoverage.NotAnalysed => $"SQL does not parse at line {issue.Line} ({issue.Message}){more}: read by its statements' leading keywords only",
+            _ => $"SQL does not parse at line {issue.Line} ({issue.Message}){more}: the statements that parsed were analysed",
         };
     }
 

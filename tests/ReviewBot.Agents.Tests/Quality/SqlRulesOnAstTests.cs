@@ -293,4 +293,15 @@ public sealed class SqlRulesOnAstTests
         result.None("unparseable-sql");
         Assert.Contains(result.Outputs[AgentName.Governance].NotAnalysed, s => s.File == "models/marts/int_order_items.sql" && s.Reason.Contains("rendered in part", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Coverage_MigrationThatIsNotSql_PartialForGovernanceNotUnread()
+    {
+        // Read as written, its statements are still read by their leading keywords (a DROP stays a DROP): partial.
+        var result = await Review.RunAsync(("migrations/V9__notes.sql", "aaaa bbbb!;\ntruncate table raw.shop.legacy_orders now please;\n"));
+
+        Assert.DoesNotContain(result.Outputs[AgentName.Governance].NotAnalysed, s => s.File == "migrations/V9__notes.sql");
+        Assert.Contains(result.Outputs[AgentName.Governance].Partial, p => p.File == "migrations/V9__notes.sql");
+        Assert.Contains("TRUNCATE", result.Single("destructive-ddl").Title, StringComparison.Ordinal);
+    }
 }

@@ -268,6 +268,16 @@ public sealed record SqlFileFacts
     /// </summary>
     public bool IsTemplate { get; init; }
 
+    /// <summary>True when the facts come from a dbt rendering (a model or snapshot), false for SQL read as written.</summary>
+    public bool Rendered { get; init; }
+
+    /// <summary>
+    /// True when the rules read nothing of the file: nothing rendered, nesting or size past a bound, or a rendered model
+    /// whose SQL did not parse. SQL read as written that does not parse is still read by its statements' leading
+    /// keywords (a DROP stays a DROP), so it is partial.
+    /// </summary>
+    public bool NothingRead => Coverage == SqlCoverage.NotAnalysed && (Rendered || Issues.Any(i => i.IsBound || i.Kind is SqlIssueKind.NotRendered or SqlIssueKind.JinjaSyntax));
+
     /// <summary>
     /// For a dbt model rendered only in part (unresolved macros, warehouse calls such as <c>run_query</c>): why. A parse
     /// failure of such SQL may come from what could not be rendered, so it is coverage, never the author's syntax error.

@@ -64,6 +64,7 @@ internal static class SqlFactsReader
         }
 
         var facts = Read(rendering.Sql, AdapterInference.Dialect(rendering.Adapter), rendering.SourceMap.LineAt, spans, rendering.SourceMap.IsLiteral, written);
+        facts = facts with { Rendered = true };
         return rendering.Status == RenderStatus.Partial
             ? facts with
             {
