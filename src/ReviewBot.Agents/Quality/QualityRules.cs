@@ -19,6 +19,7 @@ internal static class QualityRules
         new UnparseableSql(), new HardCodedRelation(), new RefMissingModel(), new SourceMissing(), new MissingPrimaryKeyTest(), new SelectStarFinal(),
         new JoinWithoutCondition(), new ImplicitJoin(), new EqualsNull(), new LimitWithoutOrderBy(), new UnusedCte(),
         new PythonRules.SqlBuiltFromStrings(), new PythonRules.SwallowedException(),
+        .. SqlPitfallRules.All,
     ];
 
     /// <summary>Changed SQL files that are dbt models (or, when <paramref name="includeOther"/>, any changed SQL) with their head facts.</summary>

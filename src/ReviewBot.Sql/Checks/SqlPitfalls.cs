@@ -90,8 +90,12 @@ public static class SqlPitfalls
                 }
             }
 
-            // Only a redefinition counts: `amount as amount` or `t.amount` passes the same value on.
-            if (expressionItem.Alias is { } alias && !(expressionItem.Expression is SqlColumnRef same && same.Name.Last.Equals(alias, StringComparison.OrdinalIgnoreCase)))
+            // Only a redefinition of a column the sources have counts: its expression reads the same name
+            // (`coalesce(amount, 0) as amount`). `amount as amount` passes the same value on, and a new name such as
+            // `count(*) as n` may be read later where the dialect allows (Snowflake, Databricks), unambiguously.
+            if (expressionItem.Alias is { } alias
+                && expressionItem.Expression is not SqlColumnRef
+                && SqlWalker.DescendantsAndSelf(expressionItem.Expression, intoQueries: false).Any(n => n is SqlColumnRef c && c.Name.Last.Equals(alias, StringComparison.OrdinalIgnoreCase)))
             {
                 redefined.TryAdd(alias, expressionItem);
             }

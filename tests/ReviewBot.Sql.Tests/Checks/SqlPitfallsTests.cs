@@ -25,6 +25,8 @@ public sealed class SqlPitfallsTests
     [InlineData("select coalesce(amount, 0) as amount, p.amount * 100 as cents from payments p")]
     [InlineData("select amount * 100 as cents, coalesce(amount, 0) as amount from payments")]
     [InlineData("select coalesce(amount, 0) as amount, (select max(amount) from refunds) as biggest_refund from payments")]
+    [InlineData("select count(distinct event_id) as count_calls, count_calls as count_known from events")]
+    [InlineData("select upper(name) as display_name, display_name || '!' as shout from users")]
     public void AliasShadowsColumn_NoRedefinitionReadLater_Nothing(string sql) => Assert.Empty(Find(sql));
 
     [Theory]

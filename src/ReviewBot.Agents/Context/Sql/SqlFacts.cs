@@ -249,6 +249,9 @@ public sealed record SqlFileFacts
     /// <summary>Comparisons with NULL via <c>=</c>, <c>!=</c>, <c>&lt;&gt;</c> or <c>case x when null</c> written in the file (not a macro's), by line.</summary>
     public IReadOnlyList<int> EqualsNullLines { get; init; } = [];
 
+    /// <summary>SQL that runs but computes something other than it reads as, written in the file (not a macro's output).</summary>
+    public IReadOnlyList<SqlPitfallFact> Pitfalls { get; init; } = [];
+
     /// <summary>Every LIMIT/TOP/FETCH FIRST in the file.</summary>
     public IReadOnlyList<SqlLimit> Limits { get; init; } = [];
 
@@ -300,3 +303,6 @@ public sealed record SqlFileFacts
         return dot < 0 ? name : name[(dot + 1)..];
     }
 }
+
+/// <summary>A <see cref="ReviewBot.Sql.Checks.SqlPitfall"/> on the file's lines: where, the name involved, and the line of the related definition.</summary>
+public sealed record SqlPitfallFact(ReviewBot.Sql.Checks.SqlPitfallKind Kind, int Line, string Subject, int? RelatedLine);

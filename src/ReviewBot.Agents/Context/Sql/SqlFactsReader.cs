@@ -2,6 +2,7 @@ using System.Text;
 using ReviewBot.Dbt.Projects;
 using ReviewBot.Dbt.Rendering;
 using ReviewBot.Sql;
+using ReviewBot.Sql.Checks;
 using ReviewBot.Sql.Lexing;
 using ReviewBot.Sql.Parsing;
 using Ast = ReviewBot.Sql.Syntax;
@@ -269,7 +270,23 @@ internal static class SqlFactsReader
                 Statements = statements, Selects = _selects, Ctes = ctes, Final = finalFacts, OutputColumns = output,
                 StarReachesFinal = star.Line > 0, StarLine = star.Line, StarRelation = star.Relation, StarGenerated = star.Generated, EqualsNullLines = _equalsNull, Limits = _limits,
                 Issues = issues, Identifiers = IdentifiersOf(parse.Tokens), HasOpaque = _opaque || templates.Count > 0, Coverage = coverage,
+                Pitfalls = Pitfalls(),
             };
+        }
+
+        // SQL that runs but computes something else, where the author wrote it (a macro's output is not theirs).
+        private List<SqlPitfallFact> Pitfalls()
+        {
+            var found = new List<SqlPitfallFact>();
+            foreach (var pitfall in SqlPitfalls.Find(parse))
+            {
+                if (isLiteral(pitfall.Span.Offset, pitfall.Span.Length))
+                {
+                    found.Add(new SqlPitfallFact(pitfall.Kind, lineAt(pitfall.Span.Offset), pitfall.Subject, pitfall.Related is { } related ? lineAt(related.Offset) : null));
+                }
+            }
+
+            return found;
         }
 
         // A CTE read only inside an unresolved macro call (an opaque placeholder now, a {{ }} in raw text) may still be read.
