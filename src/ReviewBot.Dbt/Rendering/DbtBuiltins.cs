@@ -180,7 +180,8 @@ internal static class DbtBuiltins
     private static object? UnionRelations(DbtContext c, Interpreter i, CallArgs a)
     {
         var relations = i.Iterate(a.Get(0, "relations"), a.Line);
-        var sourceColumn = S(a.Get(5, "source_column_name", "_dbt_source_relation"));
+        // source_column_name=None leaves the column out, as dbt_utils does.
+        var sourceColumn = a.Get(5, "source_column_name", "_dbt_source_relation") is { } named ? S(named) : null;
         var where = a.Get(6, "where") as string;
         var columns = i.NewOpaque("dbt_utils.union_relations (the columns come from the warehouse)");
         var sb = new StringBuilder();
@@ -192,8 +193,13 @@ internal static class DbtBuiltins
             }
 
             var relation = S(relations[k]);
-            sb.Append("(\n    select\n        cast(").Append('\'').Append(relation.Replace("'", "''", StringComparison.Ordinal)).Append("' as ").Append(TypeString(c)).Append(") as ").Append(sourceColumn).Append(",\n        ")
-                .Append(columns).Append("\n    from ").Append(relation);
+            sb.Append("(\n    select\n        ");
+            if (sourceColumn is not null)
+            {
+                sb.Append("cast(").Append('\'').Append(relation.Replace("'", "''", StringComparison.Ordinal)).Append("' as ").Append(TypeString(c)).Append(") as ").Append(sourceColumn).Append(",\n        ");
+            }
+
+            sb.Append(columns).Append("\n    from ").Append(relation);
             if (!string.IsNullOrEmpty(where))
             {
                 sb.Append("\n    where ").Append(where);

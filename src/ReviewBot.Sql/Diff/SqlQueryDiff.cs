@@ -97,11 +97,15 @@ public static class SqlQueryDiff
         var starChanged = false;
         var headByName = headColumns.GroupBy(c => SqlNames.Key(c.Name)).ToDictionary(g => g.Key, g => g.First());
         var baseByName = baseColumns.GroupBy(c => SqlNames.Key(c.Name)).ToDictionary(g => g.Key, g => g.First());
+
+        // A head with a star or placeholder whose columns are unknown (`select *` from an unknown relation, a macro
+        // such as dbt_utils.union_relations) may still have any column the base had: none is known to be removed.
+        var headOpen = headColumns.Any(c => c.IsUnexpandedStar);
         foreach (var column in baseColumns)
         {
             if (!headByName.TryGetValue(SqlNames.Key(column.Name), out var now))
             {
-                if (column.IsUnexpandedStar)
+                if (column.IsUnexpandedStar || headOpen)
                 {
                     starChanged = true;
                 }

@@ -173,6 +173,17 @@ public sealed class DbtRendererTests
     }
 
     [Fact]
+    public void UnionRelations_SourceColumnNameNone_LeavesTheColumnOut()
+    {
+        var files = new Dictionary<string, string> { ["models/u.sql"] = "{{ dbt_utils.union_relations(relations=[ref('a'), ref('b')], source_column_name=None) }}" };
+
+        var result = Render(files, "models/u.sql");
+
+        Assert.DoesNotContain("_dbt_source_relation", result.Sql, StringComparison.Ordinal);
+        Assert.StartsWith("(\n    select\n        __rb_opaque_1__\n    from analytics.a\n)", result.Sql, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Ref_TwoArgumentsAndVersions()
     {
         var result = Render(new() { ["models/r.sql"] = "{{ ref('pkg', 'model') }} {{ ref('m', v=2) }} {{ ref('n', version='3') }}" }, "models/r.sql");

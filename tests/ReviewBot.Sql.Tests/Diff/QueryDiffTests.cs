@@ -29,6 +29,20 @@ public sealed class QueryDiffTests
     }
 
     [Fact]
+    public void Compare_HeadBecomesAPlaceholderProjection_NoColumnIsCalledRemoved()
+    {
+        // A real shape: the model becomes dbt_utils.union_relations(...) of two new models, whose columns come from
+        // the warehouse; the base's columns may all still be there.
+        var change = Compare(
+            "select cast(ts as date) as activity_date, user_id, count(*) as n from events where user_id is not null group by 1, 2",
+            "(select cast('a' as varchar) as _src, __rb_opaque_1__ from analytics.a)\nunion all\n(select cast('b' as varchar) as _src, __rb_opaque_1__ from analytics.b)");
+
+        Assert.Empty(change.Removed);
+        Assert.NotEqual(SqlChangeCategory.Partial, change.Category);
+        Assert.NotEqual(SqlChangeCategory.NonBreaking, change.Category);
+    }
+
+    [Fact]
     public void Compare_RemovedColumn_IsPartial()
     {
         var change = Compare(Base, Base.Replace("amount, ", string.Empty, StringComparison.Ordinal));
