@@ -58,7 +58,9 @@ internal static partial class CostRules
             "dbt_project.yml" when node.FolderConfig.TryGetValue("materialized", out var folder) => (node.Project.File, folder.Line),
             _ => (node.Path, null),
         };
-        if (context.Files.Changed.ContainsKey(origin.File))
+        // The winning setting is the cause only when this change wrote it; a project file changed elsewhere (a version
+        // bump) is not where the author turned the model into a table.
+        if (context.Files.Changed.ContainsKey(origin.File) && (origin.Line is not { } at || context.IsAdded(origin.File, at)))
         {
             return origin;
         }

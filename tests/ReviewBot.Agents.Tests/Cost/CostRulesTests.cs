@@ -35,6 +35,18 @@ public sealed class CostRulesTests
     }
 
     [Fact]
+    public async Task IncrementalToFullRebuild_SqlConfigRemovedWhileTheProjectFileOnlyBumpsItsVersion_ReportedOnTheModel()
+    {
+        // A real shape: the release PR removes the model's incremental config and bumps the project version; the
+        // folder's `+materialized: table` (unchanged) now wins, but the cause is the model file, not dbt_project.yml.
+        var result = await Review.RunAsync(
+            Review.Edit("models/marts/fct_orders.sql", "        materialized='incremental',\n", ""),
+            Review.Edit("dbt_project.yml", "version: \"1.0.0\"", "version: \"1.1.0\""));
+
+        Assert.Equal("models/marts/fct_orders.sql", result.Single("incremental-to-full-rebuild").File);
+    }
+
+    [Fact]
     public async Task IncrementalToFullRebuild_IncrementalKept_NoFinding()
     {
         var result = await Review.RunAsync(Review.Edit("models/marts/fct_orders.sql", "unique_key='order_id'", "unique_key=['order_id']"));
