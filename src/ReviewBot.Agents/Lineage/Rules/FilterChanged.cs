@@ -35,6 +35,7 @@ internal sealed class FilterChanged : Rule
             var beforePrint = new SqlFingerprint(before.Parse.Tokens);
             var afterPrint = new SqlFingerprint(after.Parse.Tokens);
             var changes = new List<(string Clause, string Scope, string Old, string New, SqlNode? Node, bool Inverted)>();
+            var refinements = new List<string>();
             foreach (var (key, select) in now)
             {
                 if (!was.TryGetValue(key, out var old))
@@ -45,7 +46,15 @@ internal sealed class FilterChanged : Rule
                 Compare("where", old.Where, select.Where);
                 Compare("qualify", old.Qualify, select.Qualify);
                 Compare("having", old.Having, select.Having);
-                Compare("group by", old.GroupBy, select.GroupBy);
+                if (NewDimensions(old, select, beforePrint, afterPrint) is { Count: > 0 } dimensions)
+                {
+                    refinements.AddRange(dimensions);
+                }
+                else
+                {
+                    Compare("group by", old.GroupBy, select.GroupBy);
+                }
+
                 Compare("limit", old.Top, select.Top);
                 if (old.Distinct != select.Distinct)
                 {
@@ -72,6 +81,17 @@ internal sealed class FilterChanged : Rule
 
             if (changes.Count == 0)
             {
+                if (refinements.Count > 0)
+                {
+                    // Grouping by a new output column as well (a new dimension, e.g. source_relation in a package that
+                    // now unions connections): the old columns keep their meaning and rows split only where the new
+                    // column has several values. Worth knowing, not worth blocking a review on.
+                    var names = string.Join(", ", refinements.Distinct(StringComparer.OrdinalIgnoreCase).Take(3).Select(n => $"`{n}`"));
+                    yield return context.Report(this, change.File, null, $"Grain of `{change.Name}` refined by {names}",
+                        $"`{change.Name}` now also groups by {names}, which it adds as output: a row per old key becomes a row per old key and {names}. Readers that expect one row per old key ({LineageFacts.Consumers(change)}) get several where {names} takes several values.",
+                        LineageFacts.Grade(change, Severity.Low, Severity.Info));
+                }
+
                 continue;
             }
 
@@ -89,6 +109,42 @@ internal sealed class FilterChanged : Rule
                 severity);
         }
     }
+
+    /// <summary>
+    /// The output columns a GROUP BY change only adds (every old grouping item is still there, each new one is an output
+    /// column that the base select did not have); empty when the change is anything else.
+    /// </summary>
+    internal static List<string> NewDimensions(Sql.Syntax.SqlSelect old, Sql.Syntax.SqlSelect now, SqlFingerprint before, SqlFingerprint after)
+    {
+        if (old.GroupBy is not { All: false } was || now.GroupBy is not { All: false } isNow)
+        {
+            return [];
+        }
+
+        var oldItems = was.Items.Select(i => Resolve(i, old, before)).ToHashSet(StringComparer.Ordinal);
+        var newItems = isNow.Items.Select(i => (Key: Resolve(i, now, after), Name: NameOf(i, now))).ToList();
+        var oldOutputs = old.Items.OfType<Sql.Syntax.SqlExpressionItem>().Select(i => i.Alias ?? (i.Expression as Sql.Syntax.SqlColumnRef)?.Name.Last).OfType<string>().ToHashSet(StringComparer.OrdinalIgnoreCase);
+        if (!oldItems.All(o => newItems.Any(n => n.Key == o)))
+        {
+            return [];
+        }
+
+        var added = newItems.Where(n => !oldItems.Contains(n.Key)).ToList();
+        return added.Count > 0 && added.All(a => a.Name is { } name && !oldOutputs.Contains(name)) ? added.Select(a => a.Name!).ToList() : [];
+    }
+
+    // A positional item (`group by 1, 2`) stands for that output column's expression.
+    private static string Resolve(Sql.Syntax.SqlExpression item, Sql.Syntax.SqlSelect select, SqlFingerprint print) =>
+        Position(item, select) is Sql.Syntax.SqlExpressionItem target ? print.Of(target.Expression) : print.Of(item);
+
+    private static string? NameOf(Sql.Syntax.SqlExpression item, Sql.Syntax.SqlSelect select) =>
+        Position(item, select) is Sql.Syntax.SqlExpressionItem target ? target.Alias ?? (target.Expression as Sql.Syntax.SqlColumnRef)?.Name.Last
+        : item is Sql.Syntax.SqlColumnRef column && select.Items.OfType<Sql.Syntax.SqlExpressionItem>().Any(i => (i.Alias ?? (i.Expression as Sql.Syntax.SqlColumnRef)?.Name.Last) is { } n && n.Equals(column.Name.Last, StringComparison.OrdinalIgnoreCase)) ? column.Name.Last
+        : null;
+
+    private static Sql.Syntax.SqlSelectItem? Position(Sql.Syntax.SqlExpression item, Sql.Syntax.SqlSelect select) =>
+        item is Sql.Syntax.SqlLiteral { Kind: Sql.Syntax.SqlLiteralKind.Number } n && int.TryParse(n.Text, System.Globalization.CultureInfo.InvariantCulture, out var k) && k >= 1 && k <= select.Items.Count
+            ? select.Items[k - 1] : null;
 
     /// <summary>True when the two conditions differ only by one operator turned into its opposite, or by one added or removed <c>not</c>.</summary>
     internal static bool Inverted(string before, string after)

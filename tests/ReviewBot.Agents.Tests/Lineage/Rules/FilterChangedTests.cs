@@ -31,6 +31,28 @@ public sealed class FilterChangedTests
     }
 
     [Fact]
+    public async Task Evaluate_GroupByGainsANewOutputColumn_LowGrainRefinementNotARowChange()
+    {
+        // A real package shape: every aggregate gains `source_relation` in its select and its positional group by.
+        var before = new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: p\n",
+            ["models/agg.sql"] = "select\n    email_id,\n    count(*) as opens\nfrom {{ source('raw', 'events') }}\ngroup by 1\n",
+            ["models/report.sql"] = "select email_id, opens from {{ ref('agg') }}\n",
+        };
+        var refined = new Dictionary<string, string>(before) { ["models/agg.sql"] = "select\n    source_relation,\n    email_id,\n    count(*) as opens\nfrom {{ source('raw', 'events') }}\ngroup by 1, 2\n" };
+        var regrouped = new Dictionary<string, string>(before) { ["models/agg.sql"] = "select\n    email_id,\n    count(*) as opens\nfrom {{ source('raw', 'events') }}\ngroup by 1, opens_day\n" };
+
+        var refinement = (await Review.RunAsync(ChangeSets.FromFiles(before, refined))).Single("filter-changed");
+        var change = (await Review.RunAsync(ChangeSets.FromFiles(before, regrouped))).Single("filter-changed");
+
+        Assert.Equal(Severity.Low, refinement.Severity);
+        Assert.Equal("Grain of `agg` refined by `source_relation`", refinement.Title);
+        Assert.Equal(Severity.Medium, change.Severity);
+        Assert.StartsWith("Rows of `agg` change: group by changed", change.Title, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Evaluate_DistinctAddedOnModelNobodyReads_Info()
     {
         var before = new Dictionary<string, string> { ["dbt_project.yml"] = "name: p\n", ["models/a.sql"] = "select id from {{ source('raw', 'orders') }}\n" };
