@@ -53,6 +53,22 @@ public sealed class FilterChangedTests
     }
 
     [Fact]
+    public async Task Evaluate_SelectNowReadsOtherRelations_RewrittenNotRefiltered()
+    {
+        // A real shape: the model's filter moved into the two new models it now unions; the select reads other relations.
+        var before = new Dictionary<string, string>
+        {
+            ["dbt_project.yml"] = "name: p\n",
+            ["models/usage.sql"] = "select user_id, count(*) as n\nfrom {{ source('raw', 'events') }}\nwhere user_id is not null\ngroup by 1\n",
+            ["models/report.sql"] = "select user_id, n from {{ ref('usage') }}\n",
+            ["models/usage_web.sql"] = "select user_id, count(*) as n from {{ source('raw', 'web') }} where user_id is not null group by 1\n",
+        };
+        var after = new Dictionary<string, string>(before) { ["models/usage.sql"] = "select user_id, n\nfrom {{ ref('usage_web') }}\n" };
+
+        (await Review.RunAsync(ChangeSets.FromFiles(before, after))).None("filter-changed");
+    }
+
+    [Fact]
     public async Task Evaluate_DistinctAddedOnModelNobodyReads_Info()
     {
         var before = new Dictionary<string, string> { ["dbt_project.yml"] = "name: p\n", ["models/a.sql"] = "select id from {{ source('raw', 'orders') }}\n" };
