@@ -35,7 +35,8 @@ public sealed class AppAttackTests
         payload["pull_request"]!["changed_files"] = github.Files.Count;
 
         using var response = await server.SendAsync("pull_request", payload);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        // Queued for the worker: 202 Accepted.
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var finished = await server.Logs.WaitForAsync(
             m => m.StartsWith("Review finished", StringComparison.Ordinal) || m.StartsWith("Review failed", StringComparison.Ordinal),
             TimeSpan.FromSeconds(90));
