@@ -34,6 +34,16 @@ internal sealed class IncrementalKeyChanged : Rule
                 }
 
                 var line = change.After?.Rendered.Config.LastOrDefault(c => c.Key == config.Key)?.Line;
+                if (config.Key == "unique_key" && config.Before is null)
+                {
+                    // A key set for the first time (often with append turned into delete+insert or merge) stops new
+                    // duplicates; only the duplicates already in the table stay. Worth a note, not a block.
+                    yield return context.Report(this, change.File, line, $"`unique_key` of incremental `{change.Name}` set",
+                        $"`{change.Name}` is incremental and now has `unique_key` `{config.After}`: later runs replace rows with the same key instead of appending them. Duplicates the table already holds stay until `dbt run --full-refresh -s {change.Name}`.",
+                        LineageFacts.Grade(change, Severity.Low, Severity.Info));
+                    continue;
+                }
+
                 var effect = config.Key == "unique_key"
                     ? "merges now match existing rows on the new key: rows written under the old key are duplicated or updated wrongly"
                     : "the warehouse cannot change the partitioning of the existing table, so incremental runs fail (or keep the old layout) until it is rebuilt";

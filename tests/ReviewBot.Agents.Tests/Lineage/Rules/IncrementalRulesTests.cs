@@ -55,6 +55,20 @@ public sealed class IncrementalRulesTests
     }
 
     [Fact]
+    public async Task KeyChanged_UniqueKeySetForTheFirstTime_LowNote()
+    {
+        // A real shape: an append-only incremental model gets a unique_key and delete+insert to stop duplicates.
+        var baseFiles = Review.Fixture("shop");
+        baseFiles[Model] = baseFiles[Model].Replace("        unique_key='order_id',\n", "", StringComparison.Ordinal);
+        var head = new Dictionary<string, string?> { [Model] = Review.Fixture("shop")[Model] };
+
+        var finding = (await Review.RunAsync(TestUtils.ChangeSets.FromEdits(baseFiles, head))).Single("incremental-key-changed");
+
+        Assert.Equal(Severity.Low, finding.Severity);
+        Assert.Equal("`unique_key` of incremental `fct_orders` set", finding.Title);
+    }
+
+    [Fact]
     public async Task KeyChanged_PartitionFieldChanged_High()
     {
         var result = await Review.RunAsync(Review.Edit(Model, "'field': 'order_date'", "'field': 'updated_at'"));
