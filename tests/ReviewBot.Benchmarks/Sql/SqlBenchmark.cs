@@ -190,7 +190,7 @@ public static class SqlBenchmark
         var cpuStart = process.TotalProcessorTime;
         var parseWatch = Stopwatch.StartNew();
         var definitions = new List<SqlRelationDefinition>(usable.Count);
-        int statements = 0, parsed = 0, failedModels = 0;
+        int statements = 0, parsed = 0, failedModels = 0, fullyRendered = 0, failedFullyRendered = 0, failedWithGaps = 0;
         var reasons = new Dictionary<string, int>(StringComparer.Ordinal);
         var failures = new List<string>();
         var dialects = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -201,9 +201,16 @@ public static class SqlBenchmark
             var parse = SqlParser.Parse(model.Sql, dialect);
             statements += parse.Statements.Count;
             parsed += parse.Statements.Count - parse.Diagnostics.Count;
+
+            // A render whose gaps come from the warehouse (run_query, columns of a relation) may leave SQL with empty
+            // lists: its parse failures are coverage the review reports, not the parser's misreadings.
+            var gaps = model.PartialReasons.Any(r => !model.Unresolved.Contains(r, StringComparer.Ordinal));
+            fullyRendered += model.Status == RenderStatus.Rendered ? 1 : 0;
             if (!parse.Succeeded)
             {
                 failedModels++;
+                failedFullyRendered += model.Status == RenderStatus.Rendered ? 1 : 0;
+                failedWithGaps += gaps ? 1 : 0;
                 foreach (var diagnostic in parse.Diagnostics)
                 {
                     var reason = Normalise(diagnostic.Message);
@@ -236,6 +243,9 @@ public static class SqlBenchmark
             parsed,
             failed = statements - parsed,
             renderedModelsParsedPercent = usable.Count == 0 ? 100.0 : Math.Round(100.0 * (usable.Count - failedModels) / usable.Count, 2),
+            fullyRenderedModels = fullyRendered,
+            fullyRenderedParsedPercent = fullyRendered == 0 ? 100.0 : Math.Round(100.0 * (fullyRendered - failedFullyRendered) / fullyRendered, 2),
+            failedWithWarehouseGaps = failedWithGaps,
             topReasons = reasons.OrderByDescending(r => r.Value).Take(10).Select(r => new { reason = r.Key, count = r.Value }),
             renderMs = renderWatch.ElapsedMilliseconds,
             parseMs = parseWatch.ElapsedMilliseconds,

@@ -103,7 +103,9 @@ internal sealed class FilterChanged : Rule
             }
 
             var first = changes.FirstOrDefault(c => c.Inverted) is { Clause: not null } inverted ? inverted : changes[0];
-            var severity = first.Inverted ? LineageFacts.Grade(change, Severity.High, Severity.Low) : LineageFacts.Grade(change, Severity.Medium, Severity.Info);
+            var severity = first.Inverted ? LineageFacts.Grade(change, Severity.High, Severity.Low)
+                : changes.All(c => StartDateGuard(c.Old, c.New)) ? LineageFacts.Grade(change, Severity.Low, Severity.Info)
+                : LineageFacts.Grade(change, Severity.Medium, Severity.Info);
             var what = first.Inverted ? $"condition inverted: `{Clip(first.Old)}` is now `{Clip(first.New)}`"
                 : first.Old.Length == 0 ? $"`{first.Clause}` added: `{Clip(first.New)}`"
                 : first.New.Length == 0 ? $"`{first.Clause}` removed (was `{Clip(first.Old)}`)"
@@ -152,6 +154,32 @@ internal sealed class FilterChanged : Rule
     private static Sql.Syntax.SqlSelectItem? Position(Sql.Syntax.SqlExpression item, Sql.Syntax.SqlSelect select) =>
         item is Sql.Syntax.SqlLiteral { Kind: Sql.Syntax.SqlLiteralKind.Number } n && int.TryParse(n.Text, System.Globalization.CultureInfo.InvariantCulture, out var k) && k >= 1 && k <= select.Items.Count
             ? select.Items[k - 1] : null;
+
+    /// <summary>
+    /// True when the new condition is the old one with only a lower bound on a date added (<c>block_date &gt;= date
+    /// '2013-01-01' and ...</c>): the usual start-date guard of an incremental model, which drops rows only from before
+    /// the data begins. Still reported, at low.
+    /// </summary>
+    internal static bool StartDateGuard(string before, string after)
+    {
+        if (before.Length == 0 || after.Length <= before.Length)
+        {
+            return false;
+        }
+
+        var at = after.IndexOf(before, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return false;
+        }
+
+        var rest = (after[..at] + " " + after[(at + before.Length)..]).Trim();
+        return System.Text.RegularExpressions.Regex.IsMatch(
+            rest,
+            @"^(?:and )?[\w .""`]+ >=? (?:(?:date|timestamp) )?'\d{4}-\d{2}-\d{2}[^']*'(?: and)?$",
+            System.Text.RegularExpressions.RegexOptions.CultureInvariant,
+            TimeSpan.FromSeconds(1));
+    }
 
     /// <summary>True when the two conditions differ only by one operator turned into its opposite, or by one added or removed <c>not</c>.</summary>
     internal static bool Inverted(string before, string after)

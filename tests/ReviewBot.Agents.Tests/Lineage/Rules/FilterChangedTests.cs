@@ -68,6 +68,15 @@ public sealed class FilterChangedTests
         (await Review.RunAsync(ChangeSets.FromFiles(before, after))).None("filter-changed");
     }
 
+    [Theory]
+    [InlineData("t . transaction_type = 'Payment'", "t . block_date >= date '2013-01-01' and t . transaction_type = 'Payment'", true)]
+    [InlineData("status = 'ok'", "status = 'ok' and created_at > '2020-01-01 00:00:00'", true)]
+    [InlineData("status = 'ok'", "status = 'ok' and amount >= 100", false)]
+    [InlineData("status = 'ok'", "status <> 'ok'", false)]
+    [InlineData("", "block_date >= date '2013-01-01'", false)]
+    public void StartDateGuard_OnlyALowerDateBoundAdded(string before, string after, bool expected) =>
+        Assert.Equal(expected, FilterChanged.StartDateGuard(before, after));
+
     [Fact]
     public async Task Evaluate_DistinctAddedOnModelNobodyReads_Info()
     {

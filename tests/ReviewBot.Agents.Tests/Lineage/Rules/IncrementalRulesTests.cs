@@ -27,6 +27,15 @@ public sealed class IncrementalRulesTests
     }
 
     [Fact]
+    public async Task SchemaChange_ColumnOnlyRedefined_NotASchemaChange()
+    {
+        // A real shape: a new branch in a union redefines every column's lineage without changing one type.
+        var result = await Review.RunAsync(WithoutSchemaPolicy("        current_timestamp as updated_at\n", "        localtimestamp as updated_at\n"));
+
+        result.None("incremental-schema-change-unhandled");
+    }
+
+    [Fact]
     public async Task SchemaChange_OnSchemaChangeKept_NoFinding()
     {
         var result = await Review.RunAsync(Review.Edit(Model, "        current_timestamp as updated_at\n", "        current_timestamp as updated_at,\n        orders.customer_id * 0 as channel_id\n"));
