@@ -74,6 +74,18 @@ public sealed class SourceMap
         }
 
         offset = Math.Clamp(offset, 0, Math.Max(0, _text.Length - 1));
+        var segment = _segments[SegmentAt(offset)];
+        if (!segment.CountsNewlines || offset <= segment.Offset)
+        {
+            return segment.Line;
+        }
+
+        return segment.Line + _text.AsSpan(segment.Offset, offset - segment.Offset).Count('\n');
+    }
+
+    /// <summary>The index of the last segment starting at or before <paramref name="offset"/> (0 when none does).</summary>
+    private int SegmentAt(int offset)
+    {
         int lo = 0, hi = _segments.Length - 1;
         while (lo < hi)
         {
@@ -88,13 +100,7 @@ public sealed class SourceMap
             }
         }
 
-        var segment = _segments[lo];
-        if (!segment.CountsNewlines || offset <= segment.Offset)
-        {
-            return segment.Line;
-        }
-
-        return segment.Line + _text.AsSpan(segment.Offset, offset - segment.Offset).Count('\n');
+        return lo;
     }
 
     /// <summary>
@@ -110,20 +116,7 @@ public sealed class SourceMap
         }
 
         var end = offset + Math.Max(1, length);
-        int lo = 0, hi = _segments.Length - 1;
-        while (lo < hi)
-        {
-            var mid = (lo + hi + 1) / 2;
-            if (_segments[mid].Offset <= offset)
-            {
-                lo = mid;
-            }
-            else
-            {
-                hi = mid - 1;
-            }
-        }
-
+        var lo = SegmentAt(offset);
         for (var i = lo; i < _segments.Length && (_segments[i].Offset < end || i == lo); i++)
         {
             if (!_segments[i].CountsNewlines)
