@@ -49,7 +49,9 @@ internal static class ModelsSection
     private static string Summary(IReadOnlyList<ModelChangeReport> models)
     {
         var parts = models.GroupBy(m => m.Change).OrderBy(g => Rank(g.Key)).Select(g => $"{g.Count()} {Word(g.Key)}");
-        return $"{MarkdownText.Count(models.Count, "model")} changed: {string.Join(", ", parts)}. *unknown* means the change could not be rendered or parsed, not that it is safe.";
+        // The reading note only where a reader needs it: a table with an unknown row.
+        var note = models.Any(m => m.Change == ModelChangeKind.Unknown) ? " *unknown* means the change could not be rendered or parsed, not that it is safe." : "";
+        return $"{MarkdownText.Count(models.Count, "model")} changed: {string.Join(", ", parts)}.{note}";
     }
 
     /// <summary>For breaking, partial, removed and unknown changes with consumers: which models, columns and exposures they reach.</summary>
