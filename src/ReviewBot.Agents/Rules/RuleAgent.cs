@@ -91,7 +91,7 @@ internal sealed class RuleAgent(
         // not parse, nesting past the parser's bound, a model that did not render.
         foreach (var file in rules.ChangedWith(".sql").Where(f => settings.Paths.Matches(f.Path)))
         {
-            if (sql.Head(file.Path) is { Coverage: not SqlCoverage.Full } facts && CoverageReason(facts, Descriptor.Name) is { } reason)
+            if (sql.Head(file.Path) is { Coverage: not SqlCoverage.Full } facts && CoverageReason(facts) is { } reason)
             {
                 if (facts.NothingRead)
                 {
@@ -182,7 +182,7 @@ internal sealed class RuleAgent(
     }
 
     /// <summary>Why the rules could not read a SQL file (fully), from the typed issue; null when another report already says it.</summary>
-    internal static string? CoverageReason(SqlFileFacts facts, AgentName agent)
+    internal static string? CoverageReason(SqlFileFacts facts)
     {
         if (facts.Issues.Count == 0)
         {
