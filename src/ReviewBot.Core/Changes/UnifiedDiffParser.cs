@@ -84,37 +84,53 @@ public static class UnifiedDiffParser
     internal static string Decode(ReadOnlySpan<byte> bytes) => bytes.IsEmpty ? "" : Encoding.UTF8.GetString(bytes);
 
     /// <summary>
-    /// Reuses the strings of short lines (<c>}</c>, <c>end</c>, blank, <c>)</c>...), which repeat throughout a diff;
-    /// bounded so that a diff of distinct short lines cannot grow it without limit.
+    /// Reuses the strings of short lines (<c>}</c>, <c>end</c>, blank, <c>)</c>...) and of hunk sections, which repeat
+    /// throughout a diff; bounded so that a diff of distinct short lines cannot grow it without limit.
     /// </summary>
-    private sealed class ShortStrings
+    private sealed class ShortStrings(int maxBytes)
     {
-        private const int MaxBytes = 32;
         private const int MaxEntries = 1 << 16;
         private readonly HashSet<string> _set = new(StringComparer.Ordinal);
-        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private bool _hasLookup;
 
-        public ShortStrings() => _lookup = _set.GetAlternateLookup<ReadOnlySpan<char>>();
-
-        public string Get(ReadOnlySpan<byte> utf8)
+        /// <summary>The text of <paramref name="utf8"/>, with white space trimmed at both ends when <paramref name="trim"/> is set.</summary>
+        public string Get(ReadOnlySpan<byte> utf8, bool trim)
         {
             if (utf8.IsEmpty)
             {
                 return "";
             }
 
-            Span<char> chars = stackalloc char[MaxBytes];
-            if (utf8.Length > MaxBytes || !Encoding.UTF8.TryGetChars(utf8, chars, out var length))
+            Span<char> buffer = stackalloc char[128];
+            if (utf8.Length > maxBytes || utf8.Length > buffer.Length || !Encoding.UTF8.TryGetChars(utf8, buffer, out var length))
             {
-                return Encoding.UTF8.GetString(utf8);
+                var decoded = Encoding.UTF8.GetString(utf8);
+                return trim ? decoded.Trim() : decoded;
             }
 
-            if (_lookup.TryGetValue(chars[..length], out var known))
+            var chars = buffer[..length];
+            if (trim)
+            {
+                chars = chars.Trim();
+                if (chars.IsEmpty)
+                {
+                    return "";
+                }
+            }
+
+            if (!_hasLookup)
+            {
+                _lookup = _set.GetAlternateLookup<ReadOnlySpan<char>>();
+                _hasLookup = true;
+            }
+
+            if (_lookup.TryGetValue(chars, out var known))
             {
                 return known;
             }
 
-            var text = new string(chars[..length]);
+            var text = new string(chars);
             if (_set.Count < MaxEntries)
             {
                 _set.Add(text);
@@ -178,18 +194,19 @@ public static class UnifiedDiffParser
 
     private sealed class DiffParser(bool hunksOnly)
     {
-        private readonly ShortStrings _strings = new();
-        private readonly DiffLineStore _store = new();
+        private readonly ShortStrings _strings = new(maxBytes: 32);
+        private readonly ShortStrings _sections = new(maxBytes: 128);
+        private readonly DiffStore _store = new();
+        private readonly HunkReader _hunk = new();
 
         private FileBuilder? _file;
-        private HunkBuilder? _hunk;
 
         public List<FileChange> Files { get; } = [];
 
         public void Line(ReadOnlySpan<byte> line, ref LineReader reader)
         {
             var number = reader.LineNumber;
-            if (_hunk is { IsOpen: true })
+            if (_hunk.IsOpen)
             {
                 _hunk.Add(line, number);
                 return;
@@ -204,18 +221,17 @@ public static class UnifiedDiffParser
                         throw new InvalidInputException($"line {number}: hunk before any file header ('diff --git' or '---'/'+++')");
                     }
 
-                    _file = FileBuilder.ForHunks(number);
+                    _file = FileBuilder.ForHunks(number, _store);
                 }
 
-                CloseHunk();
-                _hunk = HunkBuilder.Start(line, number, _store, _strings);
+                _hunk.Start(line, number, _store, _strings, _sections);
                 _file.InHeader = false;
                 return;
             }
 
             if (line.Length > 0 && line[0] == (byte)'\\')
             {
-                _hunk?.MarkNoNewline();
+                _hunk.MarkNoNewline();
                 return;
             }
 
@@ -234,7 +250,7 @@ public static class UnifiedDiffParser
             if (line.StartsWith("diff --git "u8))
             {
                 FinishFile();
-                _file = new FileBuilder(number) { IsGit = true, InHeader = true };
+                _file = new FileBuilder(number, _store) { IsGit = true, InHeader = true };
                 _file.ParseGitHeader(line["diff --git "u8.Length..], number);
                 return;
             }
@@ -254,7 +270,7 @@ public static class UnifiedDiffParser
             if (line.StartsWith("--- "u8) && reader.Peek().StartsWith("+++ "u8))
             {
                 FinishFile();
-                _file = new FileBuilder(number) { InHeader = true };
+                _file = new FileBuilder(number, _store) { InHeader = true };
                 _file.MinusLine(line[4..], number);
                 reader.TryRead(out var plus);
                 _file.PlusLine(plus[4..], reader.LineNumber);
@@ -266,7 +282,7 @@ public static class UnifiedDiffParser
 
         public void End(int lastLine)
         {
-            if (_hunk is { IsOpen: true })
+            if (_hunk.IsOpen)
             {
                 throw new InvalidInputException(_hunk.Truncated(lastLine, "the input ends"));
             }
@@ -275,18 +291,9 @@ public static class UnifiedDiffParser
             _store.Trim();
         }
 
-        private void CloseHunk()
-        {
-            if (_hunk is not null)
-            {
-                _file!.Hunks.Add(_hunk.Build());
-                _hunk = null;
-            }
-        }
-
         private void FinishFile()
         {
-            CloseHunk();
+            _hunk.Close();
             if (_file is not null)
             {
                 Files.Add(_file.Build());
@@ -295,41 +302,28 @@ public static class UnifiedDiffParser
         }
     }
 
-    private sealed class HunkBuilder
+    /// <summary>
+    /// Reads the lines of the open hunk into the <see cref="DiffStore"/>, checking them against the header's counts.
+    /// One per parse, reused for every hunk: an object per hunk would be garbage the size of a small hunk's text.
+    /// </summary>
+    private sealed class HunkReader
     {
-        private readonly int _baseStart;
-        private readonly int _baseCount;
-        private readonly int _headStart;
-        private readonly int _headCount;
-        private readonly string _section;
-        private readonly int _startLine;
-        private readonly DiffLineStore _store;
-        private readonly int _first;
+        private DiffStore? _store;
         private ShortStrings? _strings;
+        private int _baseStart;
+        private int _baseCount;
+        private int _headStart;
+        private int _headCount;
+        private int _startLine;
+        private int _first;
         private int _nextBase;
         private int _nextHead;
         private int _baseLeft;
         private int _headLeft;
 
-        private HunkBuilder(int baseStart, int baseCount, int headStart, int headCount, string section, int startLine, DiffLineStore store)
-        {
-            _store = store;
-            _first = store.Count;
-            _baseStart = baseStart;
-            _baseCount = baseCount;
-            _headStart = headStart;
-            _headCount = headCount;
-            _section = section;
-            _startLine = startLine;
-            _nextBase = baseStart;
-            _nextHead = headStart;
-            _baseLeft = baseCount;
-            _headLeft = headCount;
-        }
-
         public bool IsOpen => _baseLeft > 0 || _headLeft > 0;
 
-        public static HunkBuilder Start(ReadOnlySpan<byte> line, int number, DiffLineStore store, ShortStrings? strings = null)
+        public void Start(ReadOnlySpan<byte> line, int number, DiffStore store, ShortStrings strings, ShortStrings sections)
         {
             // @@ -a[,b] +c[,d] @@[ section]
             var rest = line;
@@ -344,28 +338,48 @@ public static class UnifiedDiffParser
                 throw new InvalidInputException($"line {number}: malformed hunk header '{Clip(Decode(line))}'");
             }
 
-            var section = Decode(rest[3..]).Trim();
-            return new HunkBuilder(baseStart, baseCount, headStart, headCount, section, number, store) { _strings = strings };
+            var section = sections.Get(rest[3..], trim: true);
+            store.AddHunk(baseStart, baseCount, headStart, headCount, section);
+            _store = store;
+            _strings = strings;
+            _first = store.LineCount;
+            _baseStart = baseStart;
+            _baseCount = baseCount;
+            _headStart = headStart;
+            _headCount = headCount;
+            _startLine = number;
+            _nextBase = baseStart;
+            _nextHead = headStart;
+            _baseLeft = baseCount;
+            _headLeft = headCount;
+        }
+
+        /// <summary>Ends the hunk: a <c>\ No newline</c> line after it no longer marks its last line.</summary>
+        public void Close()
+        {
+            _store = null;
+            _baseLeft = _headLeft = 0;
         }
 
         public void Add(ReadOnlySpan<byte> line, int number)
         {
             // An empty line counts as an empty context line: some tools strip the trailing space.
+            var store = _store!;
             var marker = line.IsEmpty ? (byte)' ' : line[0];
-            var text = line.IsEmpty ? "" : _strings?.Get(line[1..]) ?? Decode(line[1..]);
+            var text = line.IsEmpty ? "" : _strings!.Get(line[1..], trim: false);
             switch (marker)
             {
                 case (byte)' ' when _baseLeft > 0 && _headLeft > 0:
-                    _store.Add(DiffLineKind.Context, text, _nextBase++, _nextHead++);
+                    store.AddLine(text, _nextBase++, _nextHead++);
                     _baseLeft--;
                     _headLeft--;
                     break;
                 case (byte)'-' when _baseLeft > 0:
-                    _store.Add(DiffLineKind.Removed, text, _nextBase++, null);
+                    store.AddLine(text, _nextBase++, null);
                     _baseLeft--;
                     break;
                 case (byte)'+' when _headLeft > 0:
-                    _store.Add(DiffLineKind.Added, text, null, _nextHead++);
+                    store.AddLine(text, null, _nextHead++);
                     _headLeft--;
                     break;
                 case (byte)'\\':
@@ -384,19 +398,15 @@ public static class UnifiedDiffParser
 
         public void MarkNoNewline()
         {
-            if (_store.Count > _first)
+            if (_store is not null && _store.LineCount > _first)
             {
-                _store.MarkNoNewline(_store.Count - 1);
+                _store.MarkNoNewline(_store.LineCount - 1);
             }
         }
 
         public string Truncated(int number, string what) =>
             $"line {number}: truncated diff: {what} while the hunk starting at line {_startLine} " +
             $"still expects {_baseLeft} base and {_headLeft} head lines";
-
-        // A window on the diff's flat line store, not an object per line: a diff of a million tiny hunks must cost a
-        // small multiple of its size.
-        public DiffHunk Build() => new(_baseStart, _baseCount, _headStart, _headCount, _section, new StoredLines(_store, _first, _store.Count - _first));
 
         private static bool TryNumber(ref ReadOnlySpan<byte> rest, int skip, out int value)
         {
@@ -430,8 +440,9 @@ public static class UnifiedDiffParser
         }
     }
 
-    private sealed class FileBuilder(int startLine)
+    private sealed class FileBuilder(int startLine, DiffStore store)
     {
+        private readonly int _firstHunk = store.HunkCount;
         private string? _gitOld;
         private string? _gitNew;
         private string _oldPrefix = "";
@@ -455,11 +466,9 @@ public static class UnifiedDiffParser
 
         public bool IsGit { get; init; }
 
-        public static FileBuilder ForHunks(int number) => new(number) { _gitOld = "", _gitNew = "" };
+        public static FileBuilder ForHunks(int number, DiffStore store) => new(number, store) { _gitOld = "", _gitNew = "" };
 
         public bool InHeader { get; set; }
-
-        public List<DiffHunk> Hunks { get; } = [];
 
         public void ParseGitHeader(ReadOnlySpan<byte> rest, int number)
         {
@@ -562,7 +571,8 @@ public static class UnifiedDiffParser
             // git writes '---'/'+++' only for a file with hunks: a header cut short is a truncated diff.
             var hasMinus = _minus is not null || _minusNull;
             var hasPlus = _plus is not null || _plusNull;
-            if (hasMinus != hasPlus || (hasPlus && Hunks.Count == 0 && !_binary))
+            var hunks = store.HunkCount - _firstHunk;
+            if (hasMinus != hasPlus || (hasPlus && hunks == 0 && !_binary))
             {
                 throw new InvalidInputException($"line {startLine}: truncated diff: the file header starting here has no hunk");
             }
@@ -577,7 +587,9 @@ public static class UnifiedDiffParser
                 : ChangeKind.Modified;
             var path = (kind == ChangeKind.Deleted ? oldPath ?? newPath : newPath ?? oldPath)
                 ?? throw new InvalidInputException($"line {startLine}: file header names no path");
-            return new FileChange(path, kind, Hunks.ToArray())
+            // A window on the diff's flat store, not an object per hunk: a diff of a million tiny hunks must cost a small
+            // multiple of its size.
+            return new FileChange(path, kind, hunks == 0 ? [] : new StoredHunks(store, _firstHunk, hunks))
             {
                 OldPath = kind is ChangeKind.Renamed or ChangeKind.Copied ? oldPath : null,
                 IsBinary = _binary,
