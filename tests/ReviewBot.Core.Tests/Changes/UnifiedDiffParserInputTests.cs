@@ -361,6 +361,65 @@ public sealed class UnifiedDiffParserInputTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
     }
 
+    [Fact]
+    public void Parse_ThousandsOfHunksOverSeveralFiles_EachFileKeepsItsOwnHunksLinesAndSections()
+    {
+        // 3 files x 3,000 hunks x 3 lines: hunks and lines both cross the flat store's chunk boundaries, and each
+        // file's hunks sit between the neighbours' in one store.
+        const int files = 3, hunks = 3_000;
+        var diff = new StringBuilder();
+        for (var f = 0; f < files; f++)
+        {
+            diff.Append($"diff --git a/m{f}.sql b/m{f}.sql\n--- a/m{f}.sql\n+++ b/m{f}.sql\n");
+            for (var h = 0; h < hunks; h++)
+            {
+                var at = (h * 10) + 1;
+                var section = h % 3 == 0 ? "" : $"  cte_{h % 7} as (  ";
+                diff.Append($"@@ -{at},2 +{at},2 @@{section}\n keep {f}.{h}\n-old {f}.{h}\n+new {f}.{h}\n");
+            }
+
+            diff.Append("\\ No newline at end of file\n");
+        }
+
+        var parsed = UnifiedDiffParser.Parse(Encoding.UTF8.GetBytes(diff.ToString()));
+
+        Assert.Equal(files, parsed.Count);
+        for (var f = 0; f < files; f++)
+        {
+            Assert.Equal(hunks, parsed[f].Hunks.Count);
+            var h = 0;
+            foreach (var hunk in parsed[f].Hunks)
+            {
+                var at = (h * 10) + 1;
+                Assert.Equal((at, 2, at, 2, h % 3 == 0 ? "" : $"cte_{h % 7} as ("), (hunk.BaseStart, hunk.BaseCount, hunk.HeadStart, hunk.HeadCount, hunk.Section));
+                Assert.Equal(
+                    [
+                        (DiffLineKind.Context, $"keep {f}.{h}", (int?)at, (int?)at, false),
+                        (DiffLineKind.Removed, $"old {f}.{h}", at + 1, null, false),
+                        (DiffLineKind.Added, $"new {f}.{h}", null, at + 1, h == hunks - 1),
+                    ],
+                    hunk.Lines.Select(l => (l.Kind, l.Text, l.BaseLine, l.HeadLine, l.NoNewlineAtEnd)));
+                h++;
+            }
+
+            Assert.Equal(hunks, parsed[f].Additions);
+            Assert.True(parsed[f].IsAddedLine(((hunks - 1) * 10) + 2));
+        }
+    }
+
+    [Fact]
+    public void Parse_SameHunkReadTwice_GivesEqualHunks()
+    {
+        var file = Assert.Single(UnifiedDiffParser.Parse("--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n@@ -9 +9 @@\n-a\n+b\n"u8));
+
+        Assert.Equal(file.Hunks[0], file.Hunks[0]);
+        Assert.Equal(file.Hunks[0].GetHashCode(), file.Hunks[0].GetHashCode());
+        Assert.NotEqual(file.Hunks[0], file.Hunks[1]);
+        Assert.Equal(file, file with { });
+        Assert.Throws<ArgumentOutOfRangeException>(() => file.Hunks[2]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => file.Hunks[0].Lines[-1]);
+    }
+
     private static int IndexOfFileStart(byte[] bytes, int fileNumber)
     {
         var seen = 0;
