@@ -62,6 +62,12 @@ internal sealed class DiffStore
         return new DiffHunk(slot.BaseStart, slot.BaseCount, slot.HeadStart, slot.HeadCount, _sections[slot.Section], new StoredLines(this, slot.FirstLine, end - slot.FirstLine));
     }
 
+    public (int Start, int Count) HeadRange(int index)
+    {
+        ref var slot = ref _hunks[index];
+        return (slot.HeadStart, slot.HeadCount);
+    }
+
     /// <summary>A kind is not stored: a context line has both numbers, an added line only the head's, a removed line only the base's.</summary>
     private readonly record struct LineSlot(string Text, int BaseLine, int HeadLine);
 
@@ -77,6 +83,9 @@ internal sealed class StoredHunks(DiffStore store, int start, int count) : IRead
     public int Count => count;
 
     public DiffHunk this[int index] => (uint)index < (uint)count ? store.Hunk(start + index) : throw new ArgumentOutOfRangeException(nameof(index));
+
+    /// <summary>The head start and count of hunk <paramref name="index"/>, without making the hunk.</summary>
+    public (int Start, int Count) HeadRange(int index) => (uint)index < (uint)count ? store.HeadRange(start + index) : throw new ArgumentOutOfRangeException(nameof(index));
 
     public IEnumerator<DiffHunk> GetEnumerator()
     {

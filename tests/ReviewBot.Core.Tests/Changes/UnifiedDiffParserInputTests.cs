@@ -403,7 +403,8 @@ public sealed class UnifiedDiffParserInputTests
             }
 
             Assert.Equal(hunks, parsed[f].Additions);
-            Assert.True(parsed[f].IsAddedLine(((hunks - 1) * 10) + 2));
+            var last = ((hunks - 1) * 10) + 1;
+            Assert.Equal((true, false, true, false), (parsed[f].IsAddedLine(last + 1), parsed[f].IsAddedLine(last), parsed[f].IsInHunk(last), parsed[f].IsInHunk(last + 5)));
         }
     }
 
@@ -418,6 +419,14 @@ public sealed class UnifiedDiffParserInputTests
         Assert.Equal(file, file with { });
         Assert.Throws<ArgumentOutOfRangeException>(() => file.Hunks[2]);
         Assert.Throws<ArgumentOutOfRangeException>(() => file.Hunks[0].Lines[-1]);
+    }
+
+    [Fact]
+    public void IsAddedLineAndIsInHunk_HunksBuiltByHand_ReadTheHeadersToo()
+    {
+        var file = new FileChange("x.sql", ChangeKind.Modified, [new DiffHunk(5, 1, 5, 2, "", [new DiffLine(DiffLineKind.Context, "a", 5, 5), new DiffLine(DiffLineKind.Added, "b", null, 6)])]);
+
+        Assert.Equal((true, false, true, false), (file.IsAddedLine(6), file.IsAddedLine(5), file.IsInHunk(5), file.IsInHunk(7)));
     }
 
     private static int IndexOfFileStart(byte[] bytes, int fileNumber)
