@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace ReviewBot.Core.Changes;
@@ -442,6 +443,7 @@ public static class UnifiedDiffParser
 
     private sealed class FileBuilder(int startLine, DiffStore store)
     {
+        private static readonly SearchValues<byte> LowerHex = SearchValues.Create("0123456789abcdef"u8);
         private readonly int _firstHunk = store.HunkCount;
         private string? _gitOld;
         private string? _gitNew;
@@ -480,8 +482,8 @@ public static class UnifiedDiffParser
             // "a/x b/x" (default), "c/x w/x" (mnemonic prefixes) or "x x" (diff.noprefix).
             if (a.Length > 2 && b.Length > 2 && a[1] == '/' && b[1] == '/' && a[0] != b[0])
             {
-                _oldPrefix = a[..2];
-                _newPrefix = b[..2];
+                _oldPrefix = Prefix(a);
+                _newPrefix = Prefix(b);
                 a = a[2..];
                 b = b[2..];
             }
@@ -521,10 +523,14 @@ public static class UnifiedDiffParser
             else if (line.StartsWith("index "u8))
             {
                 // "index <pre>..<post>[ <mode>]": the blob ids the diff was made from and to.
-                var ids = Decode(line["index "u8.Length..]).Trim().Split(' ')[0].Split("..");
-                if (ids.Length == 2 && ids.All(IsHex))
+                // Read on the bytes: only the two ids are kept as strings (a diff of many files has an index line each).
+                var ids = line["index "u8.Length..].Trim(" \t\v\f"u8);
+                var space = ids.IndexOf((byte)' ');
+                ids = space < 0 ? ids : ids[..space];
+                var dots = ids.IndexOf(".."u8);
+                if (dots >= 0 && IsHex(ids[..dots]) && IsHex(ids[(dots + 2)..]))
                 {
-                    (_baseBlob, _headBlob) = (ids[0], ids[1]);
+                    (_baseBlob, _headBlob) = (Decode(ids[..dots]), Decode(ids[(dots + 2)..]));
                 }
             }
             else if (line.StartsWith("similarity index "u8))
@@ -601,7 +607,19 @@ public static class UnifiedDiffParser
             };
         }
 
-        private static bool IsHex(string id) => id.Length is >= 4 and <= 64 && id.All(char.IsAsciiHexDigitLower);
+        private static bool IsHex(ReadOnlySpan<byte> id) => id.Length is >= 4 and <= 64 && id.IndexOfAnyExcept(LowerHex) < 0;
+
+        // The usual prefixes as constants: one string fewer per side and file.
+        private static string Prefix(string path) => path.AsSpan(0, 2) switch
+        {
+            "a/" => "a/",
+            "b/" => "b/",
+            "c/" => "c/",
+            "i/" => "i/",
+            "w/" => "w/",
+            "o/" => "o/",
+            _ => path[..2],
+        };
 
         private string? StripPrefix(string? path, string gitPrefix, char plainPrefix)
         {

@@ -408,6 +408,21 @@ public sealed class UnifiedDiffParserInputTests
         }
     }
 
+    [Theory]
+    [InlineData("index 1234567..89abcde 100644", "1234567", "89abcde")]
+    [InlineData("index 0000000000000000000000000000000000000000..e69de29bb2d1d6434b8b29ae775ad8c2e48c5391", "0000000000000000000000000000000000000000", "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")]
+    [InlineData("index 1234567..89abcde\t", "1234567", "89abcde")]
+    [InlineData("index ABCDEF0..1234567 100644", null, null)]
+    [InlineData("index 123..4567", null, null)]
+    [InlineData("index 1234567..89abcde..fffffff", null, null)]
+    [InlineData("index 1234567 100644", null, null)]
+    public void Parse_IndexLine_ReadsBothBlobIdsOrNone(string index, string? baseBlob, string? headBlob)
+    {
+        var file = Assert.Single(UnifiedDiffParser.Parse(Encoding.UTF8.GetBytes($"diff --git a/x b/x\n{index}\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n")));
+
+        Assert.Equal((baseBlob, headBlob), (file.BaseBlob, file.HeadBlob));
+    }
+
     [Fact]
     public void Parse_SameHunkReadTwice_GivesEqualHunks()
     {
