@@ -18,31 +18,37 @@ namespace ReviewBot.Core.Changes;
 /// </remarks>
 public static class UnifiedDiffParser
 {
-    /// <summary>Parses a whole diff. An empty (or whitespace-only) diff gives an empty list.</summary>
+    /// <summary>Parses a whole diff (a copy of it: see <see cref="Parse(byte[])"/>). An empty (or whitespace-only) diff gives an empty list.</summary>
     /// <exception cref="InvalidInputException">The input is not a diff, or is truncated or malformed.</exception>
-    public static IReadOnlyList<FileChange> Parse(ReadOnlySpan<byte> gitDiff)
+    public static IReadOnlyList<FileChange> Parse(ReadOnlySpan<byte> gitDiff) => Parse(gitDiff.ToArray());
+
+    /// <summary>
+    /// Parses a whole diff without copying it: the files' lines are read from <paramref name="gitDiff"/> when they are
+    /// accessed, so the array must not change afterwards. An empty (or whitespace-only) diff gives an empty list.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The input is not a diff, or is truncated or malformed.</exception>
+    public static IReadOnlyList<FileChange> Parse(byte[] gitDiff)
     {
+        ArgumentNullException.ThrowIfNull(gitDiff);
+        ReadOnlySpan<byte> data = gitDiff;
+
         // Windows PowerShell 5 writes `git diff > change.diff` as UTF-16 with a byte order mark.
-        if (gitDiff.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || gitDiff.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        if (data.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || data.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
         {
-            var utf16 = gitDiff[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
-            return Parse(Encoding.UTF8.GetBytes(utf16.GetString(gitDiff[2..])));
+            var utf16 = data[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
+            return Parse(Encoding.UTF8.GetBytes(utf16.GetString(data[2..])));
         }
 
-        if (gitDiff.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-        {
-            gitDiff = gitDiff[3..];
-        }
-
-        var parser = new DiffParser(hunksOnly: false);
-        var reader = new LineReader(gitDiff);
+        var start = data.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        var parser = new DiffParser(hunksOnly: false, gitDiff);
+        var reader = new LineReader(data, start);
         while (reader.TryRead(out var line))
         {
             parser.Line(line, ref reader);
         }
 
         parser.End(reader.LineNumber);
-        if (parser.Files.Count == 0 && !IsBlank(gitDiff))
+        if (parser.Files.Count == 0 && !IsBlank(data[start..]))
         {
             throw new InvalidInputException("not a diff: no 'diff --git' header and no '@@' hunk found");
         }
@@ -59,8 +65,8 @@ public static class UnifiedDiffParser
     {
         ArgumentNullException.ThrowIfNull(patch);
         var bytes = Encoding.UTF8.GetBytes(patch);
-        var parser = new DiffParser(hunksOnly: true);
-        var reader = new LineReader(bytes);
+        var parser = new DiffParser(hunksOnly: true, bytes);
+        var reader = new LineReader(bytes, 0);
         while (reader.TryRead(out var line))
         {
             parser.Line(line, ref reader);
@@ -85,8 +91,8 @@ public static class UnifiedDiffParser
     internal static string Decode(ReadOnlySpan<byte> bytes) => bytes.IsEmpty ? "" : Encoding.UTF8.GetString(bytes);
 
     /// <summary>
-    /// Reuses the strings of short lines (<c>}</c>, <c>end</c>, blank, <c>)</c>...) and of hunk sections, which repeat
-    /// throughout a diff; bounded so that a diff of distinct short lines cannot grow it without limit.
+    /// Reuses the strings of hunk sections, which repeat throughout a diff; bounded so that a diff of distinct sections
+    /// cannot grow it without limit.
     /// </summary>
     private sealed class ShortStrings(int maxBytes)
     {
@@ -141,12 +147,15 @@ public static class UnifiedDiffParser
         }
     }
 
-    private ref struct LineReader(ReadOnlySpan<byte> data)
+    private ref struct LineReader(ReadOnlySpan<byte> data, int start)
     {
         private readonly ReadOnlySpan<byte> _data = data;
-        private int _position;
+        private int _position = start;
 
         public int LineNumber { get; private set; }
+
+        /// <summary>Where the line last read starts in the data.</summary>
+        public int LineStart { get; private set; }
 
         public bool TryRead(out ReadOnlySpan<byte> line)
         {
@@ -155,6 +164,7 @@ public static class UnifiedDiffParser
                 return false;
             }
 
+            LineStart = _position;
             _position = next;
             LineNumber++;
             return true;
@@ -193,11 +203,10 @@ public static class UnifiedDiffParser
         }
     }
 
-    private sealed class DiffParser(bool hunksOnly)
+    private sealed class DiffParser(bool hunksOnly, byte[] source)
     {
-        private readonly ShortStrings _strings = new(maxBytes: 32);
         private readonly ShortStrings _sections = new(maxBytes: 128);
-        private readonly DiffStore _store = new();
+        private readonly DiffStore _store = new(source);
         private readonly HunkReader _hunk = new();
 
         private FileBuilder? _file;
@@ -209,7 +218,7 @@ public static class UnifiedDiffParser
             var number = reader.LineNumber;
             if (_hunk.IsOpen)
             {
-                _hunk.Add(line, number);
+                _hunk.Add(line, number, reader.LineStart);
                 return;
             }
 
@@ -225,7 +234,7 @@ public static class UnifiedDiffParser
                     _file = FileBuilder.ForHunks(number, _store);
                 }
 
-                _hunk.Start(line, number, _store, _strings, _sections);
+                _hunk.Start(line, number, _store, _sections);
                 _file.InHeader = false;
                 return;
             }
@@ -310,7 +319,6 @@ public static class UnifiedDiffParser
     private sealed class HunkReader
     {
         private DiffStore? _store;
-        private ShortStrings? _strings;
         private int _baseStart;
         private int _baseCount;
         private int _headStart;
@@ -324,7 +332,7 @@ public static class UnifiedDiffParser
 
         public bool IsOpen => _baseLeft > 0 || _headLeft > 0;
 
-        public void Start(ReadOnlySpan<byte> line, int number, DiffStore store, ShortStrings strings, ShortStrings sections)
+        public void Start(ReadOnlySpan<byte> line, int number, DiffStore store, ShortStrings sections)
         {
             // @@ -a[,b] +c[,d] @@[ section]
             var rest = line;
@@ -342,7 +350,6 @@ public static class UnifiedDiffParser
             var section = sections.Get(rest[3..], trim: true);
             store.AddHunk(baseStart, baseCount, headStart, headCount, section);
             _store = store;
-            _strings = strings;
             _first = store.LineCount;
             _baseStart = baseStart;
             _baseCount = baseCount;
@@ -362,25 +369,25 @@ public static class UnifiedDiffParser
             _baseLeft = _headLeft = 0;
         }
 
-        public void Add(ReadOnlySpan<byte> line, int number)
+        /// <summary>Adds the hunk line <paramref name="line"/>, which starts at <paramref name="start"/> in the diff.</summary>
+        public void Add(ReadOnlySpan<byte> line, int number, int start)
         {
             // An empty line counts as an empty context line: some tools strip the trailing space.
             var store = _store!;
             var marker = line.IsEmpty ? (byte)' ' : line[0];
-            var text = line.IsEmpty ? "" : _strings!.Get(line[1..], trim: false);
             switch (marker)
             {
                 case (byte)' ' when _baseLeft > 0 && _headLeft > 0:
-                    store.AddLine(text, _nextBase++, _nextHead++);
+                    store.AddLine(start, _nextBase++, _nextHead++);
                     _baseLeft--;
                     _headLeft--;
                     break;
                 case (byte)'-' when _baseLeft > 0:
-                    store.AddLine(text, _nextBase++, null);
+                    store.AddLine(start, _nextBase++, _nextHead);
                     _baseLeft--;
                     break;
                 case (byte)'+' when _headLeft > 0:
-                    store.AddLine(text, null, _nextHead++);
+                    store.AddLine(start, _nextBase, _nextHead++);
                     _headLeft--;
                     break;
                 case (byte)'\\':
@@ -453,6 +460,8 @@ public static class UnifiedDiffParser
         private string? _plus;
         private bool _minusNull;
         private bool _plusNull;
+        private bool _minusIsGitOld;
+        private bool _plusIsGitNew;
         private string? _renameFrom;
         private string? _renameTo;
         private string? _copyFrom;
@@ -474,6 +483,22 @@ public static class UnifiedDiffParser
 
         public void ParseGitHeader(ReadOnlySpan<byte> rest, int number)
         {
+            // The usual header names one path twice behind two prefixes ("a/x b/x"): decode it once. Anything else
+            // (quotes, no prefixes, a rename's two names) goes the general way.
+            var length = rest.Length;
+            if (length >= 5 && (length - 5) % 2 == 0 && rest[0] != (byte)'"' && rest[^1] != (byte)'"')
+            {
+                var p = (length - 5) / 2;
+                if (rest[1] == (byte)'/' && rest[p + 2] == (byte)' ' && rest[p + 4] == (byte)'/' && rest[0] != rest[p + 3]
+                    && char.IsAsciiLetter((char)rest[0]) && char.IsAsciiLetter((char)rest[p + 3]) && rest.Slice(2, p).SequenceEqual(rest[(p + 5)..]))
+                {
+                    _oldPrefix = Prefix((char)rest[0]);
+                    _newPrefix = Prefix((char)rest[p + 3]);
+                    _gitOld = _gitNew = Decode(rest.Slice(2, p));
+                    return;
+                }
+            }
+
             if (!TrySplitGitPaths(rest, out var a, out var b))
             {
                 throw new InvalidInputException($"line {number}: malformed 'diff --git' header");
@@ -482,8 +507,8 @@ public static class UnifiedDiffParser
             // "a/x b/x" (default), "c/x w/x" (mnemonic prefixes) or "x x" (diff.noprefix).
             if (a.Length > 2 && b.Length > 2 && a[1] == '/' && b[1] == '/' && a[0] != b[0])
             {
-                _oldPrefix = Prefix(a);
-                _newPrefix = Prefix(b);
+                _oldPrefix = Prefix(a[0]);
+                _newPrefix = Prefix(b[0]);
                 a = a[2..];
                 b = b[2..];
             }
@@ -564,27 +589,30 @@ public static class UnifiedDiffParser
 
         public void MinusLine(ReadOnlySpan<byte> rest, int number)
         {
-            _minus = DashPath(rest, number, out _minusNull);
+            // Git repeats the header's path here: keep that string rather than decode the same path again.
+            _minusIsGitOld = IsGit && IsPrefixedPath(rest, _oldPrefix, _gitOld);
+            _minus = _minusIsGitOld ? null : DashPath(rest, number, out _minusNull);
         }
 
         public void PlusLine(ReadOnlySpan<byte> rest, int number)
         {
-            _plus = DashPath(rest, number, out _plusNull);
+            _plusIsGitNew = IsGit && IsPrefixedPath(rest, _newPrefix, _gitNew);
+            _plus = _plusIsGitNew ? null : DashPath(rest, number, out _plusNull);
         }
 
         public FileChange Build()
         {
             // git writes '---'/'+++' only for a file with hunks: a header cut short is a truncated diff.
-            var hasMinus = _minus is not null || _minusNull;
-            var hasPlus = _plus is not null || _plusNull;
+            var hasMinus = _minus is not null || _minusNull || _minusIsGitOld;
+            var hasPlus = _plus is not null || _plusNull || _plusIsGitNew;
             var hunks = store.HunkCount - _firstHunk;
             if (hasMinus != hasPlus || (hasPlus && hunks == 0 && !_binary))
             {
                 throw new InvalidInputException($"line {startLine}: truncated diff: the file header starting here has no hunk");
             }
 
-            var oldPath = _renameFrom ?? _copyFrom ?? StripPrefix(_minus, _oldPrefix, 'a') ?? _gitOld;
-            var newPath = _renameTo ?? _copyTo ?? StripPrefix(_plus, _newPrefix, 'b') ?? _gitNew;
+            var oldPath = _renameFrom ?? _copyFrom ?? (_minusIsGitOld ? _gitOld : StripPrefix(_minus, _oldPrefix, 'a')) ?? _gitOld;
+            var newPath = _renameTo ?? _copyTo ?? (_plusIsGitNew ? _gitNew : StripPrefix(_plus, _newPrefix, 'b')) ?? _gitNew;
             var kind =
                 _newFile || (_minusNull && !_plusNull) ? ChangeKind.Added
                 : _deletedFile || (_plusNull && !_minusNull) ? ChangeKind.Deleted
@@ -610,16 +638,37 @@ public static class UnifiedDiffParser
         private static bool IsHex(ReadOnlySpan<byte> id) => id.Length is >= 4 and <= 64 && id.IndexOfAnyExcept(LowerHex) < 0;
 
         // The usual prefixes as constants: one string fewer per side and file.
-        private static string Prefix(string path) => path.AsSpan(0, 2) switch
+        // The usual prefixes as constants: one string fewer per side and file.
+        private static string Prefix(char letter) => letter switch
         {
-            "a/" => "a/",
-            "b/" => "b/",
-            "c/" => "c/",
-            "i/" => "i/",
-            "w/" => "w/",
-            "o/" => "o/",
-            _ => path[..2],
+            'a' => "a/",
+            'b' => "b/",
+            'c' => "c/",
+            'i' => "i/",
+            'w' => "w/",
+            'o' => "o/",
+            _ => $"{letter}/",
         };
+
+        /// <summary>True when <paramref name="bytes"/> are exactly <paramref name="prefix"/> + <paramref name="path"/>, all ASCII.</summary>
+        private static bool IsPrefixedPath(ReadOnlySpan<byte> bytes, string prefix, string? path)
+        {
+            if (path is null || bytes.Length != prefix.Length + path.Length || bytes.SequenceEqual("/dev/null"u8))
+            {
+                return false;
+            }
+
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                var c = i < prefix.Length ? prefix[i] : path[i - prefix.Length];
+                if (c >= 0x80 || bytes[i] != c)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         private string? StripPrefix(string? path, string gitPrefix, char plainPrefix)
         {
