@@ -10,7 +10,8 @@ namespace ReviewBot.Core.Changes;
 /// </summary>
 /// <remarks>
 /// The parser is a single forward pass over the bytes with no regular expressions, so its time is
-/// linear in the input (a 10 MB line costs one scan and one string). Content is decoded as UTF-8 with
+/// linear in the input (a 10 MB line costs one scan). The model it builds keeps positions in the diff's bytes, not
+/// strings (<see cref="DiffStore"/>): a line's text is decoded when it is read, as UTF-8 with
 /// replacement characters for invalid bytes; a trailing <c>'\r'</c> is removed from every line, so CRLF
 /// files give the same <see cref="DiffLine.Text"/> as LF files. Malformed input — text that is not a
 /// diff, a hunk cut short, a line inside a hunk that is not a hunk line — is an
@@ -91,45 +92,30 @@ public static class UnifiedDiffParser
     internal static string Decode(ReadOnlySpan<byte> bytes) => bytes.IsEmpty ? "" : Encoding.UTF8.GetString(bytes);
 
     /// <summary>
-    /// Reuses the strings of hunk sections, which repeat throughout a diff; bounded so that a diff of distinct sections
-    /// cannot grow it without limit.
+    /// The sections of hunk headers (the enclosing function or CTE git names), trimmed, one string per distinct text:
+    /// they repeat throughout a diff. Bounded so that a diff of distinct sections cannot grow it without limit.
     /// </summary>
-    private sealed class ShortStrings(int maxBytes)
+    private sealed class Sections
     {
+        private const int MaxBytes = 128;
         private const int MaxEntries = 1 << 16;
         private readonly HashSet<string> _set = new(StringComparer.Ordinal);
-        private HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-        private bool _hasLookup;
+        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-        /// <summary>The text of <paramref name="utf8"/>, with white space trimmed at both ends when <paramref name="trim"/> is set.</summary>
-        public string Get(ReadOnlySpan<byte> utf8, bool trim)
+        public Sections() => _lookup = _set.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public string Get(ReadOnlySpan<byte> utf8)
         {
-            if (utf8.IsEmpty)
+            Span<char> buffer = stackalloc char[MaxBytes];
+            if (utf8.Length > MaxBytes || !Encoding.UTF8.TryGetChars(utf8, buffer, out var length))
+            {
+                return Decode(utf8).Trim();
+            }
+
+            var chars = ((ReadOnlySpan<char>)buffer[..length]).Trim();
+            if (chars.IsEmpty)
             {
                 return "";
-            }
-
-            Span<char> buffer = stackalloc char[128];
-            if (utf8.Length > maxBytes || utf8.Length > buffer.Length || !Encoding.UTF8.TryGetChars(utf8, buffer, out var length))
-            {
-                var decoded = Encoding.UTF8.GetString(utf8);
-                return trim ? decoded.Trim() : decoded;
-            }
-
-            var chars = buffer[..length];
-            if (trim)
-            {
-                chars = chars.Trim();
-                if (chars.IsEmpty)
-                {
-                    return "";
-                }
-            }
-
-            if (!_hasLookup)
-            {
-                _lookup = _set.GetAlternateLookup<ReadOnlySpan<char>>();
-                _hasLookup = true;
             }
 
             if (_lookup.TryGetValue(chars, out var known))
@@ -205,7 +191,7 @@ public static class UnifiedDiffParser
 
     private sealed class DiffParser(bool hunksOnly, byte[] source)
     {
-        private readonly ShortStrings _sections = new(maxBytes: 128);
+        private readonly Sections _sections = new();
         private readonly DiffStore _store = new(source);
         private readonly HunkReader _hunk = new();
 
@@ -332,7 +318,7 @@ public static class UnifiedDiffParser
 
         public bool IsOpen => _baseLeft > 0 || _headLeft > 0;
 
-        public void Start(ReadOnlySpan<byte> line, int number, DiffStore store, ShortStrings sections)
+        public void Start(ReadOnlySpan<byte> line, int number, DiffStore store, Sections sections)
         {
             // @@ -a[,b] +c[,d] @@[ section]
             var rest = line;
@@ -347,7 +333,7 @@ public static class UnifiedDiffParser
                 throw new InvalidInputException($"line {number}: malformed hunk header '{Clip(Decode(line))}'");
             }
 
-            var section = sections.Get(rest[3..], trim: true);
+            var section = sections.Get(rest[3..]);
             store.AddHunk(baseStart, baseCount, headStart, headCount, section);
             _store = store;
             _first = store.LineCount;
