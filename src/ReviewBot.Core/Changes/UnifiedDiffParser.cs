@@ -624,7 +624,6 @@ public static class UnifiedDiffParser
         private static bool IsHex(ReadOnlySpan<byte> id) => id.Length is >= 4 and <= 64 && id.IndexOfAnyExcept(LowerHex) < 0;
 
         // The usual prefixes as constants: one string fewer per side and file.
-        // The usual prefixes as constants: one string fewer per side and file.
         private static string Prefix(char letter) => letter switch
         {
             'a' => "a/",
