@@ -10,8 +10,7 @@ namespace ReviewBot.Core.Changes;
 /// </summary>
 /// <remarks>
 /// The parser is a single forward pass over the bytes with no regular expressions, so its time is
-/// linear in the input (a 10 MB line costs one scan). The model it builds keeps positions in the diff's bytes, not
-/// strings (<see cref="DiffStore"/>): a line's text is decoded when it is read, as UTF-8 with
+/// linear in the input (a 10 MB line costs one scan and one string). Content is decoded as UTF-8 with
 /// replacement characters for invalid bytes; a trailing <c>'\r'</c> is removed from every line, so CRLF
 /// files give the same <see cref="DiffLine.Text"/> as LF files. Malformed input — text that is not a
 /// diff, a hunk cut short, a line inside a hunk that is not a hunk line — is an
@@ -19,37 +18,31 @@ namespace ReviewBot.Core.Changes;
 /// </remarks>
 public static class UnifiedDiffParser
 {
-    /// <summary>Parses a whole diff (a copy of it: see <see cref="Parse(byte[])"/>). An empty (or whitespace-only) diff gives an empty list.</summary>
+    /// <summary>Parses a whole diff. An empty (or whitespace-only) diff gives an empty list.</summary>
     /// <exception cref="InvalidInputException">The input is not a diff, or is truncated or malformed.</exception>
-    public static IReadOnlyList<FileChange> Parse(ReadOnlySpan<byte> gitDiff) => Parse(gitDiff.ToArray());
-
-    /// <summary>
-    /// Parses a whole diff without copying it: the files' lines are read from <paramref name="gitDiff"/> when they are
-    /// accessed, so the array must not change afterwards. An empty (or whitespace-only) diff gives an empty list.
-    /// </summary>
-    /// <exception cref="InvalidInputException">The input is not a diff, or is truncated or malformed.</exception>
-    public static IReadOnlyList<FileChange> Parse(byte[] gitDiff)
+    public static IReadOnlyList<FileChange> Parse(ReadOnlySpan<byte> gitDiff)
     {
-        ArgumentNullException.ThrowIfNull(gitDiff);
-        ReadOnlySpan<byte> data = gitDiff;
-
         // Windows PowerShell 5 writes `git diff > change.diff` as UTF-16 with a byte order mark.
-        if (data.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || data.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        if (gitDiff.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || gitDiff.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
         {
-            var utf16 = data[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
-            return Parse(Encoding.UTF8.GetBytes(utf16.GetString(data[2..])));
+            var utf16 = gitDiff[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
+            return Parse(Encoding.UTF8.GetBytes(utf16.GetString(gitDiff[2..])));
         }
 
-        var start = data.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
-        var parser = new DiffParser(hunksOnly: false, gitDiff);
-        var reader = new LineReader(data, start);
+        if (gitDiff.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
+        {
+            gitDiff = gitDiff[3..];
+        }
+
+        var parser = new DiffParser(hunksOnly: false, new DiffStore());
+        var reader = new LineReader(gitDiff);
         while (reader.TryRead(out var line))
         {
             parser.Line(line, ref reader);
         }
 
         parser.End(reader.LineNumber);
-        if (parser.Files.Count == 0 && !IsBlank(data[start..]))
+        if (parser.Files.Count == 0 && !IsBlank(gitDiff))
         {
             throw new InvalidInputException("not a diff: no 'diff --git' header and no '@@' hunk found");
         }
@@ -66,8 +59,8 @@ public static class UnifiedDiffParser
     {
         ArgumentNullException.ThrowIfNull(patch);
         var bytes = Encoding.UTF8.GetBytes(patch);
-        var parser = new DiffParser(hunksOnly: true, bytes);
-        var reader = new LineReader(bytes, 0);
+        var parser = new DiffParser(hunksOnly: true, new DiffStore());
+        var reader = new LineReader(bytes);
         while (reader.TryRead(out var line))
         {
             parser.Line(line, ref reader);
@@ -92,30 +85,45 @@ public static class UnifiedDiffParser
     internal static string Decode(ReadOnlySpan<byte> bytes) => bytes.IsEmpty ? "" : Encoding.UTF8.GetString(bytes);
 
     /// <summary>
-    /// The sections of hunk headers (the enclosing function or CTE git names), trimmed, one string per distinct text:
-    /// they repeat throughout a diff. Bounded so that a diff of distinct sections cannot grow it without limit.
+    /// Reuses the strings of short lines (<c>}</c>, <c>end</c>, blank, <c>)</c>...) and of hunk sections, which repeat
+    /// throughout a diff; bounded so that a diff of distinct short lines cannot grow it without limit.
     /// </summary>
-    private sealed class Sections
+    private sealed class ShortStrings(int maxBytes)
     {
-        private const int MaxBytes = 128;
         private const int MaxEntries = 1 << 16;
         private readonly HashSet<string> _set = new(StringComparer.Ordinal);
-        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private bool _hasLookup;
 
-        public Sections() => _lookup = _set.GetAlternateLookup<ReadOnlySpan<char>>();
-
-        public string Get(ReadOnlySpan<byte> utf8)
+        /// <summary>The text of <paramref name="utf8"/>, with white space trimmed at both ends when <paramref name="trim"/> is set.</summary>
+        public string Get(ReadOnlySpan<byte> utf8, bool trim)
         {
-            Span<char> buffer = stackalloc char[MaxBytes];
-            if (utf8.Length > MaxBytes || !Encoding.UTF8.TryGetChars(utf8, buffer, out var length))
-            {
-                return Decode(utf8).Trim();
-            }
-
-            var chars = ((ReadOnlySpan<char>)buffer[..length]).Trim();
-            if (chars.IsEmpty)
+            if (utf8.IsEmpty)
             {
                 return "";
+            }
+
+            Span<char> buffer = stackalloc char[128];
+            if (utf8.Length > maxBytes || utf8.Length > buffer.Length || !Encoding.UTF8.TryGetChars(utf8, buffer, out var length))
+            {
+                var decoded = Encoding.UTF8.GetString(utf8);
+                return trim ? decoded.Trim() : decoded;
+            }
+
+            var chars = buffer[..length];
+            if (trim)
+            {
+                chars = chars.Trim();
+                if (chars.IsEmpty)
+                {
+                    return "";
+                }
+            }
+
+            if (!_hasLookup)
+            {
+                _lookup = _set.GetAlternateLookup<ReadOnlySpan<char>>();
+                _hasLookup = true;
             }
 
             if (_lookup.TryGetValue(chars, out var known))
@@ -133,15 +141,12 @@ public static class UnifiedDiffParser
         }
     }
 
-    private ref struct LineReader(ReadOnlySpan<byte> data, int start)
+    private ref struct LineReader(ReadOnlySpan<byte> data)
     {
         private readonly ReadOnlySpan<byte> _data = data;
-        private int _position = start;
+        private int _position;
 
         public int LineNumber { get; private set; }
-
-        /// <summary>Where the line last read starts in the data.</summary>
-        public int LineStart { get; private set; }
 
         public bool TryRead(out ReadOnlySpan<byte> line)
         {
@@ -150,7 +155,6 @@ public static class UnifiedDiffParser
                 return false;
             }
 
-            LineStart = _position;
             _position = next;
             LineNumber++;
             return true;
@@ -189,12 +193,13 @@ public static class UnifiedDiffParser
         }
     }
 
-    private sealed class DiffParser(bool hunksOnly, byte[] source)
+    private sealed class DiffParser(bool hunksOnly, DiffStore store)
     {
-        private readonly Sections _sections = new();
-        private readonly DiffStore _store = new(source);
+        private readonly ShortStrings _strings = new(maxBytes: 32);
+        private readonly ShortStrings _sections = new(maxBytes: 128);
+        private readonly DiffStore _store = store;
         private readonly HunkReader _hunk = new();
-
+        private readonly FileBuilder _builder = new(store);
         private FileBuilder? _file;
 
         public List<FileChange> Files { get; } = [];
@@ -204,7 +209,7 @@ public static class UnifiedDiffParser
             var number = reader.LineNumber;
             if (_hunk.IsOpen)
             {
-                _hunk.Add(line, number, reader.LineStart);
+                _hunk.Add(line, number);
                 return;
             }
 
@@ -217,10 +222,10 @@ public static class UnifiedDiffParser
                         throw new InvalidInputException($"line {number}: hunk before any file header ('diff --git' or '---'/'+++')");
                     }
 
-                    _file = FileBuilder.ForHunks(number, _store);
+                    _file = _builder.BeginHunks(number);
                 }
 
-                _hunk.Start(line, number, _store, _sections);
+                _hunk.Start(line, number, _store, _strings, _sections);
                 _file.InHeader = false;
                 return;
             }
@@ -246,7 +251,7 @@ public static class UnifiedDiffParser
             if (line.StartsWith("diff --git "u8))
             {
                 FinishFile();
-                _file = new FileBuilder(number, _store) { IsGit = true, InHeader = true };
+                _file = _builder.Begin(number, isGit: true, inHeader: true);
                 _file.ParseGitHeader(line["diff --git "u8.Length..], number);
                 return;
             }
@@ -266,7 +271,7 @@ public static class UnifiedDiffParser
             if (line.StartsWith("--- "u8) && reader.Peek().StartsWith("+++ "u8))
             {
                 FinishFile();
-                _file = new FileBuilder(number, _store) { InHeader = true };
+                _file = _builder.Begin(number, isGit: false, inHeader: true);
                 _file.MinusLine(line[4..], number);
                 reader.TryRead(out var plus);
                 _file.PlusLine(plus[4..], reader.LineNumber);
@@ -305,6 +310,7 @@ public static class UnifiedDiffParser
     private sealed class HunkReader
     {
         private DiffStore? _store;
+        private ShortStrings? _strings;
         private int _baseStart;
         private int _baseCount;
         private int _headStart;
@@ -318,7 +324,7 @@ public static class UnifiedDiffParser
 
         public bool IsOpen => _baseLeft > 0 || _headLeft > 0;
 
-        public void Start(ReadOnlySpan<byte> line, int number, DiffStore store, Sections sections)
+        public void Start(ReadOnlySpan<byte> line, int number, DiffStore store, ShortStrings strings, ShortStrings sections)
         {
             // @@ -a[,b] +c[,d] @@[ section]
             var rest = line;
@@ -333,9 +339,10 @@ public static class UnifiedDiffParser
                 throw new InvalidInputException($"line {number}: malformed hunk header '{Clip(Decode(line))}'");
             }
 
-            var section = sections.Get(rest[3..]);
+            var section = sections.Get(rest[3..], trim: true);
             store.AddHunk(baseStart, baseCount, headStart, headCount, section);
             _store = store;
+            _strings = strings;
             _first = store.LineCount;
             _baseStart = baseStart;
             _baseCount = baseCount;
@@ -355,25 +362,25 @@ public static class UnifiedDiffParser
             _baseLeft = _headLeft = 0;
         }
 
-        /// <summary>Adds the hunk line <paramref name="line"/>, which starts at <paramref name="start"/> in the diff.</summary>
-        public void Add(ReadOnlySpan<byte> line, int number, int start)
+        public void Add(ReadOnlySpan<byte> line, int number)
         {
             // An empty line counts as an empty context line: some tools strip the trailing space.
             var store = _store!;
             var marker = line.IsEmpty ? (byte)' ' : line[0];
+            var text = line.IsEmpty ? "" : _strings!.Get(line[1..], trim: false);
             switch (marker)
             {
                 case (byte)' ' when _baseLeft > 0 && _headLeft > 0:
-                    store.AddLine(start, _nextBase++, _nextHead++);
+                    store.AddLine(text, _nextBase++, _nextHead++);
                     _baseLeft--;
                     _headLeft--;
                     break;
                 case (byte)'-' when _baseLeft > 0:
-                    store.AddLine(start, _nextBase++, _nextHead);
+                    store.AddLine(text, _nextBase++, null);
                     _baseLeft--;
                     break;
                 case (byte)'+' when _headLeft > 0:
-                    store.AddLine(start, _nextBase, _nextHead++);
+                    store.AddLine(text, null, _nextHead++);
                     _headLeft--;
                     break;
                 case (byte)'\\':
@@ -434,10 +441,15 @@ public static class UnifiedDiffParser
         }
     }
 
-    private sealed class FileBuilder(int startLine, DiffStore store)
+    /// <summary>
+    /// Collects one file's header. One per parse, reused for every file (<see cref="Begin"/> resets every field): an
+    /// object per file would be garbage about the size of a small file's diff.
+    /// </summary>
+    private sealed class FileBuilder(DiffStore store)
     {
         private static readonly SearchValues<byte> LowerHex = SearchValues.Create("0123456789abcdef"u8);
-        private readonly int _firstHunk = store.HunkCount;
+        private int _startLine;
+        private int _firstHunk;
         private string? _gitOld;
         private string? _gitNew;
         private string _oldPrefix = "";
@@ -461,11 +473,31 @@ public static class UnifiedDiffParser
         private string? _headBlob;
         private int? _similarity;
 
-        public bool IsGit { get; init; }
-
-        public static FileBuilder ForHunks(int number, DiffStore store) => new(number, store) { _gitOld = "", _gitNew = "" };
+        public bool IsGit { get; private set; }
 
         public bool InHeader { get; set; }
+
+        /// <summary>Starts the file whose header begins at line <paramref name="startLine"/>; every field is reset here.</summary>
+        public FileBuilder Begin(int startLine, bool isGit, bool inHeader)
+        {
+            _startLine = startLine;
+            _firstHunk = store.HunkCount;
+            (IsGit, InHeader) = (isGit, inHeader);
+            (_gitOld, _gitNew, _oldPrefix, _newPrefix) = (null, null, "", "");
+            (_minus, _plus, _minusNull, _plusNull, _minusIsGitOld, _plusIsGitNew) = (null, null, false, false, false, false);
+            (_renameFrom, _renameTo, _copyFrom, _copyTo) = (null, null, null, null);
+            (_oldMode, _newMode, _newFile, _deletedFile, _binary) = (null, null, false, false, false);
+            (_baseBlob, _headBlob, _similarity) = (null, null, null);
+            return this;
+        }
+
+        /// <summary>Starts the one file of a hunk-only patch (a GitHub files API patch has no header).</summary>
+        public FileBuilder BeginHunks(int startLine)
+        {
+            Begin(startLine, isGit: false, inHeader: false);
+            (_gitOld, _gitNew) = ("", "");
+            return this;
+        }
 
         public void ParseGitHeader(ReadOnlySpan<byte> rest, int number)
         {
@@ -594,7 +626,7 @@ public static class UnifiedDiffParser
             var hunks = store.HunkCount - _firstHunk;
             if (hasMinus != hasPlus || (hasPlus && hunks == 0 && !_binary))
             {
-                throw new InvalidInputException($"line {startLine}: truncated diff: the file header starting here has no hunk");
+                throw new InvalidInputException($"line {_startLine}: truncated diff: the file header starting here has no hunk");
             }
 
             var oldPath = _renameFrom ?? _copyFrom ?? (_minusIsGitOld ? _gitOld : StripPrefix(_minus, _oldPrefix, 'a')) ?? _gitOld;
@@ -606,7 +638,7 @@ public static class UnifiedDiffParser
                 : _copyFrom is not null || _copyTo is not null ? ChangeKind.Copied
                 : ChangeKind.Modified;
             var path = (kind == ChangeKind.Deleted ? oldPath ?? newPath : newPath ?? oldPath)
-                ?? throw new InvalidInputException($"line {startLine}: file header names no path");
+                ?? throw new InvalidInputException($"line {_startLine}: file header names no path");
             // A window on the diff's flat store, not an object per hunk: a diff of a million tiny hunks must cost a small
             // multiple of its size.
             return new FileChange(path, kind, hunks == 0 ? [] : new StoredHunks(store, _firstHunk, hunks))
