@@ -47,7 +47,6 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
         }
 
         var settings = ActionSettings.Read(environment);
-
         TrustWorkspaceOwnership();
         try
         {
@@ -74,11 +73,9 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
             Log = line => stderr.WriteLine($"reviewbot: {line}"),
         });
         var source = new GitHubChangeSource(api);
-
         var workspace = settings.Workspace is { } w && Directory.Exists(w) ? w : null;
 
         var pr = await ResolvePullRequestAsync(settings, source, cancellationToken).ConfigureAwait(false);
-
         if (!pr.IsOpen)
         {
             return Skip(settings, $"pull request #{pr.Info.Number} is closed; nothing to review.");
@@ -118,8 +115,7 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
         try
         {
             // Inside the try: a cancellation while the check is being created still completes it as "Not reviewed".
-            
-await publisher.StartCheckAsync("Reviewing", $"Reviewing {pr.Info.HeadSha}.", cancellationToken).ConfigureAwait(false);
+            await publisher.StartCheckAsync("Reviewing", $"Reviewing {pr.Info.HeadSha}.", cancellationToken).ConfigureAwait(false);
             return await ReviewAsync(settings, source, publisher, pr, config, workspace, api, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -277,8 +273,7 @@ await publisher.StartCheckAsync("Reviewing", $"Reviewing {pr.Info.HeadSha}.", ca
                     return await source.GetPullRequestAsync(settings.Repository, explicitNumber, cancellationToken).ConfigureAwait(false);
                 }
 
-                
-var json = payload["pull_request"] ?? throw new InvalidInputException($"GITHUB_EVENT_PATH: the {settings.EventName} event has no pull_request object.");
+                var json = payload["pull_request"] ?? throw new InvalidInputException($"GITHUB_EVENT_PATH: the {settings.EventName} event has no pull_request object.");
                 var pr = GitHubPullRequest.FromJson(settings.Repository, json, "GITHUB_EVENT_PATH");
                 return payload["action"]?.GetValue<string>() == "closed" ? pr with { IsOpen = false } : pr;
             }
