@@ -62,11 +62,13 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
         var source = $"{path}@{Short(baseSha)}";
         if (workspace is not null)
         {
-            var git = new WorkspaceGit(workspace);
-            if (await git.HasCommitAsync(baseSha, cancellationToken).ConfigureAwait(false))
+            // UTF-8 takes at most 4 bytes a character: anything longer is refused by the loader's own limit anyway.
+            var (hasCommit, content) = await new WorkspaceGit(workspace).ReadFileAtAsync(baseSha, path, 4 * ConfigLoader.MaxBytes, cancellationToken).ConfigureAwait(false);
+            if (hasCommit)
             {
-                var files = await new GitSnapshot(workspace, baseSha).ReadFilesAsync([path], cancellationToken).ConfigureAwait(false);
-                return !files.TryGetValue(path, out var text) ? ReviewConfig.Default : ConfigLoader.Parse(text, source);
+                return content is null ? ReviewConfig.Default
+                    : GitSnapshot.DecodeText(content) is { } text ? ConfigLoader.Parse(text, source)
+                    : throw new InvalidInputException($"{source}: a binary file, not YAML.");
             }
         }
 
