@@ -110,12 +110,20 @@ internal sealed class WorkspaceGit(string directory)
         var stdout = new MemoryStream();
         var copy = process.StandardOutput.BaseStream.CopyToAsync(stdout, cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        if (input is not null)
+        try
         {
-            await process.StandardInput.BaseStream.WriteAsync(input, cancellationToken).ConfigureAwait(false);
+            if (input is not null)
+            {
+                await process.StandardInput.BaseStream.WriteAsync(input, cancellationToken).ConfigureAwait(false);
+            }
+
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // git stopped reading (not a repository, a bad argument): its exit code and stderr say why.
         }
 
-        process.StandardInput.Close();
         await copy.ConfigureAwait(false);
         var error = await stderr.ConfigureAwait(false);
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);

@@ -462,4 +462,25 @@ public sealed class GitHubChangeSourceTests
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
         Assert.Empty(fake.Requests);
     }
+    [Fact]
+    public async Task ReadBaseConfig_WorkspaceIsNotARepository_ReadsTheContentsApi()
+    {
+        // The Action without actions/checkout: GITHUB_WORKSPACE is an empty folder, git exits before reading its input.
+        using var fake = new FakeGitHub();
+        fake.Trees[fake.BaseSha] = new() { [".github/reviewbot.yml"] = "fail_on: medium\n" };
+        using var api = TestApi.For(fake);
+        var empty = Directory.CreateTempSubdirectory("reviewbot-empty-workspace");
+        try
+        {
+            var config = await new GitHubChangeSource(api).ReadBaseConfigAsync(
+                RepositoryId.Parse(fake.FullName), fake.BaseSha, ConfigLoader.DefaultPath, empty.FullName, CancellationToken.None);
+
+            Assert.Equal(Severity.Medium, config.FailOn);
+            Assert.Contains($"ref={fake.BaseSha}", Assert.Single(fake.Requests).Query, StringComparison.Ordinal);
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
+    }
 }
