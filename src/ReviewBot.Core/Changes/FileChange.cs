@@ -37,14 +37,15 @@ public sealed record FileChange(string Path, ChangeKind Kind, IReadOnlyList<Diff
     /// <summary>True when <paramref name="headLine"/> was added by this change.</summary>
     public bool IsAddedLine(int headLine)
     {
-        foreach (var hunk in Hunks)
+        for (var i = 0; i < Hunks.Count; i++)
         {
-            if (headLine < hunk.HeadStart || headLine >= hunk.HeadStart + Math.Max(hunk.HeadCount, 1))
+            var (start, count) = HeadRange(i);
+            if (headLine < start || headLine >= start + Math.Max(count, 1))
             {
                 continue;
             }
 
-            foreach (var line in hunk.Lines)
+            foreach (var line in Hunks[i].Lines)
             {
                 if (line.HeadLine == headLine)
                 {
@@ -57,6 +58,21 @@ public sealed record FileChange(string Path, ChangeKind Kind, IReadOnlyList<Diff
     }
 
     /// <summary>True when <paramref name="headLine"/> lies inside a hunk (added or context), so a comment can anchor there.</summary>
-    public bool IsInHunk(int headLine) =>
-        Hunks.Any(h => h.HeadCount > 0 && headLine >= h.HeadStart && headLine < h.HeadStart + h.HeadCount);
+    public bool IsInHunk(int headLine)
+    {
+        for (var i = 0; i < Hunks.Count; i++)
+        {
+            var (start, count) = HeadRange(i);
+            if (count > 0 && headLine >= start && headLine < start + count)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    // Parsed hunks are made on access (DiffStore): these per-line lookups read the headers only, not a hunk object each.
+    private (int Start, int Count) HeadRange(int index) =>
+        Hunks is StoredHunks stored ? stored.HeadRange(index) : (Hunks[index].HeadStart, Hunks[index].HeadCount);
 }

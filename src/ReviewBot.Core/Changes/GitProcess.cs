@@ -83,7 +83,11 @@ internal static class GitProcess
     }
 
     /// <summary>Runs git to completion with stdin closed and returns what it printed.</summary>
-    public static async Task<GitResult> RunAsync(string workingDirectory, IEnumerable<string> arguments, CancellationToken cancellationToken)
+    public static Task<GitResult> RunAsync(string workingDirectory, IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+        RunAsync(workingDirectory, arguments, MaxOutputBytes, cancellationToken);
+
+    /// <summary>Runs git to completion, refusing (<see cref="InvalidInputException"/>) an output longer than <paramref name="maxOutputBytes"/>.</summary>
+    internal static async Task<GitResult> RunAsync(string workingDirectory, IEnumerable<string> arguments, int maxOutputBytes, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         using var process = Start(StartInfo(workingDirectory, arguments));
@@ -93,7 +97,7 @@ internal static class GitProcess
         byte[] output;
         try
         {
-            output = await ReadAllAsync(process.StandardOutput.BaseStream, cancellationToken).ConfigureAwait(false);
+            output = await ReadAllAsync(process.StandardOutput.BaseStream, maxOutputBytes, cancellationToken).ConfigureAwait(false);
         }
         catch (InvalidInputException)
         {
@@ -127,21 +131,48 @@ internal static class GitProcess
         }
     }
 
-    private static async Task<byte[]> ReadAllAsync(Stream stream, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads the stream whole into one exact array. The bytes go to fixed chunks first and are copied once at the
+    /// end: twice the output at the peak, where a <see cref="MemoryStream"/> doubles its buffer (the old and new
+    /// copies live together) and copies again in <c>ToArray</c> — up to 2.5x at once and 3.5x allocated, for a diff
+    /// that may be hundreds of megabytes.
+    /// </summary>
+    private static async Task<byte[]> ReadAllAsync(Stream stream, int maxBytes, CancellationToken cancellationToken)
     {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        const int ChunkSize = 1 << 16;
+        var chunks = new List<byte[]>();
+        var total = 0;
+        var filled = ChunkSize;
+        while (true)
         {
-            if (buffer.Length + read > MaxOutputBytes)
+            if (filled == ChunkSize)
             {
-                throw new InvalidInputException($"git output is larger than {MaxOutputBytes >> 20} MiB; refusing to read it");
+                chunks.Add(new byte[ChunkSize]);
+                filled = 0;
             }
 
-            buffer.Write(chunk, 0, read);
+            var read = await stream.ReadAsync(chunks[^1].AsMemory(filled), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                break;
+            }
+
+            if ((long)total + read > maxBytes)
+            {
+                throw new InvalidInputException($"git output is larger than {(maxBytes >= 1 << 20 ? $"{maxBytes >> 20} MiB" : $"{maxBytes} bytes")}; refusing to read it");
+            }
+
+            filled += read;
+            total += read;
         }
 
-        return buffer.ToArray();
+        var output = new byte[total];
+        for (var i = 0; i < chunks.Count; i++)
+        {
+            var length = Math.Min(ChunkSize, total - (i * ChunkSize));
+            chunks[i].AsSpan(0, length).CopyTo(output.AsSpan(i * ChunkSize));
+        }
+
+        return output;
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace ReviewBot.Core.Changes;
@@ -33,7 +34,7 @@ public static class UnifiedDiffParser
             gitDiff = gitDiff[3..];
         }
 
-        var parser = new DiffParser(hunksOnly: false);
+        var parser = new DiffParser(hunksOnly: false, new DiffStore());
         var reader = new LineReader(gitDiff);
         while (reader.TryRead(out var line))
         {
@@ -58,7 +59,7 @@ public static class UnifiedDiffParser
     {
         ArgumentNullException.ThrowIfNull(patch);
         var bytes = Encoding.UTF8.GetBytes(patch);
-        var parser = new DiffParser(hunksOnly: true);
+        var parser = new DiffParser(hunksOnly: true, new DiffStore());
         var reader = new LineReader(bytes);
         while (reader.TryRead(out var line))
         {
@@ -84,37 +85,53 @@ public static class UnifiedDiffParser
     internal static string Decode(ReadOnlySpan<byte> bytes) => bytes.IsEmpty ? "" : Encoding.UTF8.GetString(bytes);
 
     /// <summary>
-    /// Reuses the strings of short lines (<c>}</c>, <c>end</c>, blank, <c>)</c>...), which repeat throughout a diff;
-    /// bounded so that a diff of distinct short lines cannot grow it without limit.
+    /// Reuses the strings of short lines (<c>}</c>, <c>end</c>, blank, <c>)</c>...) and of hunk sections, which repeat
+    /// throughout a diff; bounded so that a diff of distinct short lines cannot grow it without limit.
     /// </summary>
-    private sealed class ShortStrings
+    private sealed class ShortStrings(int maxBytes)
     {
-        private const int MaxBytes = 32;
         private const int MaxEntries = 1 << 16;
         private readonly HashSet<string> _set = new(StringComparer.Ordinal);
-        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private bool _hasLookup;
 
-        public ShortStrings() => _lookup = _set.GetAlternateLookup<ReadOnlySpan<char>>();
-
-        public string Get(ReadOnlySpan<byte> utf8)
+        /// <summary>The text of <paramref name="utf8"/>, with white space trimmed at both ends when <paramref name="trim"/> is set.</summary>
+        public string Get(ReadOnlySpan<byte> utf8, bool trim)
         {
             if (utf8.IsEmpty)
             {
                 return "";
             }
 
-            Span<char> chars = stackalloc char[MaxBytes];
-            if (utf8.Length > MaxBytes || !Encoding.UTF8.TryGetChars(utf8, chars, out var length))
+            Span<char> buffer = stackalloc char[128];
+            if (utf8.Length > maxBytes || utf8.Length > buffer.Length || !Encoding.UTF8.TryGetChars(utf8, buffer, out var length))
             {
-                return Encoding.UTF8.GetString(utf8);
+                var decoded = Encoding.UTF8.GetString(utf8);
+                return trim ? decoded.Trim() : decoded;
             }
 
-            if (_lookup.TryGetValue(chars[..length], out var known))
+            var chars = buffer[..length];
+            if (trim)
+            {
+                chars = chars.Trim();
+                if (chars.IsEmpty)
+                {
+                    return "";
+                }
+            }
+
+            if (!_hasLookup)
+            {
+                _lookup = _set.GetAlternateLookup<ReadOnlySpan<char>>();
+                _hasLookup = true;
+            }
+
+            if (_lookup.TryGetValue(chars, out var known))
             {
                 return known;
             }
 
-            var text = new string(chars[..length]);
+            var text = new string(chars);
             if (_set.Count < MaxEntries)
             {
                 _set.Add(text);
@@ -176,20 +193,21 @@ public static class UnifiedDiffParser
         }
     }
 
-    private sealed class DiffParser(bool hunksOnly)
+    private sealed class DiffParser(bool hunksOnly, DiffStore store)
     {
-        private readonly ShortStrings _strings = new();
-        private readonly DiffLineStore _store = new();
-
+        private readonly ShortStrings _strings = new(maxBytes: 32);
+        private readonly ShortStrings _sections = new(maxBytes: 128);
+        private readonly DiffStore _store = store;
+        private readonly HunkReader _hunk = new();
+        private readonly FileBuilder _builder = new(store);
         private FileBuilder? _file;
-        private HunkBuilder? _hunk;
 
         public List<FileChange> Files { get; } = [];
 
         public void Line(ReadOnlySpan<byte> line, ref LineReader reader)
         {
             var number = reader.LineNumber;
-            if (_hunk is { IsOpen: true })
+            if (_hunk.IsOpen)
             {
                 _hunk.Add(line, number);
                 return;
@@ -204,18 +222,17 @@ public static class UnifiedDiffParser
                         throw new InvalidInputException($"line {number}: hunk before any file header ('diff --git' or '---'/'+++')");
                     }
 
-                    _file = FileBuilder.ForHunks(number);
+                    _file = _builder.BeginHunks(number);
                 }
 
-                CloseHunk();
-                _hunk = HunkBuilder.Start(line, number, _store, _strings);
+                _hunk.Start(line, number, _store, _strings, _sections);
                 _file.InHeader = false;
                 return;
             }
 
             if (line.Length > 0 && line[0] == (byte)'\\')
             {
-                _hunk?.MarkNoNewline();
+                _hunk.MarkNoNewline();
                 return;
             }
 
@@ -234,7 +251,7 @@ public static class UnifiedDiffParser
             if (line.StartsWith("diff --git "u8))
             {
                 FinishFile();
-                _file = new FileBuilder(number) { IsGit = true, InHeader = true };
+                _file = _builder.Begin(number, isGit: true, inHeader: true);
                 _file.ParseGitHeader(line["diff --git "u8.Length..], number);
                 return;
             }
@@ -254,7 +271,7 @@ public static class UnifiedDiffParser
             if (line.StartsWith("--- "u8) && reader.Peek().StartsWith("+++ "u8))
             {
                 FinishFile();
-                _file = new FileBuilder(number) { InHeader = true };
+                _file = _builder.Begin(number, isGit: false, inHeader: true);
                 _file.MinusLine(line[4..], number);
                 reader.TryRead(out var plus);
                 _file.PlusLine(plus[4..], reader.LineNumber);
@@ -266,7 +283,7 @@ public static class UnifiedDiffParser
 
         public void End(int lastLine)
         {
-            if (_hunk is { IsOpen: true })
+            if (_hunk.IsOpen)
             {
                 throw new InvalidInputException(_hunk.Truncated(lastLine, "the input ends"));
             }
@@ -275,18 +292,9 @@ public static class UnifiedDiffParser
             _store.Trim();
         }
 
-        private void CloseHunk()
-        {
-            if (_hunk is not null)
-            {
-                _file!.Hunks.Add(_hunk.Build());
-                _hunk = null;
-            }
-        }
-
         private void FinishFile()
         {
-            CloseHunk();
+            _hunk.Close();
             if (_file is not null)
             {
                 Files.Add(_file.Build());
@@ -295,41 +303,28 @@ public static class UnifiedDiffParser
         }
     }
 
-    private sealed class HunkBuilder
+    /// <summary>
+    /// Reads the lines of the open hunk into the <see cref="DiffStore"/>, checking them against the header's counts.
+    /// One per parse, reused for every hunk: an object per hunk would be garbage the size of a small hunk's text.
+    /// </summary>
+    private sealed class HunkReader
     {
-        private readonly int _baseStart;
-        private readonly int _baseCount;
-        private readonly int _headStart;
-        private readonly int _headCount;
-        private readonly string _section;
-        private readonly int _startLine;
-        private readonly DiffLineStore _store;
-        private readonly int _first;
+        private DiffStore? _store;
         private ShortStrings? _strings;
+        private int _baseStart;
+        private int _baseCount;
+        private int _headStart;
+        private int _headCount;
+        private int _startLine;
+        private int _first;
         private int _nextBase;
         private int _nextHead;
         private int _baseLeft;
         private int _headLeft;
 
-        private HunkBuilder(int baseStart, int baseCount, int headStart, int headCount, string section, int startLine, DiffLineStore store)
-        {
-            _store = store;
-            _first = store.Count;
-            _baseStart = baseStart;
-            _baseCount = baseCount;
-            _headStart = headStart;
-            _headCount = headCount;
-            _section = section;
-            _startLine = startLine;
-            _nextBase = baseStart;
-            _nextHead = headStart;
-            _baseLeft = baseCount;
-            _headLeft = headCount;
-        }
-
         public bool IsOpen => _baseLeft > 0 || _headLeft > 0;
 
-        public static HunkBuilder Start(ReadOnlySpan<byte> line, int number, DiffLineStore store, ShortStrings? strings = null)
+        public void Start(ReadOnlySpan<byte> line, int number, DiffStore store, ShortStrings strings, ShortStrings sections)
         {
             // @@ -a[,b] +c[,d] @@[ section]
             var rest = line;
@@ -344,28 +339,48 @@ public static class UnifiedDiffParser
                 throw new InvalidInputException($"line {number}: malformed hunk header '{Clip(Decode(line))}'");
             }
 
-            var section = Decode(rest[3..]).Trim();
-            return new HunkBuilder(baseStart, baseCount, headStart, headCount, section, number, store) { _strings = strings };
+            var section = sections.Get(rest[3..], trim: true);
+            store.AddHunk(baseStart, baseCount, headStart, headCount, section);
+            _store = store;
+            _strings = strings;
+            _first = store.LineCount;
+            _baseStart = baseStart;
+            _baseCount = baseCount;
+            _headStart = headStart;
+            _headCount = headCount;
+            _startLine = number;
+            _nextBase = baseStart;
+            _nextHead = headStart;
+            _baseLeft = baseCount;
+            _headLeft = headCount;
+        }
+
+        /// <summary>Ends the hunk: a <c>\ No newline</c> line after it no longer marks its last line.</summary>
+        public void Close()
+        {
+            _store = null;
+            _baseLeft = _headLeft = 0;
         }
 
         public void Add(ReadOnlySpan<byte> line, int number)
         {
             // An empty line counts as an empty context line: some tools strip the trailing space.
+            var store = _store!;
             var marker = line.IsEmpty ? (byte)' ' : line[0];
-            var text = line.IsEmpty ? "" : _strings?.Get(line[1..]) ?? Decode(line[1..]);
+            var text = line.IsEmpty ? "" : _strings!.Get(line[1..], trim: false);
             switch (marker)
             {
                 case (byte)' ' when _baseLeft > 0 && _headLeft > 0:
-                    _store.Add(DiffLineKind.Context, text, _nextBase++, _nextHead++);
+                    store.AddLine(text, _nextBase++, _nextHead++);
                     _baseLeft--;
                     _headLeft--;
                     break;
                 case (byte)'-' when _baseLeft > 0:
-                    _store.Add(DiffLineKind.Removed, text, _nextBase++, null);
+                    store.AddLine(text, _nextBase++, null);
                     _baseLeft--;
                     break;
                 case (byte)'+' when _headLeft > 0:
-                    _store.Add(DiffLineKind.Added, text, null, _nextHead++);
+                    store.AddLine(text, null, _nextHead++);
                     _headLeft--;
                     break;
                 case (byte)'\\':
@@ -384,19 +399,15 @@ public static class UnifiedDiffParser
 
         public void MarkNoNewline()
         {
-            if (_store.Count > _first)
+            if (_store is not null && _store.LineCount > _first)
             {
-                _store.MarkNoNewline(_store.Count - 1);
+                _store.MarkNoNewline(_store.LineCount - 1);
             }
         }
 
         public string Truncated(int number, string what) =>
             $"line {number}: truncated diff: {what} while the hunk starting at line {_startLine} " +
             $"still expects {_baseLeft} base and {_headLeft} head lines";
-
-        // A window on the diff's flat line store, not an object per line: a diff of a million tiny hunks must cost a
-        // small multiple of its size.
-        public DiffHunk Build() => new(_baseStart, _baseCount, _headStart, _headCount, _section, new StoredLines(_store, _first, _store.Count - _first));
 
         private static bool TryNumber(ref ReadOnlySpan<byte> rest, int skip, out int value)
         {
@@ -430,8 +441,15 @@ public static class UnifiedDiffParser
         }
     }
 
-    private sealed class FileBuilder(int startLine)
+    /// <summary>
+    /// Collects one file's header. One per parse, reused for every file (<see cref="Begin"/> resets every field): an
+    /// object per file would be garbage about the size of a small file's diff.
+    /// </summary>
+    private sealed class FileBuilder(DiffStore store)
     {
+        private static readonly SearchValues<byte> LowerHex = SearchValues.Create("0123456789abcdef"u8);
+        private int _startLine;
+        private int _firstHunk;
         private string? _gitOld;
         private string? _gitNew;
         private string _oldPrefix = "";
@@ -440,6 +458,8 @@ public static class UnifiedDiffParser
         private string? _plus;
         private bool _minusNull;
         private bool _plusNull;
+        private bool _minusIsGitOld;
+        private bool _plusIsGitNew;
         private string? _renameFrom;
         private string? _renameTo;
         private string? _copyFrom;
@@ -453,16 +473,50 @@ public static class UnifiedDiffParser
         private string? _headBlob;
         private int? _similarity;
 
-        public bool IsGit { get; init; }
-
-        public static FileBuilder ForHunks(int number) => new(number) { _gitOld = "", _gitNew = "" };
+        public bool IsGit { get; private set; }
 
         public bool InHeader { get; set; }
 
-        public List<DiffHunk> Hunks { get; } = [];
+        /// <summary>Starts the file whose header begins at line <paramref name="startLine"/>; every field is reset here.</summary>
+        public FileBuilder Begin(int startLine, bool isGit, bool inHeader)
+        {
+            _startLine = startLine;
+            _firstHunk = store.HunkCount;
+            (IsGit, InHeader) = (isGit, inHeader);
+            (_gitOld, _gitNew, _oldPrefix, _newPrefix) = (null, null, "", "");
+            (_minus, _plus, _minusNull, _plusNull, _minusIsGitOld, _plusIsGitNew) = (null, null, false, false, false, false);
+            (_renameFrom, _renameTo, _copyFrom, _copyTo) = (null, null, null, null);
+            (_oldMode, _newMode, _newFile, _deletedFile, _binary) = (null, null, false, false, false);
+            (_baseBlob, _headBlob, _similarity) = (null, null, null);
+            return this;
+        }
+
+        /// <summary>Starts the one file of a hunk-only patch (a GitHub files API patch has no header).</summary>
+        public FileBuilder BeginHunks(int startLine)
+        {
+            Begin(startLine, isGit: false, inHeader: false);
+            (_gitOld, _gitNew) = ("", "");
+            return this;
+        }
 
         public void ParseGitHeader(ReadOnlySpan<byte> rest, int number)
         {
+            // The usual header names one path twice behind two prefixes ("a/x b/x"): decode it once. Anything else
+            // (quotes, no prefixes, a rename's two names) goes the general way.
+            var length = rest.Length;
+            if (length >= 5 && (length - 5) % 2 == 0 && rest[0] != (byte)'"' && rest[^1] != (byte)'"')
+            {
+                var p = (length - 5) / 2;
+                if (rest[1] == (byte)'/' && rest[p + 2] == (byte)' ' && rest[p + 4] == (byte)'/' && rest[0] != rest[p + 3]
+                    && char.IsAsciiLetter((char)rest[0]) && char.IsAsciiLetter((char)rest[p + 3]) && rest.Slice(2, p).SequenceEqual(rest[(p + 5)..]))
+                {
+                    _oldPrefix = Prefix((char)rest[0]);
+                    _newPrefix = Prefix((char)rest[p + 3]);
+                    _gitOld = _gitNew = Decode(rest.Slice(2, p));
+                    return;
+                }
+            }
+
             if (!TrySplitGitPaths(rest, out var a, out var b))
             {
                 throw new InvalidInputException($"line {number}: malformed 'diff --git' header");
@@ -471,8 +525,8 @@ public static class UnifiedDiffParser
             // "a/x b/x" (default), "c/x w/x" (mnemonic prefixes) or "x x" (diff.noprefix).
             if (a.Length > 2 && b.Length > 2 && a[1] == '/' && b[1] == '/' && a[0] != b[0])
             {
-                _oldPrefix = a[..2];
-                _newPrefix = b[..2];
+                _oldPrefix = Prefix(a[0]);
+                _newPrefix = Prefix(b[0]);
                 a = a[2..];
                 b = b[2..];
             }
@@ -512,10 +566,14 @@ public static class UnifiedDiffParser
             else if (line.StartsWith("index "u8))
             {
                 // "index <pre>..<post>[ <mode>]": the blob ids the diff was made from and to.
-                var ids = Decode(line["index "u8.Length..]).Trim().Split(' ')[0].Split("..");
-                if (ids.Length == 2 && ids.All(IsHex))
+                // Read on the bytes: only the two ids are kept as strings (a diff of many files has an index line each).
+                var ids = line["index "u8.Length..].Trim(" \t\v\f"u8);
+                var space = ids.IndexOf((byte)' ');
+                ids = space < 0 ? ids : ids[..space];
+                var dots = ids.IndexOf(".."u8);
+                if (dots >= 0 && IsHex(ids[..dots]) && IsHex(ids[(dots + 2)..]))
                 {
-                    (_baseBlob, _headBlob) = (ids[0], ids[1]);
+                    (_baseBlob, _headBlob) = (Decode(ids[..dots]), Decode(ids[(dots + 2)..]));
                 }
             }
             else if (line.StartsWith("similarity index "u8))
@@ -549,26 +607,30 @@ public static class UnifiedDiffParser
 
         public void MinusLine(ReadOnlySpan<byte> rest, int number)
         {
-            _minus = DashPath(rest, number, out _minusNull);
+            // Git repeats the header's path here: keep that string rather than decode the same path again.
+            _minusIsGitOld = IsGit && IsPrefixedPath(rest, _oldPrefix, _gitOld);
+            _minus = _minusIsGitOld ? null : DashPath(rest, number, out _minusNull);
         }
 
         public void PlusLine(ReadOnlySpan<byte> rest, int number)
         {
-            _plus = DashPath(rest, number, out _plusNull);
+            _plusIsGitNew = IsGit && IsPrefixedPath(rest, _newPrefix, _gitNew);
+            _plus = _plusIsGitNew ? null : DashPath(rest, number, out _plusNull);
         }
 
         public FileChange Build()
         {
             // git writes '---'/'+++' only for a file with hunks: a header cut short is a truncated diff.
-            var hasMinus = _minus is not null || _minusNull;
-            var hasPlus = _plus is not null || _plusNull;
-            if (hasMinus != hasPlus || (hasPlus && Hunks.Count == 0 && !_binary))
+            var hasMinus = _minus is not null || _minusNull || _minusIsGitOld;
+            var hasPlus = _plus is not null || _plusNull || _plusIsGitNew;
+            var hunks = store.HunkCount - _firstHunk;
+            if (hasMinus != hasPlus || (hasPlus && hunks == 0 && !_binary))
             {
-                throw new InvalidInputException($"line {startLine}: truncated diff: the file header starting here has no hunk");
+                throw new InvalidInputException($"line {_startLine}: truncated diff: the file header starting here has no hunk");
             }
 
-            var oldPath = _renameFrom ?? _copyFrom ?? StripPrefix(_minus, _oldPrefix, 'a') ?? _gitOld;
-            var newPath = _renameTo ?? _copyTo ?? StripPrefix(_plus, _newPrefix, 'b') ?? _gitNew;
+            var oldPath = _renameFrom ?? _copyFrom ?? (_minusIsGitOld ? _gitOld : StripPrefix(_minus, _oldPrefix, 'a')) ?? _gitOld;
+            var newPath = _renameTo ?? _copyTo ?? (_plusIsGitNew ? _gitNew : StripPrefix(_plus, _newPrefix, 'b')) ?? _gitNew;
             var kind =
                 _newFile || (_minusNull && !_plusNull) ? ChangeKind.Added
                 : _deletedFile || (_plusNull && !_minusNull) ? ChangeKind.Deleted
@@ -576,8 +638,10 @@ public static class UnifiedDiffParser
                 : _copyFrom is not null || _copyTo is not null ? ChangeKind.Copied
                 : ChangeKind.Modified;
             var path = (kind == ChangeKind.Deleted ? oldPath ?? newPath : newPath ?? oldPath)
-                ?? throw new InvalidInputException($"line {startLine}: file header names no path");
-            return new FileChange(path, kind, Hunks.ToArray())
+                ?? throw new InvalidInputException($"line {_startLine}: file header names no path");
+            // A window on the diff's flat store, not an object per hunk: a diff of a million tiny hunks must cost a small
+            // multiple of its size.
+            return new FileChange(path, kind, hunks == 0 ? [] : new StoredHunks(store, _firstHunk, hunks))
             {
                 OldPath = kind is ChangeKind.Renamed or ChangeKind.Copied ? oldPath : null,
                 IsBinary = _binary,
@@ -589,7 +653,39 @@ public static class UnifiedDiffParser
             };
         }
 
-        private static bool IsHex(string id) => id.Length is >= 4 and <= 64 && id.All(char.IsAsciiHexDigitLower);
+        private static bool IsHex(ReadOnlySpan<byte> id) => id.Length is >= 4 and <= 64 && id.IndexOfAnyExcept(LowerHex) < 0;
+
+        // The usual prefixes as constants: one string fewer per side and file.
+        private static string Prefix(char letter) => letter switch
+        {
+            'a' => "a/",
+            'b' => "b/",
+            'c' => "c/",
+            'i' => "i/",
+            'w' => "w/",
+            'o' => "o/",
+            _ => $"{letter}/",
+        };
+
+        /// <summary>True when <paramref name="bytes"/> are exactly <paramref name="prefix"/> + <paramref name="path"/>, all ASCII.</summary>
+        private static bool IsPrefixedPath(ReadOnlySpan<byte> bytes, string prefix, string? path)
+        {
+            if (path is null || bytes.Length != prefix.Length + path.Length || bytes.SequenceEqual("/dev/null"u8))
+            {
+                return false;
+            }
+
+            for (var i = 0; i < bytes.Length; i++)
+            {
+                var c = i < prefix.Length ? prefix[i] : path[i - prefix.Length];
+                if (c >= 0x80 || bytes[i] != c)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
 
         private string? StripPrefix(string? path, string gitPrefix, char plainPrefix)
         {

@@ -28,6 +28,26 @@ public sealed class GitProcessTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_OutputOverSeveralChunks_IsReadExactlyAndRefusedOneByteOverTheLimit()
+    {
+        var blob = new byte[200_001];
+        for (var i = 0; i < blob.Length; i++)
+        {
+            blob[i] = (byte)('a' + (i % 26));
+        }
+
+        _repo.WriteFile("data.txt", blob);
+        _repo.Commit("data");
+        string[] show = ["cat-file", "blob", "HEAD:data.txt"];
+
+        var exact = await GitProcess.RunAsync(_repo.Root, show, blob.Length, CancellationToken.None);
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => GitProcess.RunAsync(_repo.Root, show, blob.Length - 1, CancellationToken.None));
+
+        Assert.Equal(blob, exact.Output);
+        Assert.Equal("git output is larger than 200000 bytes; refusing to read it", e.Message);
+    }
+
+    [Fact]
     public async Task RunAsync_StdinIsClosed_CommandsReadingStdinDoNotHang()
     {
         var result = await GitProcess.RunAsync(_repo.Root, ["hash-object", "--stdin"], CancellationToken.None);

@@ -361,6 +361,89 @@ public sealed class UnifiedDiffParserInputTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(2), $"took {watch.Elapsed}");
     }
 
+    [Fact]
+    public void Parse_ThousandsOfHunksOverSeveralFiles_EachFileKeepsItsOwnHunksLinesAndSections()
+    {
+        // 3 files x 3,000 hunks x 3 lines: hunks and lines both cross the flat store's chunk boundaries, and each
+        // file's hunks sit between the neighbours' in one store.
+        const int files = 3, hunks = 3_000;
+        var diff = new StringBuilder();
+        for (var f = 0; f < files; f++)
+        {
+            diff.Append($"diff --git a/m{f}.sql b/m{f}.sql\n--- a/m{f}.sql\n+++ b/m{f}.sql\n");
+            for (var h = 0; h < hunks; h++)
+            {
+                var at = (h * 10) + 1;
+                var section = h % 3 == 0 ? "" : $"  cte_{h % 7} as (  ";
+                diff.Append($"@@ -{at},2 +{at},2 @@{section}\n keep {f}.{h}\n-old {f}.{h}\n+new {f}.{h}\n");
+            }
+
+            diff.Append("\\ No newline at end of file\n");
+        }
+
+        var parsed = UnifiedDiffParser.Parse(Encoding.UTF8.GetBytes(diff.ToString()));
+
+        Assert.Equal(files, parsed.Count);
+        for (var f = 0; f < files; f++)
+        {
+            Assert.Equal(hunks, parsed[f].Hunks.Count);
+            var h = 0;
+            foreach (var hunk in parsed[f].Hunks)
+            {
+                var at = (h * 10) + 1;
+                Assert.Equal((at, 2, at, 2, h % 3 == 0 ? "" : $"cte_{h % 7} as ("), (hunk.BaseStart, hunk.BaseCount, hunk.HeadStart, hunk.HeadCount, hunk.Section));
+                Assert.Equal(
+                    [
+                        (DiffLineKind.Context, $"keep {f}.{h}", (int?)at, (int?)at, false),
+                        (DiffLineKind.Removed, $"old {f}.{h}", at + 1, null, false),
+                        (DiffLineKind.Added, $"new {f}.{h}", null, at + 1, h == hunks - 1),
+                    ],
+                    hunk.Lines.Select(l => (l.Kind, l.Text, l.BaseLine, l.HeadLine, l.NoNewlineAtEnd)));
+                h++;
+            }
+
+            Assert.Equal(hunks, parsed[f].Additions);
+            var last = ((hunks - 1) * 10) + 1;
+            Assert.Equal((true, false, true, false), (parsed[f].IsAddedLine(last + 1), parsed[f].IsAddedLine(last), parsed[f].IsInHunk(last), parsed[f].IsInHunk(last + 5)));
+        }
+    }
+
+    [Theory]
+    [InlineData("index 1234567..89abcde 100644", "1234567", "89abcde")]
+    [InlineData("index 0000000000000000000000000000000000000000..e69de29bb2d1d6434b8b29ae775ad8c2e48c5391", "0000000000000000000000000000000000000000", "e69de29bb2d1d6434b8b29ae775ad8c2e48c5391")]
+    [InlineData("index 1234567..89abcde\t", "1234567", "89abcde")]
+    [InlineData("index ABCDEF0..1234567 100644", null, null)]
+    [InlineData("index 123..4567", null, null)]
+    [InlineData("index 1234567..89abcde..fffffff", null, null)]
+    [InlineData("index 1234567 100644", null, null)]
+    public void Parse_IndexLine_ReadsBothBlobIdsOrNone(string index, string? baseBlob, string? headBlob)
+    {
+        var file = Assert.Single(UnifiedDiffParser.Parse(Encoding.UTF8.GetBytes($"diff --git a/x b/x\n{index}\n--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n")));
+
+        Assert.Equal((baseBlob, headBlob), (file.BaseBlob, file.HeadBlob));
+    }
+
+    [Fact]
+    public void Parse_SameHunkReadTwice_GivesEqualHunks()
+    {
+        var file = Assert.Single(UnifiedDiffParser.Parse("--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n@@ -9 +9 @@\n-a\n+b\n"u8));
+
+        Assert.Equal(file.Hunks[0], file.Hunks[0]);
+        Assert.Equal(file.Hunks[0].GetHashCode(), file.Hunks[0].GetHashCode());
+        Assert.NotEqual(file.Hunks[0], file.Hunks[1]);
+        Assert.Equal(file, file with { });
+        Assert.Throws<ArgumentOutOfRangeException>(() => file.Hunks[2]);
+        Assert.Throws<ArgumentOutOfRangeException>(() => file.Hunks[0].Lines[-1]);
+    }
+
+    [Fact]
+    public void IsAddedLineAndIsInHunk_HunksBuiltByHand_ReadTheHeadersToo()
+    {
+        var file = new FileChange("x.sql", ChangeKind.Modified, [new DiffHunk(5, 1, 5, 2, "", [new DiffLine(DiffLineKind.Context, "a", 5, 5), new DiffLine(DiffLineKind.Added, "b", null, 6)])]);
+
+        Assert.Equal((true, false, true, false), (file.IsAddedLine(6), file.IsAddedLine(5), file.IsInHunk(5), file.IsInHunk(7)));
+    }
+
     private static int IndexOfFileStart(byte[] bytes, int fileNumber)
     {
         var seen = 0;
