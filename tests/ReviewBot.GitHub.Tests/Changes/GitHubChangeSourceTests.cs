@@ -393,50 +393,27 @@ public sealed class GitHubChangeSourceTests
         Assert.StartsWith(".github/reviewbot.yml@f95f852:2:", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task ReadBaseConfig_WorkspaceHasBase_NoRequest()
+    [Theory]
+    [InlineData("fail_on: low\n", false)]
+    [InlineData("\uFEFFfail_on: low\n", false)] // a byte order mark is not YAML
+    [InlineData(null, true)] // no config at base: the defaults, whatever the head adds
+    public async Task ReadBaseConfig_WorkspaceHasBase_ReadFromGitWithoutARequest(string? baseConfig, bool defaults)
     {
-        using var ws = GitWorkspace.Create(
-            new Dictionary<string, string> { [".github/reviewbot.yml"] = "fail_on: low\n" },
-            new Dictionary<string, string> { [".github/reviewbot.yml"] = "fail_on: critical\n" });
+        var baseFiles = new Dictionary<string, string> { ["models/a.sql"] = "select 1\n" };
+        if (baseConfig is not null)
+        {
+            baseFiles[".github/reviewbot.yml"] = baseConfig;
+        }
+
+        using var ws = GitWorkspace.Create(baseFiles, new Dictionary<string, string> { ["models/a.sql"] = "select 1\n", [".github/reviewbot.yml"] = "fail_on: critical\n" });
         using var fake = new FakeGitHub();
         using var api = TestApi.For(fake);
 
         var config = await new GitHubChangeSource(api).ReadBaseConfigAsync(
             RepositoryId.Parse(fake.FullName), ws.BaseSha, ConfigLoader.DefaultPath, ws.Path, CancellationToken.None);
 
-        Assert.Equal(Severity.Low, config.FailOn);
+        Assert.Equal(defaults ? ReviewConfig.Default.FailOn : Severity.Low, config.FailOn);
         Assert.Empty(fake.Requests);
-    }
-    [Fact]
-    public async Task ReadBaseConfig_WorkspaceBaseHasNoConfig_DefaultsWithoutARequest()
-    {
-        using var ws = GitWorkspace.Create(
-            new Dictionary<string, string> { ["models/a.sql"] = "select 1\n" },
-            new Dictionary<string, string> { ["models/a.sql"] = "select 1\n", [".github/reviewbot.yml"] = "enabled: false\n" });
-        using var fake = new FakeGitHub();
-        using var api = TestApi.For(fake);
-
-        var config = await new GitHubChangeSource(api).ReadBaseConfigAsync(
-            RepositoryId.Parse(fake.FullName), ws.BaseSha, ConfigLoader.DefaultPath, ws.Path, CancellationToken.None);
-
-        Assert.Equal(ReviewConfig.Default.FailOn, config.FailOn);
-        Assert.Empty(fake.Requests);
-    }
-
-    [Fact]
-    public async Task ReadBaseConfig_WorkspaceConfigWithByteOrderMark_Parsed()
-    {
-        using var ws = GitWorkspace.Create(
-            new Dictionary<string, string> { [".github/reviewbot.yml"] = "\uFEFFfail_on: low\n" },
-            new Dictionary<string, string> { [".github/reviewbot.yml"] = "fail_on: critical\n" });
-        using var fake = new FakeGitHub();
-        using var api = TestApi.For(fake);
-
-        var config = await new GitHubChangeSource(api).ReadBaseConfigAsync(
-            RepositoryId.Parse(fake.FullName), ws.BaseSha, ConfigLoader.DefaultPath, ws.Path, CancellationToken.None);
-
-        Assert.Equal(Severity.Low, config.FailOn);
     }
 
     [Theory]
