@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # The ReviewBot GitHub Action: `reviewbot action` (src/ReviewBot.Cli), published by action/publish.sh (self-contained,
-# ReadyToRun) onto runtime-deps, the smallest .NET base that still has a package manager for git.
+# ReadyToRun composite, partially trimmed) onto runtime-deps, the smallest .NET base that still has a package manager for git.
 # Releases do not build this on users' runners: .github/workflows/release.yml pushes it to GHCR for linux/amd64 and
 # linux/arm64 and the release's action.yml names that image (docs/releasing.md). On main, action.yml says
 # `image: Dockerfile`, so the repository's own pull requests review themselves with the code they change.

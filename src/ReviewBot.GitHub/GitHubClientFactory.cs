@@ -20,18 +20,26 @@ public static class GitHubClientFactory
         ArgumentNullException.ThrowIfNull(options);
         var baseAddress = NormalizeApiUrl(options.ApiUrl);
         var log = new RequestLog();
-        var http = new HttpClientAdapter(() => CreateHandler(options, log));
-        http.SetRequestTimeout(options.RequestTimeout);
-        var credentials = string.IsNullOrEmpty(options.Token) ? Credentials.Anonymous : new Credentials(options.Token, AuthenticationType.Bearer);
-        var version = typeof(GitHubClientFactory).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0";
-        var connection = new Connection(
-            new ProductHeaderValue("ReviewBot", version),
+        return new GitHubApi(
+            () =>
+            {
+                var http = new HttpClientAdapter(() => CreateHandler(options, log));
+                http.SetRequestTimeout(options.RequestTimeout);
+                return http;
+            },
+            http => new GitHubClient(new Connection(
+                new ProductHeaderValue("ReviewBot", Version()),
+                baseAddress,
+                new InMemoryCredentialStore(string.IsNullOrEmpty(options.Token) ? Credentials.Anonymous : new Credentials(options.Token, AuthenticationType.Bearer)),
+                http,
+                new SimpleJsonSerializer())),
+            log,
             baseAddress,
-            new InMemoryCredentialStore(credentials),
-            http,
-            new SimpleJsonSerializer());
-        return new GitHubApi(new GitHubClient(connection), http, log, baseAddress, options);
+            options);
     }
+
+    private static string Version() =>
+        typeof(GitHubClientFactory).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "1.0";
 
     /// <summary>
     /// <c>GITHUB_API_URL</c> as the base address: absolute http(s), a trailing slash added, nothing else changed.

@@ -274,7 +274,7 @@ internal sealed class ActionRun(IReadOnlyDictionary<string, string?> environment
                 }
 
                 var json = payload["pull_request"] ?? throw new InvalidInputException($"GITHUB_EVENT_PATH: the {settings.EventName} event has no pull_request object.");
-                var pr = GitHubChangeSource.FromEventPayload(settings.Repository, json.ToJsonString());
+                var pr = GitHubPullRequest.FromJson(settings.Repository, json, "GITHUB_EVENT_PATH");
                 return payload["action"]?.GetValue<string>() == "closed" ? pr with { IsOpen = false } : pr;
             }
 

@@ -112,7 +112,8 @@ public sealed class GitSnapshot : ISnapshot, ISizeLimitedSnapshot
         return result;
     }
 
-    internal static string? DecodeText(ReadOnlySpan<byte> content)
+    /// <summary>A file's text (UTF-8, a byte order mark dropped), or null when it is binary (a NUL in its first 8,000 bytes).</summary>
+    public static string? DecodeText(ReadOnlySpan<byte> content)
     {
         if (content[..Math.Min(content.Length, 8000)].Contains((byte)0))
         {

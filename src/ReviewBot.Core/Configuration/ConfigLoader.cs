@@ -17,8 +17,10 @@ public static class ConfigLoader
     /// <summary>The conventional location, relative to the repository root.</summary>
     public const string DefaultPath = ".github/reviewbot.yml";
 
+    /// <summary>The longest config accepted, in characters.</summary>
+    public const int MaxBytes = 256 * 1024;
+
     private const int MaxNodes = 10_000;
-    private const int MaxBytes = 256 * 1024;
     private const int MaxDepth = 32;
 
     public static ReviewConfig Parse(string yaml, string source)

@@ -35,40 +35,18 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
             throw new InvalidInputException($"pull request #{number} was not found in {repository} (or the token cannot read it).", e);
         }
 
-        return Map(repository, pr);
-    }
-
-    /// <summary>
-    /// The pull request of a <c>pull_request</c> event payload (the <c>pull_request</c> object, same shape as
-    /// the API's), saving a request; the publisher re-reads the head before it writes anything.
-    /// </summary>
-    public static GitHubPullRequest FromEventPayload(RepositoryId repository, string pullRequestJson)
-    {
-        var pr = new Octokit.Internal.SimpleJsonSerializer().Deserialize<PullRequest>(pullRequestJson)
-            ?? throw new InvalidInputException("GITHUB_EVENT_PATH: the event has no pull_request object.");
-        if (pr.Head?.Sha is null || pr.Base?.Sha is null || pr.Number <= 0)
-        {
-            throw new InvalidInputException("GITHUB_EVENT_PATH: the pull_request object lacks number, head.sha or base.sha.");
-        }
-
-        return Map(repository, pr);
-    }
-
-    private static GitHubPullRequest Map(RepositoryId repository, PullRequest pr)
-    {
         var info = new PullRequestInfo(pr.Number, pr.Title ?? "", pr.User?.Login ?? "", pr.Head.Sha, pr.Base.Sha)
         {
             Body = pr.Body,
             IsDraft = pr.Draft,
             HtmlUrl = pr.HtmlUrl,
         };
-        var repoUrl = pr.Base.Repository?.HtmlUrl ?? TrimPullUrl(pr.HtmlUrl) ?? $"https://github.com/{repository}";
         return new GitHubPullRequest(repository, info)
         {
             IsOpen = pr.State.StringValue == "open",
             ChangedFiles = pr.ChangedFiles,
-            RepositoryHtmlUrl = repoUrl.TrimEnd('/'),
-            IsFromFork = pr.Head.Repository is { } head && pr.Base.Repository is { } @base && head.FullName != @base.FullName,
+            RepositoryHtmlUrl = GitHubPullRequest.RepositoryUrl(repository, pr.Base.Repository?.HtmlUrl, pr.HtmlUrl),
+            IsFromFork = GitHubPullRequest.IsFork(pr.Head.Repository?.FullName, pr.Base.Repository?.FullName),
             BaseRef = pr.Base.Ref ?? "",
         };
     }
@@ -84,11 +62,13 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
         var source = $"{path}@{Short(baseSha)}";
         if (workspace is not null)
         {
-            var git = new WorkspaceGit(workspace);
-            if (await git.HasCommitAsync(baseSha, cancellationToken).ConfigureAwait(false))
+            // UTF-8 takes at most 4 bytes a character: anything longer is refused by the loader's own limit anyway.
+            var (hasCommit, content) = await new WorkspaceGit(workspace).ReadFileAtAsync(baseSha, path, 4 * ConfigLoader.MaxBytes, cancellationToken).ConfigureAwait(false);
+            if (hasCommit)
             {
-                var files = await new GitSnapshot(workspace, baseSha).ReadFilesAsync([path], cancellationToken).ConfigureAwait(false);
-                return !files.TryGetValue(path, out var text) ? ReviewConfig.Default : ConfigLoader.Parse(text, source);
+                return content is null ? ReviewConfig.Default
+                    : GitSnapshot.DecodeText(content) is { } text ? ConfigLoader.Parse(text, source)
+                    : throw new InvalidInputException($"{source}: a binary file, not YAML.");
             }
         }
 
@@ -399,12 +379,6 @@ public sealed class GitHubChangeSource(GitHubApi api, GitHubChangeSourceOptions?
             : file.Status is "renamed" or "copied" or "changed"
                 ? new SkippedFile(file.FileName, "no textual change (renamed, copied or mode change only)") { Kind = SkipKind.NoContentChange }
                 : new SkippedFile(file.FileName, "binary file") { Kind = SkipKind.Binary };
-
-    private static string? TrimPullUrl(string? pullUrl)
-    {
-        var index = pullUrl?.LastIndexOf("/pull/", StringComparison.Ordinal) ?? -1;
-        return index > 0 ? pullUrl![..index] : null;
-    }
 
     internal static string Short(string sha) => sha.Length > 7 ? sha[..7] : sha;
 }

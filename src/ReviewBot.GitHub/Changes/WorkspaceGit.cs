@@ -1,5 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text;
+using ReviewBot.Core;
 using ReviewBot.Core.Changes;
 
 namespace ReviewBot.GitHub.Changes;
@@ -24,6 +26,49 @@ internal sealed class WorkspaceGit(string directory)
 
         var result = await RunAsync(["cat-file", "-e", sha + "^{commit}"], null, cancellationToken).ConfigureAwait(false);
         return result.ExitCode == 0;
+    }
+
+    /// <summary>
+    /// Whether the checkout has <paramref name="sha"/>, and the bytes of the regular file <paramref name="path"/> there
+    /// (null: no such file). Two small git processes and no tree listing: listing the 11,000 files of a large dbt
+    /// project took 70 ms, before the first request of the Action (issue 16).
+    /// </summary>
+    /// <exception cref="InvalidInputException">The path is not a file, or the file is over <paramref name="maxBytes"/>.</exception>
+    public async Task<(bool HasCommit, byte[]? Content)> ReadFileAtAsync(string sha, string path, int maxBytes, CancellationToken cancellationToken)
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return (false, null);
+        }
+
+        // "<oid> <type> <size>" or "<name> missing", one line per object asked for.
+        var check = await RunAsync(["cat-file", "--batch-check"], Encoding.UTF8.GetBytes($"{sha}^{{commit}}\n{sha}:{path}\n"), cancellationToken).ConfigureAwait(false);
+        var answers = Encoding.UTF8.GetString(check.Output).Split('\n');
+        if (check.ExitCode != 0 || answers.Length < 2 || answers[0].EndsWith(" missing", StringComparison.Ordinal))
+        {
+            return (false, null);
+        }
+
+        // The name asked for is echoed only in a "missing" answer, and it may hold spaces.
+        var file = answers[1].Split(' ');
+        if (answers[1].EndsWith(" missing", StringComparison.Ordinal) || file.Length != 3)
+        {
+            return (true, null);
+        }
+
+        var source = $"{path}@{sha[..Math.Min(7, sha.Length)]}";
+        if (file[1] != "blob")
+        {
+            throw new InvalidInputException($"{source}: not a file (a {file[1]}).");
+        }
+
+        if (!long.TryParse(file[2], NumberStyles.None, CultureInfo.InvariantCulture, out var size) || size > maxBytes)
+        {
+            throw new InvalidInputException($"{source}: {file[2]} bytes; the limit is {maxBytes:N0}.");
+        }
+
+        var blob = await RunAsync(["cat-file", "blob", file[0]], null, cancellationToken).ConfigureAwait(false);
+        return blob.ExitCode == 0 ? (true, blob.Output) : throw new InvalidInputException($"{source}: git could not read it: {blob.Error.Trim()}");
     }
 
     public async Task<string?> MergeBaseAsync(string a, string b, CancellationToken cancellationToken)
@@ -65,12 +110,20 @@ internal sealed class WorkspaceGit(string directory)
         var stdout = new MemoryStream();
         var copy = process.StandardOutput.BaseStream.CopyToAsync(stdout, cancellationToken);
         var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-        if (input is not null)
+        try
         {
-            await process.StandardInput.BaseStream.WriteAsync(input, cancellationToken).ConfigureAwait(false);
+            if (input is not null)
+            {
+                await process.StandardInput.BaseStream.WriteAsync(input, cancellationToken).ConfigureAwait(false);
+            }
+
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // git stopped reading (not a repository, a bad argument): its exit code and stderr say why.
         }
 
-        process.StandardInput.Close();
         await copy.ConfigureAwait(false);
         var error = await stderr.ConfigureAwait(false);
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);

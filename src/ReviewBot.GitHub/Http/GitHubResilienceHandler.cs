@@ -18,16 +18,24 @@ internal sealed class GitHubResilienceHandler : DelegatingHandler
     private static readonly ResiliencePropertyKey<TimeSpan> Waited = new("reviewbot.github.waited");
     private static readonly ResiliencePropertyKey<string> Reason = new("reviewbot.github.reason");
 
-    private readonly ResiliencePipeline<HttpResponseMessage> _pipeline;
+    private readonly Task<ResiliencePipeline<HttpResponseMessage>> _pipeline;
     private readonly GitHubOptions _options;
 
     public GitHubResilienceHandler(GitHubOptions options)
     {
         _options = options;
-        _pipeline = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = options.TimeProvider }
+
+        // Built on another thread: Polly validates its options through System.ComponentModel's reflection, which
+        // costs about 25 ms on a cold start. Nothing waits for it until the first read; the Action's first request
+        // is a write (the check run), never retried, so the build overlaps the start instead of delaying it (issue 16).
+        _pipeline = Task.Run(BuildPipeline);
+    }
+
+    private ResiliencePipeline<HttpResponseMessage> BuildPipeline() =>
+        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = _options.TimeProvider }
             .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
-                MaxRetryAttempts = Math.Max(1, options.MaxRetries),
+                MaxRetryAttempts = Math.Max(1, _options.MaxRetries),
                 ShouldHandle = ShouldRetryAsync,
                 DelayGenerator = static args => ValueTask.FromResult<TimeSpan?>(args.Context.Properties.GetValue(NextDelay, TimeSpan.Zero)),
                 OnRetry = args =>
@@ -40,7 +48,6 @@ internal sealed class GitHubResilienceHandler : DelegatingHandler
                 },
             })
             .Build();
-    }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -79,10 +86,11 @@ internal sealed class GitHubResilienceHandler : DelegatingHandler
             return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
+        var pipeline = await _pipeline.ConfigureAwait(false);
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
         try
         {
-            return await _pipeline.ExecuteAsync(
+            return await pipeline.ExecuteAsync(
                 static async (ctx, state) => await state.Handler.SendOnceAsync(state.Request, ctx.CancellationToken).ConfigureAwait(false),
                 context,
                 (Handler: this, Request: request)).ConfigureAwait(false);

@@ -30,6 +30,7 @@ public sealed class ActionEndToEndTests(ITestOutputHelper output)
         Assert.Equal(3, annotation["start_line"]!.GetValue<int>());
         Assert.Equal("failure", annotation["annotation_level"]!.GetValue<string>());
         Assert.Equal("in_progress", h.GitHub.CheckRunWrites[0]["status"]!.GetValue<string>());
+        Assert.Equal($"https://github.com/{h.GitHub.FullName}/actions/runs/42", h.GitHub.CheckRunWrites[0]["details_url"]!.GetValue<string>());
         var comment = Assert.Single(h.GitHub.Comments);
         Assert.Contains(Marker, comment.Body, StringComparison.Ordinal);
         Assert.Equal(result.Report!["markdown"]!.GetValue<string>(), comment.Body);

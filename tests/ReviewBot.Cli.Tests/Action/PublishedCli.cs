@@ -3,7 +3,7 @@ using ReviewBot.TestUtils;
 namespace ReviewBot.Cli.Tests.Action;
 
 /// <summary>
-/// <c>action/publish.sh</c> (the Dockerfile's publish: self-contained ReadyToRun, this machine's runtime identifier) into a temp folder, once per test
+/// <c>action/publish.sh</c> (the Dockerfile's publish: self-contained, ReadyToRun composite, partially trimmed; this machine's runtime identifier) into a temp folder, once per test
 /// run, so the end-to-end tests run the very binary the Docker image's entrypoint runs.
 /// </summary>
 internal static class PublishedCli

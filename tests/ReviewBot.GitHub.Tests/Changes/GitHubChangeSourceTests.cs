@@ -393,19 +393,71 @@ public sealed class GitHubChangeSourceTests
         Assert.StartsWith(".github/reviewbot.yml@f95f852:2:", e.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task ReadBaseConfig_WorkspaceHasBase_NoRequest()
+    [Theory]
+    [InlineData("fail_on: low\n", false)]
+    [InlineData("\uFEFFfail_on: low\n", false)] // a byte order mark is not YAML
+    [InlineData(null, true)] // no config at base: the defaults, whatever the head adds
+    public async Task ReadBaseConfig_WorkspaceHasBase_ReadFromGitWithoutARequest(string? baseConfig, bool defaults)
     {
-        using var ws = GitWorkspace.Create(
-            new Dictionary<string, string> { [".github/reviewbot.yml"] = "fail_on: low\n" },
-            new Dictionary<string, string> { [".github/reviewbot.yml"] = "fail_on: critical\n" });
+        var baseFiles = new Dictionary<string, string> { ["models/a.sql"] = "select 1\n" };
+        if (baseConfig is not null)
+        {
+            baseFiles[".github/reviewbot.yml"] = baseConfig;
+        }
+
+        using var ws = GitWorkspace.Create(baseFiles, new Dictionary<string, string> { ["models/a.sql"] = "select 1\n", [".github/reviewbot.yml"] = "fail_on: critical\n" });
         using var fake = new FakeGitHub();
         using var api = TestApi.For(fake);
 
         var config = await new GitHubChangeSource(api).ReadBaseConfigAsync(
             RepositoryId.Parse(fake.FullName), ws.BaseSha, ConfigLoader.DefaultPath, ws.Path, CancellationToken.None);
 
-        Assert.Equal(Severity.Low, config.FailOn);
+        Assert.Equal(defaults ? ReviewConfig.Default.FailOn : Severity.Low, config.FailOn);
         Assert.Empty(fake.Requests);
+    }
+
+    [Theory]
+    [InlineData("folder", "not a file (a tree)")]
+    [InlineData("huge", "the limit is 1,048,576")]
+    [InlineData("binary", "a binary file, not YAML")]
+    public async Task ReadBaseConfig_WorkspaceConfigUnreadable_ClearErrorNoDefaults(string shape, string expected)
+    {
+        var baseFiles = shape switch
+        {
+            "folder" => new Dictionary<string, string> { [".github/reviewbot.yml/inner.yml"] = "fail_on: low\n" },
+            "huge" => new Dictionary<string, string> { [".github/reviewbot.yml"] = "# " + new string('x', (4 * ConfigLoader.MaxBytes) + 1) + "\n" },
+            _ => new Dictionary<string, string> { [".github/reviewbot.yml"] = "fail_on: low\0\n" },
+        };
+        using var ws = GitWorkspace.Create(baseFiles, new Dictionary<string, string> { ["README.md"] = "x\n" });
+        using var fake = new FakeGitHub();
+        using var api = TestApi.For(fake);
+
+        var e = await Assert.ThrowsAsync<InvalidInputException>(() => new GitHubChangeSource(api).ReadBaseConfigAsync(
+            RepositoryId.Parse(fake.FullName), ws.BaseSha, ConfigLoader.DefaultPath, ws.Path, CancellationToken.None));
+
+        Assert.Contains(".github/reviewbot.yml@", e.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.Empty(fake.Requests);
+    }
+    [Fact]
+    public async Task ReadBaseConfig_WorkspaceIsNotARepository_ReadsTheContentsApi()
+    {
+        // The Action without actions/checkout: GITHUB_WORKSPACE is an empty folder, git exits before reading its input.
+        using var fake = new FakeGitHub();
+        fake.Trees[fake.BaseSha] = new() { [".github/reviewbot.yml"] = "fail_on: medium\n" };
+        using var api = TestApi.For(fake);
+        var empty = Directory.CreateTempSubdirectory("reviewbot-empty-workspace");
+        try
+        {
+            var config = await new GitHubChangeSource(api).ReadBaseConfigAsync(
+                RepositoryId.Parse(fake.FullName), fake.BaseSha, ConfigLoader.DefaultPath, empty.FullName, CancellationToken.None);
+
+            Assert.Equal(Severity.Medium, config.FailOn);
+            Assert.Contains($"ref={fake.BaseSha}", Assert.Single(fake.Requests).Query, StringComparison.Ordinal);
+        }
+        finally
+        {
+            empty.Delete(recursive: true);
+        }
     }
 }

@@ -95,10 +95,10 @@ public sealed class GitHubRequestBudgetTests
         using var first = Client();
         using var second = Client();
 
-        await first.Client.PullRequest.Get(github.Owner, github.Name, github.Number);
-        await second.Client.PullRequest.Get(github.Owner, github.Name, github.Number);
+        await first.CallAsync(c => c.PullRequest.Get(github.Owner, github.Name, github.Number), CancellationToken.None);
+        await second.CallAsync(c => c.PullRequest.Get(github.Owner, github.Name, github.Number), CancellationToken.None);
         Assert.Equal(0, budget.Waits);
-        await first.Client.PullRequest.Get(github.Owner, github.Name, github.Number);
+        await first.CallAsync(c => c.PullRequest.Get(github.Owner, github.Name, github.Number), CancellationToken.None);
 
         // The third request of the pair waited half an hour (2 an hour) on the shared budget.
         Assert.Equal(1, budget.Waits);

@@ -46,7 +46,12 @@ public sealed class GitHubPublisherTests
         Assert.Equal("failure", run["conclusion"]!.GetValue<string>());
         Assert.Equal("2 blocking findings (at or above high)", run["output"]!["title"]!.GetValue<string>());
         Assert.Equal(3, run["annotations"]!.AsArray().Count);
-        Assert.Equal("in_progress", fake.CheckRunWrites[0]["status"]!.GetValue<string>());
+        var start = fake.CheckRunWrites[0];
+        Assert.Equal("in_progress", start["status"]!.GetValue<string>());
+        Assert.Equal("ReviewBot", start["name"]!.GetValue<string>());
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", start["started_at"]!.GetValue<string>());
+        Assert.Equal("Reviewing", start["output"]!["title"]!.GetValue<string>());
+        Assert.Equal("5 agents queued", start["output"]!["summary"]!.GetValue<string>());
         var comment = Assert.Single(fake.Comments);
         Assert.Equal(Body, comment.Body);
     }

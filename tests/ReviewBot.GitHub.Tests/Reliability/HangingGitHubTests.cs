@@ -41,7 +41,7 @@ public sealed class HangingGitHubTests
         Hang(fake, "GET", "/pulls/2/files");
         using var api = Api(fake, ShortTimeout);
         var source = new GitHubChangeSource(api);
-        var pr = GitHubChangeSource.FromEventPayload(RepositoryId.Parse(fake.FullName), fake.PullRequest.ToJsonString());
+        var pr = GitHubPullRequest.FromJson(RepositoryId.Parse(fake.FullName), fake.PullRequest, "event");
         var clock = Stopwatch.StartNew();
 
         await Assert.ThrowsAnyAsync<Exception>(() => source.AcquireAsync(pr, ReviewConfig.Default, null, CancellationToken.None));
@@ -124,7 +124,7 @@ public sealed class HangingGitHubTests
         fake.Faults.Add(new FakeFault { Method = "GET", PathPattern = "/pulls/2/files$", Status = 200, Body = "[]", Times = -1 });
         using var api = Api(fake);
         var source = new GitHubChangeSource(api);
-        var pr = GitHubChangeSource.FromEventPayload(RepositoryId.Parse(fake.FullName), fake.PullRequest.ToJsonString());
+        var pr = GitHubPullRequest.FromJson(RepositoryId.Parse(fake.FullName), fake.PullRequest, "event");
 
         var e = await Assert.ThrowsAsync<HttpRequestException>(() => source.AcquireAsync(pr, ReviewConfig.Default, null, CancellationToken.None));
 
@@ -142,7 +142,7 @@ public sealed class HangingGitHubTests
         fake.Trees[fake.HeadSha] = new() { ["models/a.sql"] = "b\n" };
         using var api = Api(fake);
         var source = new GitHubChangeSource(api);
-        var pr = GitHubChangeSource.FromEventPayload(RepositoryId.Parse(fake.FullName), fake.PullRequest.ToJsonString());
+        var pr = GitHubPullRequest.FromJson(RepositoryId.Parse(fake.FullName), fake.PullRequest, "event");
 
         var change = await source.AcquireAsync(pr, ReviewConfig.Default, null, CancellationToken.None);
 
