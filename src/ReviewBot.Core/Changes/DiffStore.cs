@@ -9,7 +9,7 @@ namespace ReviewBot.Core.Changes;
 /// header numbers, first line and section (24 bytes). A <see cref="DiffLine"/> with its text in a string costs 16
 /// bytes and two per character, more than the bytes it describes (a diff of short distinct lines cost 7 times its
 /// size, one of blank added lines 8 times), so lines, texts and hunks are made on access and not kept: with the diff
-/// itself the model is at most about 2.2 times the diff (issue 19).
+/// itself the model is 1.3 to 2.3 times the diff whatever its lines, 2.8 times for 200,000 one-hunk files (issue 19).
 /// </summary>
 /// <remarks>
 /// A group whose lines spread over more than 64 KiB of the diff (lines of 2 KiB on average) keeps its starts as
