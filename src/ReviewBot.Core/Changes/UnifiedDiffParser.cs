@@ -10,7 +10,8 @@ namespace ReviewBot.Core.Changes;
 /// </summary>
 /// <remarks>
 /// The parser is a single forward pass over the bytes with no regular expressions, so its time is
-/// linear in the input (a 10 MB line costs one scan and one string). Content is decoded as UTF-8 with
+/// linear in the input (a 10 MB line costs one scan). The model it builds keeps positions in the diff's bytes, not
+/// strings (<see cref="DiffStore"/>): a line's text is decoded when it is read, as UTF-8 with
 /// replacement characters for invalid bytes; a trailing <c>'\r'</c> is removed from every line, so CRLF
 /// files give the same <see cref="DiffLine.Text"/> as LF files. Malformed input — text that is not a
 /// diff, a hunk cut short, a line inside a hunk that is not a hunk line — is an
@@ -18,31 +19,37 @@ namespace ReviewBot.Core.Changes;
 /// </remarks>
 public static class UnifiedDiffParser
 {
-    /// <summary>Parses a whole diff. An empty (or whitespace-only) diff gives an empty list.</summary>
+    /// <summary>Parses a whole diff (a copy of it: see <see cref="Parse(byte[])"/>). An empty (or whitespace-only) diff gives an empty list.</summary>
     /// <exception cref="InvalidInputException">The input is not a diff, or is truncated or malformed.</exception>
-    public static IReadOnlyList<FileChange> Parse(ReadOnlySpan<byte> gitDiff)
+    public static IReadOnlyList<FileChange> Parse(ReadOnlySpan<byte> gitDiff) => Parse(gitDiff.ToArray());
+
+    /// <summary>
+    /// Parses a whole diff without copying it: the files' lines are read from <paramref name="gitDiff"/> when they are
+    /// accessed, so the array must not change afterwards. An empty (or whitespace-only) diff gives an empty list.
+    /// </summary>
+    /// <exception cref="InvalidInputException">The input is not a diff, or is truncated or malformed.</exception>
+    public static IReadOnlyList<FileChange> Parse(byte[] gitDiff)
     {
+        ArgumentNullException.ThrowIfNull(gitDiff);
+        ReadOnlySpan<byte> data = gitDiff;
+
         // Windows PowerShell 5 writes `git diff > change.diff` as UTF-16 with a byte order mark.
-        if (gitDiff.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || gitDiff.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
+        if (data.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) || data.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]))
         {
-            var utf16 = gitDiff[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
-            return Parse(Encoding.UTF8.GetBytes(utf16.GetString(gitDiff[2..])));
+            var utf16 = data[0] == 0xFF ? Encoding.Unicode : Encoding.BigEndianUnicode;
+            return Parse(Encoding.UTF8.GetBytes(utf16.GetString(data[2..])));
         }
 
-        if (gitDiff.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
-        {
-            gitDiff = gitDiff[3..];
-        }
-
-        var parser = new DiffParser(hunksOnly: false, new DiffStore());
-        var reader = new LineReader(gitDiff);
+        var start = data.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? 3 : 0;
+        var parser = new DiffParser(hunksOnly: false, new DiffStore(gitDiff));
+        var reader = new LineReader(data, start);
         while (reader.TryRead(out var line))
         {
             parser.Line(line, ref reader);
         }
 
         parser.End(reader.LineNumber);
-        if (parser.Files.Count == 0 && !IsBlank(gitDiff))
+        if (parser.Files.Count == 0 && !IsBlank(data[start..]))
         {
             throw new InvalidInputException("not a diff: no 'diff --git' header and no '@@' hunk found");
         }
@@ -59,8 +66,8 @@ public static class UnifiedDiffParser
     {
         ArgumentNullException.ThrowIfNull(patch);
         var bytes = Encoding.UTF8.GetBytes(patch);
-        var parser = new DiffParser(hunksOnly: true, new DiffStore());
-        var reader = new LineReader(bytes);
+        var parser = new DiffParser(hunksOnly: true, new DiffStore(bytes));
+        var reader = new LineReader(bytes, 0);
         while (reader.TryRead(out var line))
         {
             parser.Line(line, ref reader);
@@ -85,45 +92,30 @@ public static class UnifiedDiffParser
     internal static string Decode(ReadOnlySpan<byte> bytes) => bytes.IsEmpty ? "" : Encoding.UTF8.GetString(bytes);
 
     /// <summary>
-    /// Reuses the strings of short lines (<c>}</c>, <c>end</c>, blank, <c>)</c>...) and of hunk sections, which repeat
-    /// throughout a diff; bounded so that a diff of distinct short lines cannot grow it without limit.
+    /// The sections of hunk headers (the enclosing function or CTE git names), trimmed, one string per distinct text:
+    /// they repeat throughout a diff. Bounded so that a diff of distinct sections cannot grow it without limit.
     /// </summary>
-    private sealed class ShortStrings(int maxBytes)
+    private sealed class Sections
     {
+        private const int MaxBytes = 128;
         private const int MaxEntries = 1 << 16;
         private readonly HashSet<string> _set = new(StringComparer.Ordinal);
-        private HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
-        private bool _hasLookup;
+        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
 
-        /// <summary>The text of <paramref name="utf8"/>, with white space trimmed at both ends when <paramref name="trim"/> is set.</summary>
-        public string Get(ReadOnlySpan<byte> utf8, bool trim)
+        public Sections() => _lookup = _set.GetAlternateLookup<ReadOnlySpan<char>>();
+
+        public string Get(ReadOnlySpan<byte> utf8)
         {
-            if (utf8.IsEmpty)
+            Span<char> buffer = stackalloc char[MaxBytes];
+            if (utf8.Length > MaxBytes || !Encoding.UTF8.TryGetChars(utf8, buffer, out var length))
+            {
+                return Decode(utf8).Trim();
+            }
+
+            var chars = ((ReadOnlySpan<char>)buffer[..length]).Trim();
+            if (chars.IsEmpty)
             {
                 return "";
-            }
-
-            Span<char> buffer = stackalloc char[128];
-            if (utf8.Length > maxBytes || utf8.Length > buffer.Length || !Encoding.UTF8.TryGetChars(utf8, buffer, out var length))
-            {
-                var decoded = Encoding.UTF8.GetString(utf8);
-                return trim ? decoded.Trim() : decoded;
-            }
-
-            var chars = buffer[..length];
-            if (trim)
-            {
-                chars = chars.Trim();
-                if (chars.IsEmpty)
-                {
-                    return "";
-                }
-            }
-
-            if (!_hasLookup)
-            {
-                _lookup = _set.GetAlternateLookup<ReadOnlySpan<char>>();
-                _hasLookup = true;
             }
 
             if (_lookup.TryGetValue(chars, out var known))
@@ -141,12 +133,15 @@ public static class UnifiedDiffParser
         }
     }
 
-    private ref struct LineReader(ReadOnlySpan<byte> data)
+    private ref struct LineReader(ReadOnlySpan<byte> data, int start)
     {
         private readonly ReadOnlySpan<byte> _data = data;
-        private int _position;
+        private int _position = start;
 
         public int LineNumber { get; private set; }
+
+        /// <summary>Where the line last read starts in the data.</summary>
+        public int LineStart { get; private set; }
 
         public bool TryRead(out ReadOnlySpan<byte> line)
         {
@@ -155,6 +150,7 @@ public static class UnifiedDiffParser
                 return false;
             }
 
+            LineStart = _position;
             _position = next;
             LineNumber++;
             return true;
@@ -195,8 +191,7 @@ public static class UnifiedDiffParser
 
     private sealed class DiffParser(bool hunksOnly, DiffStore store)
     {
-        private readonly ShortStrings _strings = new(maxBytes: 32);
-        private readonly ShortStrings _sections = new(maxBytes: 128);
+        private readonly Sections _sections = new();
         private readonly DiffStore _store = store;
         private readonly HunkReader _hunk = new();
         private readonly FileBuilder _builder = new(store);
@@ -209,7 +204,7 @@ public static class UnifiedDiffParser
             var number = reader.LineNumber;
             if (_hunk.IsOpen)
             {
-                _hunk.Add(line, number);
+                _hunk.Add(line, number, reader.LineStart);
                 return;
             }
 
@@ -225,7 +220,7 @@ public static class UnifiedDiffParser
                     _file = _builder.BeginHunks(number);
                 }
 
-                _hunk.Start(line, number, _store, _strings, _sections);
+                _hunk.Start(line, number, _store, _sections);
                 _file.InHeader = false;
                 return;
             }
@@ -310,7 +305,6 @@ public static class UnifiedDiffParser
     private sealed class HunkReader
     {
         private DiffStore? _store;
-        private ShortStrings? _strings;
         private int _baseStart;
         private int _baseCount;
         private int _headStart;
@@ -324,7 +318,7 @@ public static class UnifiedDiffParser
 
         public bool IsOpen => _baseLeft > 0 || _headLeft > 0;
 
-        public void Start(ReadOnlySpan<byte> line, int number, DiffStore store, ShortStrings strings, ShortStrings sections)
+        public void Start(ReadOnlySpan<byte> line, int number, DiffStore store, Sections sections)
         {
             // @@ -a[,b] +c[,d] @@[ section]
             var rest = line;
@@ -339,10 +333,9 @@ public static class UnifiedDiffParser
                 throw new InvalidInputException($"line {number}: malformed hunk header '{Clip(Decode(line))}'");
             }
 
-            var section = sections.Get(rest[3..], trim: true);
+            var section = sections.Get(rest[3..]);
             store.AddHunk(baseStart, baseCount, headStart, headCount, section);
             _store = store;
-            _strings = strings;
             _first = store.LineCount;
             _baseStart = baseStart;
             _baseCount = baseCount;
@@ -362,25 +355,25 @@ public static class UnifiedDiffParser
             _baseLeft = _headLeft = 0;
         }
 
-        public void Add(ReadOnlySpan<byte> line, int number)
+        /// <summary>Adds the hunk line <paramref name="line"/>, which starts at <paramref name="start"/> in the diff.</summary>
+        public void Add(ReadOnlySpan<byte> line, int number, int start)
         {
             // An empty line counts as an empty context line: some tools strip the trailing space.
             var store = _store!;
             var marker = line.IsEmpty ? (byte)' ' : line[0];
-            var text = line.IsEmpty ? "" : _strings!.Get(line[1..], trim: false);
             switch (marker)
             {
                 case (byte)' ' when _baseLeft > 0 && _headLeft > 0:
-                    store.AddLine(text, _nextBase++, _nextHead++);
+                    store.AddLine(start, _nextBase++, _nextHead++);
                     _baseLeft--;
                     _headLeft--;
                     break;
                 case (byte)'-' when _baseLeft > 0:
-                    store.AddLine(text, _nextBase++, null);
+                    store.AddLine(start, _nextBase++, _nextHead);
                     _baseLeft--;
                     break;
                 case (byte)'+' when _headLeft > 0:
-                    store.AddLine(text, null, _nextHead++);
+                    store.AddLine(start, _nextBase, _nextHead++);
                     _headLeft--;
                     break;
                 case (byte)'\\':

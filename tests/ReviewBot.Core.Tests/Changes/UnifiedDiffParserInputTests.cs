@@ -437,6 +437,34 @@ public sealed class UnifiedDiffParserInputTests
     }
 
     [Fact]
+    public void Parse_LongLinesInTheMiddleOfALineGroup_ReadEveryLineByIndexAndInOrder()
+    {
+        // Lines are kept as 2-byte distances from their 32-line group's start; lines of 5 KiB push a group past
+        // 64 KiB after its 13th line, so that group switches to full offsets half-way (and the next one starts wide).
+        // A "\ No newline" marker sits inside the hunk, between the last base line and the first head line.
+        var expected = new List<DiffLine>();
+        var diff = new StringBuilder("--- a/x\n+++ b/x\n@@ -1,50 +1,50 @@\n");
+        for (var i = 1; i <= 50; i++)
+        {
+            var text = i is > 12 and < 45 ? $"{i}:" + new string((char)('a' + (i % 26)), 5000) : $"short {i}";
+            diff.Append('-').Append(text).Append(i == 50 ? "\n\\ No newline at end of file\n" : "\r\n");
+            expected.Add(new DiffLine(DiffLineKind.Removed, text, i, null) { NoNewlineAtEnd = i == 50 });
+        }
+
+        for (var i = 1; i <= 50; i++)
+        {
+            var text = i is > 30 and < 70 ? $"é{i}" + new string('z', 3000) : $"+{i}";
+            diff.Append('+').Append(text).Append('\n');
+            expected.Add(new DiffLine(DiffLineKind.Added, text, null, i));
+        }
+
+        var hunk = Assert.Single(Assert.Single(UnifiedDiffParser.Parse(Encoding.UTF8.GetBytes(diff.ToString()))).Hunks);
+
+        Assert.Equal(expected, hunk.Lines);
+        Assert.Equal(expected, Enumerable.Range(0, hunk.Lines.Count).Select(i => hunk.Lines[i]));
+    }
+
+    [Fact]
     public void IsAddedLineAndIsInHunk_HunksBuiltByHand_ReadTheHeadersToo()
     {
         var file = new FileChange("x.sql", ChangeKind.Modified, [new DiffHunk(5, 1, 5, 2, "", [new DiffLine(DiffLineKind.Context, "a", 5, 5), new DiffLine(DiffLineKind.Added, "b", null, 6)])]);

@@ -5,17 +5,18 @@ using Xunit.Abstractions;
 namespace ReviewBot.Core.Tests.Changes;
 
 /// <summary>
-/// Diff parsing memory against the diff's size (issue 19: one million hunks, 166 MB, cost 2.0 GB), for shapes that
-/// cost much per byte of input: small hunks (a hunk header and its bookkeeping against ~28 bytes), realistic hunks
-/// (~166 bytes) and many small files (headers and paths).
+/// Diff parsing memory against the diff's size (issue 19: one million hunks, 166 MB, cost 2.0 GB), for the shapes
+/// that cost most per byte of input: small hunks (a hunk header and its bookkeeping against ~28 bytes), realistic
+/// hunks (~166 bytes), short distinct lines (no string can be shared), many small files (headers and paths) and
+/// blank added lines (the most lines per byte).
 /// </summary>
 /// <remarks>
 /// Two figures, both against the diff's byte count:
 /// <list type="bullet">
-/// <item><b>Retained</b>: the managed heap the parsed model adds (it holds no reference to the diff's bytes), measured
-/// after a full collection, after parsing minus before. The heap is process-wide, so these tests run alone (a
-/// collection without parallelisation).</item>
-/// <item><b>Peak</b>: every byte <see cref="UnifiedDiffParser.Parse(ReadOnlySpan{byte})"/> allocates on top of the input, counted
+/// <item><b>Retained</b>: the diff's bytes (the model reads its lines from them, so they stay alive with it) plus the
+/// managed heap the parsed model adds, measured after a full collection, after parsing minus before. The heap is
+/// process-wide, so these tests run alone (a collection without parallelisation).</item>
+/// <item><b>Peak</b>: every byte <see cref="UnifiedDiffParser.Parse(byte[])"/> allocates on top of the input, counted
 /// on the calling thread by <see cref="GC.GetAllocatedBytesForCurrentThread"/> (the parser runs synchronously on it,
 /// so other threads do not blur the figure). Whenever the GC runs, no live set during parsing can grow past what was
 /// live before plus what was allocated, so this is a sound upper bound on the peak — stricter than sampling the heap
@@ -27,12 +28,17 @@ namespace ReviewBot.Core.Tests.Changes;
 public sealed class UnifiedDiffParserMemoryTests(ITestOutputHelper output)
 {
     [Theory]
-    // Before issue 19's last change: two-line hunks retained 4.1x and allocated 9.8x; realistic hunks 2.7x and 4.5x;
-    // 200,000 small files 2.4x and 10.0x.
+    // Before issue 19's last change: two-line hunks retained 4.1x (5.1x counting the input) and allocated 9.8x;
+    // realistic hunks 2.7x (3.7x) and 4.5x. With a string per line (main at bfe327c, a model that did not keep the
+    // input), distinct short lines retained 7.0x (8.0x counting the input) and allocated 7.1x; blank added lines 8.0x
+    // (9.0x) and 8.0x. The layout's floor is now a blank line: 2 bytes of diff, 2 of offset and 1/32 of a 16-byte
+    // checkpoint, 2.25x.
     [InlineData("two-line-hunks")]
     [InlineData("realistic-hunks")]
+    [InlineData("distinct-short-lines")]
     [InlineData("many-small-files")]
-    public void Parse_OneMillionHunksOrManyFiles_RetainsAndPeaksWithinThreeTimesTheDiff(string shape)
+    [InlineData("blank-added-lines")]
+    public void Parse_AdversarialShapes_RetainsAndPeaksWithinThreeTimesTheDiff(string shape)
     {
         var (bytes, files, hunks) = Diff(shape);
         var before = GC.GetTotalMemory(forceFullCollection: true);
@@ -41,13 +47,14 @@ public sealed class UnifiedDiffParserMemoryTests(ITestOutputHelper output)
         var parsed = UnifiedDiffParser.Parse(bytes);
 
         var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
-        var retained = GC.GetTotalMemory(forceFullCollection: true) - before;
+        var retained = GC.GetTotalMemory(forceFullCollection: true) - before + bytes.Length;
         Assert.Equal(files, parsed.Count);
         Assert.Equal(hunks, parsed.Sum(f => f.Hunks.Count));
         var retainedRatio = (double)retained / bytes.Length;
         var peakRatio = (double)allocated / bytes.Length;
-        output.WriteLine($"{shape}: diff {bytes.Length / 1e6:N1} MB; the parsed model retains {retained / 1e6:N1} MB = {retainedRatio:N2}x; parsing allocated {allocated / 1e6:N1} MB = {peakRatio:N2}x");
+        output.WriteLine($"{shape}: diff {bytes.Length / 1e6:N1} MB; with its bytes the parsed model retains {retained / 1e6:N1} MB = {retainedRatio:N2}x; parsing allocated {allocated / 1e6:N1} MB = {peakRatio:N2}x");
         GC.KeepAlive(parsed);
+        GC.KeepAlive(bytes);
         Assert.True(retainedRatio <= 3.0, $"retained {retainedRatio:N2}x the diff");
         Assert.True(peakRatio <= 3.0, $"parsing allocated {peakRatio:N2}x the diff");
     }
@@ -71,6 +78,14 @@ public sealed class UnifiedDiffParserMemoryTests(ITestOutputHelper output)
                 }
 
                 break;
+            case "distinct-short-lines":
+                diff.Append("--- a/ids.csv\n+++ b/ids.csv\n@@ -0,0 +1,3000000 @@\n");
+                for (var i = 0; i < 3_000_000; i++)
+                {
+                    diff.Append('+').Append(i.ToString("x6", System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+                }
+
+                break;
             case "many-small-files":
                 (files, hunks) = (200_000, 200_000);
                 for (var i = 0; i < files; i++)
@@ -79,6 +94,9 @@ public sealed class UnifiedDiffParserMemoryTests(ITestOutputHelper output)
                         .Append(i).Append(".sql\n+++ b/models/m").Append(i).Append(".sql\n@@ -1,3 +1,3 @@\n select\n-  a\n+  b\n from t\n");
                 }
 
+                break;
+            case "blank-added-lines":
+                diff.Append("--- a/blank.txt\n+++ b/blank.txt\n@@ -0,0 +1,10000000 @@\n").Insert(diff.Length, "+\n", 10_000_000);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(shape));
