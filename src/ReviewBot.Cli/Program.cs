@@ -56,6 +56,13 @@ public static class Program
             await Console.Error.WriteLineAsync("reviewbot: cancelled").ConfigureAwait(false);
             return ExitCodes.Failed;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A defect of ours, not the input's: the run is not a review, so it fails, with what a bug report needs,
+            // instead of the runtime's abort (exit 134 and a core dump).
+            await Console.Error.WriteLineAsync($"reviewbot: internal error, the review did not complete: {e}").ConfigureAwait(false);
+            return ExitCodes.Failed;
+        }
     }
 
     private static IReadOnlyDictionary<string, string?> ReadEnvironment() =>

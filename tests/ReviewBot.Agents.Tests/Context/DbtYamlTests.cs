@@ -178,4 +178,102 @@ public sealed class DbtYamlToleranceTests
         Assert.Equal("Second.", model.Description);
         Assert.Equal(["unique", "not_null"], Assert.Single(model.Columns).Tests);
     }
+    [Fact]
+    public void ParseProperties_MergeKeyOfAListOfMappings_MergedAsPyYamlDoes()
+    {
+        // The shape of a real dbt project's schema file: a list of columns anchored, then merged into one list entry.
+        // PyYAML merges the list's mappings into that entry, the earlier mapping winning; dbt sees one column.
+        const string yaml = """
+            version: 2
+            models:
+              - name: transfers_base
+                columns: &base_columns
+                  - name: unique_key
+                    description: Surrogate key.
+                  - name: chain
+                    description: The chain.
+              - name: transfers
+                columns:
+                  - <<: *base_columns
+                  - name: symbol
+                    description: The token symbol.
+            """;
+
+        var file = DbtYaml.ParseProperties("models/_schema.yml", yaml);
+
+        Assert.Null(file.Error);
+        var transfers = Assert.Single(file.Nodes, n => n.Name == "transfers");
+        Assert.Equal(["unique_key", "symbol"], transfers.Columns.Select(c => c.Name));
+        Assert.Equal("Surrogate key.", transfers.Columns[0].Description);
+        Assert.Equal(2, Assert.Single(file.Nodes, n => n.Name == "transfers_base").Columns.Count);
+    }
+
+    [Fact]
+    public void ParseProperties_MergeOfAMappingThatMergesAnother_BothLevelsExpanded()
+    {
+        const string yaml = """
+            version: 2
+            x-base: &base
+              data_tests: [not_null]
+              description: Base.
+            x-key: &key
+              <<: *base
+              data_tests: [unique, not_null]
+            models:
+              - name: orders
+                columns:
+                  - name: order_id
+                    <<: *key
+            """;
+
+        var column = Assert.Single(Assert.Single(DbtYaml.ParseProperties("models/_models.yml", yaml).Nodes).Columns);
+
+        Assert.Equal(["unique", "not_null"], column.Tests);
+        Assert.Equal("Base.", column.Description);
+    }
+
+    [Theory]
+    [InlineData(400, true)]
+    [InlineData(10_000, false)] // each link re-counts the chain below it: refused by the expansion guard, never a crash
+    public void ParseProperties_ChainedMerges_ExpandedOrRefusedCleanly(int links, bool expanded)
+    {
+        var yaml = new System.Text.StringBuilder("version: 2\nx-0: &a0\n  description: Deep.\n");
+        for (var i = 1; i < links; i++)
+        {
+            yaml.Append(System.Globalization.CultureInfo.InvariantCulture, $"x-{i}: &a{i}\n  <<: *a{i - 1}\n");
+        }
+
+        yaml.Append(System.Globalization.CultureInfo.InvariantCulture, $"models:\n  - name: orders\n    columns:\n      - name: id\n        <<: *a{links - 1}\n");
+
+        var file = DbtYaml.ParseProperties("models/_models.yml", yaml.ToString());
+
+        if (expanded)
+        {
+            Assert.Null(file.Error);
+            Assert.Equal("Deep.", Assert.Single(Assert.Single(file.Nodes).Columns).Description);
+        }
+        else
+        {
+            Assert.Contains("anchors and aliases expand to more than", file.Error, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("<<: *name")]
+    [InlineData("<<: [*name]")]
+    public void ParseProperties_MergeKeyOfAScalar_TheFileIsUnparsedWithTheReason(string merge)
+    {
+        // dbt refuses it too ("expected a mapping or list of mappings for merging"); it must never take the review down.
+        var yaml = $"""
+            version: 2
+            x-name: &name orders
+            models:
+              - name: orders
+                {merge}
+            """;
+
+        var file = DbtYaml.ParseProperties("models/_models.yml", yaml);
+
+        Assert.Contains("a merge key (<<) takes a mapping or a list of mappings", file.Error, StringComparison.Ordinal);
+    }
 }

@@ -141,6 +141,18 @@ public static class AttackCorpus
             Conclusion = "failure",
             CommentContains = "grant-to-public",
         },
+        new("yaml-merge-of-a-list", "a dbt properties file merges an anchored list of columns (`<<: *columns`), as a real project does")
+        {
+            // YamlDotNet's merging parser threw on this shape (not a YAML error) and the CLI aborted; PyYAML merges it.
+            Head = new Dictionary<string, string>
+            {
+                ["dbt_project.yml"] = "name: shop\nversion: '1.0'\nprofile: shop\nmodel-paths: ['models']\n",
+                ["models/base.sql"] = "select 1 as id\n",
+                ["models/_schema.yml"] = "version: 2\nmodels:\n  - name: base\n    columns: &cols\n      - name: id\n        description: Key.\n  - name: transfers\n    columns:\n      - <<: *cols\n      - name: api_key\n        description: \"use AKIAZ7QW3RT5YU8IOP2K\"\n",
+            },
+            Conclusion = "failure",
+            CommentContains = "secret-in-code",
+        },
         new("ten-thousand-nested-subqueries", "10,000 nested subqueries in one migration")
         {
             Head = new Dictionary<string, string> { ["migrations/002_deep.sql"] = string.Concat(Enumerable.Repeat("select * from (", 10_000)) + "select 1 as x" + new string(')', 10_000) + "\n" },

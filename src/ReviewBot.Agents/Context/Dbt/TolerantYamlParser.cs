@@ -6,8 +6,8 @@ namespace ReviewBot.Agents.Context.Dbt;
 
 /// <summary>
 /// Reads YAML the way dbt (PyYAML) does where YamlDotNet's representation model is stricter: merge keys
-/// (<c>&lt;&lt;: *anchor</c>) are expanded, and a key repeated in one mapping is accepted with the last value
-/// winning instead of failing the whole file (which would hide every real change in it).
+/// (<c>&lt;&lt;: *anchor</c>, of a mapping or of a list of mappings) are expanded, and a key repeated in one mapping
+/// is accepted with the last value winning instead of failing the whole file (which would hide every real change in it).
 /// </summary>
 internal sealed class TolerantYamlParser : IParser
 {
@@ -25,13 +25,128 @@ internal sealed class TolerantYamlParser : IParser
     public static YamlStream Load(string text)
     {
         var stream = new YamlStream();
-        stream.Load(new TolerantYamlParser(new MergingParser(new Parser(new StringReader(text)))));
+        stream.Load(new TolerantYamlParser(new Parser(new StringReader(text))));
         foreach (var document in stream.Documents)
         {
             ResolveDuplicates(document.RootNode);
+            ExpandMerges(document.RootNode);
         }
 
         return stream;
+    }
+
+    /// <summary>
+    /// Expands every plain <c>&lt;&lt;</c> key as PyYAML does: its value is a mapping, or a list of mappings (spellbook
+    /// merges a list of column entries this way), whose entries the mapping gets unless it has them itself; of several
+    /// merged mappings the earlier wins. A merged mapping is expanded before it is merged. Iterative, so a long chain of
+    /// merges cannot overflow the stack; a cycle of merges is left as it stands.
+    /// </summary>
+    /// <exception cref="YamlException">A merge key whose value is not a mapping or a list of mappings (dbt refuses it too).</exception>
+    private static void ExpandMerges(YamlNode root)
+    {
+        var expanded = new HashSet<YamlMappingNode>(ReferenceEqualityComparer.Instance);
+        foreach (var mapping in Mappings(root))
+        {
+            var pending = new Stack<(YamlMappingNode Node, bool SourcesDone)>();
+            var inProgress = new HashSet<YamlMappingNode>(ReferenceEqualityComparer.Instance);
+            pending.Push((mapping, false));
+            while (pending.Count > 0)
+            {
+                var (node, sourcesDone) = pending.Pop();
+                if (expanded.Contains(node))
+                {
+                    continue;
+                }
+
+                if (sourcesDone)
+                {
+                    Merge(node);
+                    expanded.Add(node);
+                    inProgress.Remove(node);
+                    continue;
+                }
+
+                if (!inProgress.Add(node))
+                {
+                    continue;
+                }
+
+                pending.Push((node, true));
+                foreach (var source in MergeSources(node).Where(s => !expanded.Contains(s)))
+                {
+                    pending.Push((source, false));
+                }
+            }
+        }
+    }
+
+    private static void Merge(YamlMappingNode node)
+    {
+        if (MergeKey(node) is not { } key)
+        {
+            return;
+        }
+
+        var sources = MergeSources(node);
+        node.Children.Remove(key);
+        foreach (var source in sources)
+        {
+            foreach (var (name, value) in source.Children)
+            {
+                node.Children.TryAdd(name, value);
+            }
+        }
+    }
+
+    private static List<YamlMappingNode> MergeSources(YamlMappingNode node) =>
+        MergeKey(node) is not { } key ? []
+        : node.Children[key] switch
+        {
+            YamlMappingNode mapping => [mapping],
+            YamlSequenceNode list when list.Children.All(c => c is YamlMappingNode) => list.Children.Cast<YamlMappingNode>().ToList(),
+            var other => throw new YamlException(other.Start, other.End, "a merge key (<<) takes a mapping or a list of mappings"),
+        };
+
+    private static YamlScalarNode? MergeKey(YamlMappingNode node) =>
+        node.Children.Keys.OfType<YamlScalarNode>().FirstOrDefault(k => k is { Value: "<<", Style: ScalarStyle.Plain });
+
+    /// <summary>Every mapping of the document once (aliases share nodes), iteratively.</summary>
+    private static List<YamlMappingNode> Mappings(YamlNode root)
+    {
+        var found = new List<YamlMappingNode>();
+        var seen = new HashSet<YamlNode>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<YamlNode>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var node = pending.Pop();
+            if (!seen.Add(node))
+            {
+                continue;
+            }
+
+            switch (node)
+            {
+                case YamlMappingNode mapping:
+                    found.Add(mapping);
+                    foreach (var (key, value) in mapping.Children)
+                    {
+                        pending.Push(key);
+                        pending.Push(value);
+                    }
+
+                    break;
+                case YamlSequenceNode sequence:
+                    foreach (var child in sequence.Children)
+                    {
+                        pending.Push(child);
+                    }
+
+                    break;
+            }
+        }
+
+        return found;
     }
 
     public bool MoveNext()
