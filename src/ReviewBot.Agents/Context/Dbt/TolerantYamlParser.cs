@@ -11,7 +11,7 @@ namespace ReviewBot.Agents.Context.Dbt;
 /// </summary>
 internal sealed class TolerantYamlParser : IParser
 {
-    /// <summary>Marks the renamed repeats of a key until <see cref="ResolveDuplicates"/> folds them back (last wins).</summary>
+    /// <summary>Marks the renamed repeats of a key until <see cref="FoldRepeats"/> folds them back (last wins).</summary>
     private const string RepeatMarker = "\u0000rb-repeat-";
 
     private readonly IParser _inner;
@@ -28,8 +28,13 @@ internal sealed class TolerantYamlParser : IParser
         stream.Load(new TolerantYamlParser(new Parser(new StringReader(text))));
         foreach (var document in stream.Documents)
         {
-            ResolveDuplicates(document.RootNode);
-            ExpandMerges(document.RootNode);
+            var mappings = Mappings(document.RootNode);
+            foreach (var mapping in mappings)
+            {
+                FoldRepeats(mapping);
+            }
+
+            ExpandMerges(mappings);
         }
 
         return stream;
@@ -42,25 +47,35 @@ internal sealed class TolerantYamlParser : IParser
     /// merges cannot overflow the stack; a cycle of merges is left as it stands.
     /// </summary>
     /// <exception cref="YamlException">A merge key whose value is not a mapping or a list of mappings (dbt refuses it too).</exception>
-    private static void ExpandMerges(YamlNode root)
+    private static void ExpandMerges(List<YamlMappingNode> mappings)
     {
         var expanded = new HashSet<YamlMappingNode>(ReferenceEqualityComparer.Instance);
-        foreach (var mapping in Mappings(root))
+        var inProgress = new HashSet<YamlMappingNode>(ReferenceEqualityComparer.Instance);
+        var pending = new Stack<(YamlMappingNode Node, List<YamlMappingNode>? Sources)>();
+        foreach (var mapping in mappings)
         {
-            var pending = new Stack<(YamlMappingNode Node, bool SourcesDone)>();
-            var inProgress = new HashSet<YamlMappingNode>(ReferenceEqualityComparer.Instance);
-            pending.Push((mapping, false));
+            pending.Push((mapping, null));
             while (pending.Count > 0)
             {
-                var (node, sourcesDone) = pending.Pop();
+                var (node, sources) = pending.Pop();
                 if (expanded.Contains(node))
                 {
                     continue;
                 }
 
-                if (sourcesDone)
+                if (sources is not null)
                 {
-                    Merge(node);
+                    // Its sources are expanded: merge them in.
+                    if (MergeKey(node) is { } key)
+                    {
+                        node.Children.Remove(key);
+                    }
+
+                    foreach (var (name, value) in sources.SelectMany(source => source.Children))
+                    {
+                        node.Children.TryAdd(name, value);
+                    }
+
                     expanded.Add(node);
                     inProgress.Remove(node);
                     continue;
@@ -71,29 +86,12 @@ internal sealed class TolerantYamlParser : IParser
                     continue;
                 }
 
-                pending.Push((node, true));
-                foreach (var source in MergeSources(node).Where(s => !expanded.Contains(s)))
+                sources = MergeSources(node);
+                pending.Push((node, sources));
+                foreach (var source in sources.Where(s => !expanded.Contains(s)))
                 {
-                    pending.Push((source, false));
+                    pending.Push((source, null));
                 }
-            }
-        }
-    }
-
-    private static void Merge(YamlMappingNode node)
-    {
-        if (MergeKey(node) is not { } key)
-        {
-            return;
-        }
-
-        var sources = MergeSources(node);
-        node.Children.Remove(key);
-        foreach (var source in sources)
-        {
-            foreach (var (name, value) in source.Children)
-            {
-                node.Children.TryAdd(name, value);
             }
         }
     }
@@ -218,38 +216,15 @@ internal sealed class TolerantYamlParser : IParser
         }
     }
 
-    /// <summary>Folds renamed repeats back into their key, the last one winning; iterative, so depth cannot overflow.</summary>
-    private static void ResolveDuplicates(YamlNode root)
+    /// <summary>Folds the renamed repeats of a key in <paramref name="mapping"/> back into their key, the last one winning.</summary>
+    private static void FoldRepeats(YamlMappingNode mapping)
     {
-        var pending = new Stack<YamlNode>();
-        pending.Push(root);
-        while (pending.Count > 0)
+        var repeats = mapping.Children.Where(kv => kv.Key is YamlScalarNode { Value: { } v } && v.Contains(RepeatMarker, StringComparison.Ordinal)).ToList();
+        foreach (var (key, value) in repeats)
         {
-            switch (pending.Pop())
-            {
-                case YamlMappingNode mapping:
-                    var repeats = mapping.Children.Where(kv => kv.Key is YamlScalarNode { Value: { } v } && v.Contains(RepeatMarker, StringComparison.Ordinal)).ToList();
-                    foreach (var (key, value) in repeats)
-                    {
-                        var original = ((YamlScalarNode)key).Value!;
-                        mapping.Children.Remove(key);
-                        mapping.Children[new YamlScalarNode(original[..original.IndexOf(RepeatMarker, StringComparison.Ordinal)])] = value;
-                    }
-
-                    foreach (var child in mapping.Children.Values)
-                    {
-                        pending.Push(child);
-                    }
-
-                    break;
-                case YamlSequenceNode sequence:
-                    foreach (var child in sequence.Children)
-                    {
-                        pending.Push(child);
-                    }
-
-                    break;
-            }
+            var original = ((YamlScalarNode)key).Value!;
+            mapping.Children.Remove(key);
+            mapping.Children[new YamlScalarNode(original[..original.IndexOf(RepeatMarker, StringComparison.Ordinal)])] = value;
         }
     }
 
