@@ -56,7 +56,7 @@ internal sealed class WorkspaceGit(string directory)
             return (true, null);
         }
 
-        var source = $"{path}@{sha[..Math.Min(7, sha.Length)]}";
+        var source = $"{path}@{GitHubChangeSource.Short(sha)}";
         if (file[1] != "blob")
         {
             throw new InvalidInputException($"{source}: not a file (a {file[1]}).");
